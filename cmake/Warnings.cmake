@@ -1,0 +1,18 @@
+# Compiler warnings, hardening and sanitizer flags as interface targets (STYLE.md "Habits").
+add_library(amtcfg_warnings INTERFACE)
+target_compile_options(amtcfg_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wformat=2)
+
+# The tool runs as root with credentials: build it hardened.
+add_library(amtcfg_hardening INTERFACE)
+target_compile_options(amtcfg_hardening INTERFACE -fstack-protector-strong -fPIE)
+if(NOT AMTCFG_SANITIZE)
+  target_compile_definitions(amtcfg_hardening INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+endif()
+target_link_options(amtcfg_hardening INTERFACE -pie -Wl,-z,relro,-z,now)
+
+if(AMTCFG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,23 @@
+// The command-line front end: parses argv, runs one command, renders its result, exits.
+#pragma once
+
+#include "amtcfg/mei/transport.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace amtcfg::cli {
+
+// The real world, as built by main.cpp; tests build fakes. Nothing here is opened until a
+// command needs it.
+struct Platform {
+    // Opens the MEI device: `path` is --device, or empty to discover the first node that opens.
+    std::function<std::unique_ptr<mei::Device>(const std::string& path)> open_mei;
+};
+
+// Runs amtcfg with argv and returns the process exit status (DESIGN.md section 1). Every
+// amtcfg::Error is caught here and only here.
+int run(int argc, const char* const* argv, Platform& platform);
+
+} // namespace amtcfg::cli

@@ -1,0 +1,52 @@
+// Secret: a password, PSK or key that is zeroed on destruction and cannot be printed.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace amtcfg {
+
+// Holds secret text. It has no stream operator and no implicit conversion: code that needs the
+// value calls reveal() at the one place it goes on the wire. Copies are explicit (clone()).
+class Secret {
+public:
+    Secret() = default;
+    explicit Secret(std::string value) : m_value(std::move(value)) {}
+    ~Secret() { wipe(); }
+
+    Secret(Secret&& other) noexcept : m_value(std::move(other.m_value)) { other.wipe(); }
+    Secret& operator=(Secret&& other) noexcept;
+    Secret(const Secret&) = delete;
+    Secret& operator=(const Secret&) = delete;
+
+    Secret clone() const { return Secret(m_value); }
+    const std::string& reveal() const { return m_value; }
+    bool empty() const { return m_value.empty(); }
+    std::size_t size() const { return m_value.size(); }
+
+private:
+    void wipe() noexcept;
+
+    std::string m_value;
+};
+
+// Overwrites the characters of a string that held a secret, then clears it.
+void wipe_string(std::string& text) noexcept;
+
+// Where a secret comes from (DESIGN.md section 1): env:NAME, file:PATH, stdin, prompt, or a
+// literal value (accepted with a warning, because other users can read argv).
+enum class SecretSourceKind { env, file, standard_input, prompt, random, literal };
+
+struct SecretSource {
+    SecretSourceKind kind = SecretSourceKind::literal;
+    std::string location; // variable name or file path; empty for the other kinds
+    Secret literal;       // only for SecretSourceKind::literal
+};
+
+// Parses "env:NAME", "file:PATH", "stdin", "prompt", "random" or a literal value.
+SecretSource parse_secret_source(std::string_view text);
+
+// A description safe to print ("env:AMT_PASSWORD", "a literal value"), never the value.
+std::string describe(const SecretSource& source);
+
+} // namespace amtcfg

@@ -1,0 +1,112 @@
+// Argument parsing, global options, the command table and the one place errors are caught.
+#include "session.hpp"
+
+#include "amtcfg/util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+
+namespace amtcfg::cli {
+
+namespace {
+
+struct CommandSpec {
+    const char* name;
+    const char* summary;
+    Runner (*add)(CLI::App& command);
+};
+
+// The commands of DESIGN.md section 1, in the order --help lists them.
+constexpr std::array k_commands{
+    CommandSpec{"version", "print amtcfg's own version (works without MEI and without root)",
+                add_version},
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& o) {
+    app.add_flag("--json", o.json, "print exactly one JSON object on stdout; text goes to stderr");
+    app.add_flag("-v,--verbose", o.verbose, "more log output (repeat for more: -vvv traces)");
+    app.add_flag("-q,--quiet", o.quiet, "only errors on stderr");
+    app.add_option("--log-file", o.log_file, "also append a timestamped log to PATH")
+        ->type_name("PATH");
+    app.add_option("--device", o.device,
+                   "MEI device node (default: first of /dev/mei0, /dev/mei1, ..., /dev/mei)")
+        ->type_name("PATH");
+    app.add_option("--transport", o.transport, "how WS-Man reaches AMT: auto, lms or lme")
+        ->check(CLI::IsMember({"auto", "lms", "lme"}));
+    app.add_option("--lms-address", o.lms_address, "where LMS listens (default 127.0.0.1)")
+        ->type_name("ADDR");
+    app.add_option("--lms-port", o.lms_port, "LMS port (default 16992, 16993 when TLS is enforced)")
+        ->envname("AMTCFG_LMS_PORT")
+        ->check(CLI::Range(1, 65535));
+    app.add_option("--timeout", o.timeout, "overall time limit, e.g. 90s or 5m")
+        ->type_name("DURATION");
+}
+
+void set_up_logging(Session& session, StreamSink& stderr_sink,
+                    std::optional<FileSink>& file_sink) {
+    const auto& o = session.options;
+    auto level = LogLevel::warning;
+    if (o.quiet) {
+        level = LogLevel::error;
+    } else if (o.verbose > 0) {
+        level = static_cast<LogLevel>(std::min(static_cast<int>(LogLevel::warning) + o.verbose,
+                                               static_cast<int>(LogLevel::trace)));
+    }
+    session.log.add_sink(stderr_sink, level);
+    if (!o.log_file.empty()) {
+        file_sink.emplace(o.log_file, utc_timestamp);
+        session.log.add_sink(*file_sink, std::max(level, LogLevel::info));
+    }
+}
+
+} // namespace
+
+int run(int argc, const char* const* argv, Platform& platform) {
+    Session session{.options = {}, .platform = platform, .log = {}, .deadline = {}};
+    CLI::App app{"amtcfg: configure Intel AMT through the Management Engine", "amtcfg"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    add_global_options(app, session.options);
+
+    std::vector<std::pair<CLI::App*, Runner>> runners;
+    for (const auto& spec : k_commands) {
+        CLI::App* command = app.add_subcommand(spec.name, spec.summary);
+        runners.emplace_back(command, spec.add(*command));
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int status = app.exit(e);
+        return status == 0 ? 0 : exit_code(ErrorCategory::usage);
+    }
+
+    StreamSink stderr_sink(stderr);
+    std::optional<FileSink> file_sink;
+    try {
+        set_up_logging(session, stderr_sink, file_sink);
+        if (!session.options.timeout.empty()) {
+            session.deadline = Deadline(parse_duration(session.options.timeout));
+        }
+        for (auto& [command, runner] : runners) {
+            if (command->parsed()) {
+                session.log.debug("running amtcfg {}", command->get_name());
+                return runner(session);
+            }
+        }
+        throw Error(ErrorCategory::usage, "no command given (see amtcfg --help)");
+    } catch (const Error& e) {
+        session.log.debug("exit {}: {}", exit_code(e.category()), category_name(e.category()));
+        session.output.error(e);
+        return exit_code(e.category());
+    } catch (const std::exception& e) {
+        session.output.error(
+            Error(ErrorCategory::internal, fmt::format("internal error (a bug): {}", e.what())));
+        return exit_code(ErrorCategory::internal);
+    }
+}
+
+} // namespace amtcfg::cli

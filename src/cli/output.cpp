@@ -1,0 +1,39 @@
+// Rendering of results and errors as text or as the one JSON object of --json.
+#include "session.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace amtcfg::cli {
+
+void Output::result(const nlohmann::json& object, const std::string& text) {
+    if (m_options.json) {
+        fmt::print(stdout, "{}\n", object.dump(2));
+        if (!text.empty() && !m_options.quiet) {
+            fmt::print(stderr, "{}", text);
+        }
+    } else {
+        fmt::print(stdout, "{}", text);
+    }
+    std::fflush(stdout);
+}
+
+void Output::error(const Error& failure) {
+    fmt::print(stderr, "amtcfg: error: {}\n", failure.what());
+    if (m_options.json) {
+        nlohmann::json object = {{"error",
+                                  {{"exit_code", exit_code(failure.category())},
+                                   {"category", category_name(failure.category())},
+                                   {"message", failure.what()}}}};
+        fmt::print(stdout, "{}\n", object.dump(2));
+    }
+}
+
+void Output::progress(const std::string& text) {
+    if (!m_options.quiet) {
+        fmt::print(stderr, "{}\n", text);
+    }
+}
+
+} // namespace amtcfg::cli
