@@ -1,0 +1,139 @@
+// Escrow: 0600 creation, refusal of unsafe files, append-only JSON lines, escaping.
+#include "amtcfg/profile/escrow.hpp"
+#include "support.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace amtcfg;
+using namespace amtcfg::profile;
+
+namespace {
+
+std::string fixed_time() {
+    return "2026-11-23T10:00:00.000Z";
+}
+
+std::vector<std::string> lines_of(const std::string &path) {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) {
+        out.push_back(line);
+    }
+    return out;
+}
+
+unsigned mode_of(const std::string &path) {
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    return info.st_mode & 07777U;
+}
+
+// Sets the process umask for one test and restores it.
+struct Umask {
+    explicit Umask(mode_t mask) : saved(::umask(mask)) {}
+    ~Umask() { ::umask(saved); }
+    mode_t saved;
+};
+
+} // namespace
+
+TEST_CASE("the escrow file is created 0600 even with a permissive umask", "[unit]") {
+    test::TempDir dir;
+    Umask open_umask(0);
+    Escrow escrow(dir.file("escrow.jsonl"), fixed_time);
+    escrow.check();
+    CHECK(mode_of(escrow.path()) == 0600U);
+    CHECK(lines_of(escrow.path()).empty());
+
+    Escrow direct(dir.file("direct.jsonl"), fixed_time);
+    direct.record({"uuid-1", "ws17", "admin-password"}, Secret("N3w!Passw0rd"));
+    CHECK(mode_of(direct.path()) == 0600U);
+}
+
+TEST_CASE("records are JSON lines appended after what is already there", "[unit]") {
+    test::TempDir dir;
+    Escrow escrow(dir.file("escrow.jsonl"), fixed_time);
+    escrow.record({"8c8a0a58-0000", "ws17", "admin-password"}, Secret("First!Pass1"));
+    escrow.record({"8c8a0a58-0000", "ws17", "mebx-password"}, Secret("Second!Pass2"));
+    auto lines = lines_of(escrow.path());
+    REQUIRE(lines.size() == 2);
+    auto first = nlohmann::json::parse(lines[0]);
+    CHECK(first == nlohmann::json{{"time", "2026-11-23T10:00:00.000Z"},
+                                  {"uuid", "8c8a0a58-0000"},
+                                  {"hostname", "ws17"},
+                                  {"secret", "admin-password"},
+                                  {"value", "First!Pass1"}});
+    CHECK(nlohmann::json::parse(lines[1])["value"] == "Second!Pass2");
+
+    // A new Escrow object (a later run) appends; earlier lines stay byte for byte.
+    Escrow later(escrow.path(), fixed_time);
+    later.check();
+    later.record({"other-uuid", "ws18", "user:helpdesk"}, Secret("Third!Pass3"));
+    auto after = lines_of(escrow.path());
+    REQUIRE(after.size() == 3);
+    CHECK(after[0] == lines[0]);
+    CHECK(after[1] == lines[1]);
+    CHECK(nlohmann::json::parse(after[2])["secret"] == "user:helpdesk");
+}
+
+TEST_CASE("values that need escaping stay valid JSON", "[unit]") {
+    test::TempDir dir;
+    Escrow escrow(dir.file("e.jsonl"), fixed_time);
+    std::string awkward = "a\"b\\c\td\x01"
+                          "e/\xc3\xa9";
+    escrow.record({"u", "host \"q\"", "admin-password"}, Secret(awkward));
+    auto lines = lines_of(escrow.path());
+    REQUIRE(lines.size() == 1);
+    auto record = nlohmann::json::parse(lines[0]);
+    CHECK(record["value"] == awkward);
+    CHECK(record["hostname"] == "host \"q\"");
+    CHECK(json_quote("x\ny") == "\"x\\u000ay\"");
+}
+
+TEST_CASE("an escrow file others can read is refused with the fix, and left unchanged", "[unit]") {
+    test::TempDir dir;
+    std::string path = dir.file("shared.jsonl");
+    std::ofstream(path) << "{\"old\":1}\n";
+    for (mode_t mode : {0644U, 0640U, 0604U, 0620U}) {
+        INFO("mode " << std::oct << mode);
+        REQUIRE(::chmod(path.c_str(), mode) == 0);
+        Escrow escrow(path, fixed_time);
+        std::string expected_mode = fmt::format("(mode {:04o})", mode);
+        REQUIRE_THROWS_WITH(escrow.record({"u", "h", "admin-password"}, Secret("Pw!12345a")),
+                            Catch::Contains("can be read or written by its group or other "
+                                            "users") &&
+                                Catch::Contains(expected_mode) &&
+                                Catch::Contains("chmod 600 " + path));
+        CHECK_THROWS_AS(escrow.check(), Error);
+        CHECK(lines_of(path) == std::vector<std::string>{"{\"old\":1}"});
+    }
+    REQUIRE(::chmod(path.c_str(), 0600) == 0);
+    Escrow(path, fixed_time).record({"u", "h", "admin-password"}, Secret("Pw!12345a"));
+    CHECK(lines_of(path).size() == 2);
+}
+
+TEST_CASE("symbolic links, directories and missing directories are refused", "[unit]") {
+    test::TempDir dir;
+    std::string target = dir.file("target.jsonl");
+    std::ofstream(target).close();
+    ::chmod(target.c_str(), 0600);
+    std::string link = dir.file("link.jsonl");
+    std::filesystem::create_symlink(target, link);
+    REQUIRE_THROWS_WITH(Escrow(link, fixed_time).check(),
+                        Catch::Contains("symbolic link") && Catch::Contains(link));
+    CHECK_THROWS_WITH(Escrow(dir.path().string(), fixed_time).check(),
+                      Catch::Contains("escrow file"));
+    CHECK_THROWS_WITH(Escrow(dir.file("no/such/dir.jsonl"), fixed_time).check(),
+                      Catch::Contains("create the directory first"));
+    try {
+        Escrow(dir.file("no/such/dir.jsonl"), fixed_time).check();
+    } catch (const Error &error) {
+        CHECK(error.category() == ErrorCategory::usage);
+    }
+}
