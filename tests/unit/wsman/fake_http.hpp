@@ -69,6 +69,30 @@ inline std::string minify(std::string_view pretty) {
     return first == std::string::npos ? std::string() : out.substr(first);
 }
 
+// A request as reference/wsman.md section 3 shapes it: the envelope start, the fixed header
+// fields, then `extra_header` (a SelectorSet) and `body` (the whole Body element), both
+// written indented and minified here.
+inline std::string expected_envelope(std::string_view action, std::string_view resource,
+                                     std::string_view id, std::string_view extra_header,
+                                     std::string_view body) {
+    return minify(R"(<?xml version="1.0" encoding="utf-8"?>
+        <Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                  xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+                  xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"
+                  xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
+                  xmlns="http://www.w3.org/2003/05/soap-envelope">
+          <Header>
+            <a:Action>)") +
+           std::string(action) + "</a:Action><a:To>/wsman</a:To><w:ResourceURI>" +
+           std::string(resource) + "</w:ResourceURI><a:MessageID>" + std::string(id) +
+           minify(R"(</a:MessageID>
+            <a:ReplyTo>
+              <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
+            </a:ReplyTo>
+            <w:OperationTimeout>PT60S</w:OperationTimeout>)") +
+           minify(extra_header) + "</Header>" + minify(body) + "</Envelope>";
+}
+
 // A response as AMT shapes it (reference/wsman.md section 3): prefixes a..g, header order
 // To, RelatesTo, Action, MessageID, ResourceURI; `body` uses g: for the class namespace.
 inline std::string amt_response(std::string_view action, std::string_view class_uri,
