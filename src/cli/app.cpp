@@ -21,6 +21,10 @@ struct CommandSpec {
 
 // The commands of DESIGN.md section 1, in the order --help lists them.
 constexpr std::array k_commands{
+    CommandSpec{"create-psk",
+                "make PID/PPS pre-shared keys and USB one-touch setup.bin files; inspect "
+                "setup.bin files",
+                add_create_psk},
     CommandSpec{"version", "print amtcfg's own version (works without MEI and without root)",
                 add_version},
 };

@@ -1,0 +1,54 @@
+// Private atomic file writes and bounded reads.
+#include "amtcfg/util/file.hpp"
+
+#include "amtcfg/util/error.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sys/stat.h>
+
+using namespace amtcfg;
+
+namespace {
+
+struct Dir {
+    Dir() {
+        std::string pattern =
+            std::filesystem::temp_directory_path().string() + "/amtcfg-file-XXXXXX";
+        path = ::mkdtemp(pattern.data());
+    }
+    ~Dir() { std::filesystem::remove_all(path); }
+    std::string path;
+};
+
+} // namespace
+
+TEST_CASE("a private file is written 0600, replaces the old one and leaves no temp", "[unit]") {
+    Dir dir;
+    std::string file = dir.path + "/keys";
+    write_private_file(file, as_bytes("old"), "list");
+    write_private_file(file, as_bytes("new!"), "list");
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777U) == 0600U);
+    CHECK(read_whole_file(file, 100, "list") == Bytes{'n', 'e', 'w', '!'});
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                        std::filesystem::directory_iterator()) == 1);
+}
+
+TEST_CASE("unwritable and oversized files are errors that name the file", "[unit]") {
+    Dir dir;
+    CHECK_THROWS_WITH(write_private_file(dir.path + "/no/such/dir/f", as_bytes("x"), "list"),
+                      Catch::Contains("cannot create the list next to"));
+    write_private_file(dir.path + "/big", Bytes(10, 1), "list");
+    try {
+        read_whole_file(dir.path + "/big", 9, "setup.bin");
+        FAIL("an oversized file was read");
+    } catch (const Error &e) {
+        CHECK(e.category() == ErrorCategory::invalid_input);
+        CHECK(std::string(e.what()).find("larger than 9 bytes") != std::string::npos);
+    }
+    CHECK_THROWS_WITH(read_whole_file(dir.path + "/none", 9, "setup.bin"),
+                      Catch::Contains("cannot read the setup.bin"));
+}
