@@ -1,11 +1,13 @@
 // PID/PPS checksum (Intel AMT SDK "PID-PPS Checksum"), generation and parsing.
 #include "amtcfg/psk/pid_pps.hpp"
 
+#include "amtcfg/crypto/random.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
+#include <openssl/crypto.h>
 
+#include <algorithm>
 #include <array>
 
 namespace amtcfg::psk {
@@ -75,10 +77,9 @@ std::string random_chars(std::size_t count, const RandomBytes &random) {
 
 RandomBytes system_random() {
     return [](std::span<std::uint8_t> out) {
-        if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
-            throw Error(ErrorCategory::internal,
-                        "the OpenSSL random generator failed; no keys were made");
-        }
+        Bytes bytes = crypto::random_bytes(out.size());
+        std::copy(bytes.begin(), bytes.end(), out.begin());
+        OPENSSL_cleanse(bytes.data(), bytes.size());
     };
 }
 

@@ -19,7 +19,8 @@ constexpr std::size_t k_pid_length = 8;
 constexpr std::size_t k_pps_length = 32;
 constexpr std::size_t k_pps_group = 4;
 
-// Fills a buffer with random bytes. The real one is OpenSSL RAND_bytes; tests pass their own.
+// Fills a buffer with random bytes. The real one is crypto::random_bytes (OpenSSL's DRBG);
+// tests pass their own.
 using RandomBytes = std::function<void(std::span<std::uint8_t>)>;
 RandomBytes system_random();
 
