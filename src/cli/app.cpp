@@ -21,6 +21,7 @@ struct CommandSpec {
 
 // The commands of DESIGN.md section 1, in the order --help lists them.
 constexpr std::array k_commands{
+    CommandSpec{"info", "what this AMT is and how it is configured", add_info},
     CommandSpec{"create-psk",
                 "make PID/PPS pre-shared keys and USB one-touch setup.bin files; inspect "
                 "setup.bin files",

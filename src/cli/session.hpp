@@ -51,6 +51,7 @@ struct Session {
 // A command adds its options to its CLI11 subcommand and returns the function that runs it.
 using Runner = std::function<int(Session&)>;
 
+Runner add_info(CLI::App& command);
 Runner add_create_psk(CLI::App& command);
 Runner add_version(CLI::App& command);
 

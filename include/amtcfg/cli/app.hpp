@@ -14,6 +14,8 @@ namespace amtcfg::cli {
 struct Platform {
     // Opens the MEI device: `path` is --device, or empty to discover the first node that opens.
     std::function<std::unique_ptr<mei::Device>(const std::string& path)> open_mei;
+    // Whether something accepts a TCP connection at address:port (the LMS probe).
+    std::function<bool(const std::string& address, int port)> tcp_accepts;
 };
 
 // Runs amtcfg with argv and returns the process exit status (DESIGN.md section 1). Every

@@ -1,0 +1,59 @@
+// The `info` flow: what this AMT is and how it is configured, read over MEI (one message per
+// fact) plus whether LMS and LME are reachable. Returns a result; never prints.
+#pragma once
+
+#include "amtcfg/amthi/codec.hpp"
+#include "amtcfg/mei/transport.hpp"
+#include "amtcfg/util/deadline.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amtcfg::flows {
+
+// Whether something accepts a TCP connection at address:port (the real one is tcp_accepts).
+using TcpProbe = std::function<bool(const std::string& address, int port)>;
+
+inline constexpr int k_lms_port = 16992;
+inline constexpr int k_lms_tls_port = 16993;
+
+struct InfoOptions {
+    std::string lms_address = "127.0.0.1";
+    int lms_port = 0; // 0: 16992, or 16993 when AMT enforces TLS on its local ports
+};
+
+struct LanInfo {
+    amthi::LanInterfaceIndex index = amthi::LanInterfaceIndex::wired;
+    amthi::LanInterface settings;
+};
+
+struct InfoResult {
+    std::string version; // "16.1.25"
+    std::string build;   // "2051"
+    std::string sku;     // "16392"
+    std::vector<std::string> features;
+    std::string uuid;
+    amthi::ControlMode control_mode = amthi::ControlMode::pre_provisioning;
+    amthi::ProvisioningState provisioning_state = amthi::ProvisioningState::pre;
+    std::string dns_suffix; // empty when none is set
+    bool tls_enforced = false;
+    std::optional<bool> amt_enabled; // from the watchdog client, when it says
+    std::vector<amthi::CertHashEntry> cert_hashes;
+    std::vector<LanInfo> lan; // the interfaces AMT reports; no WLAN is not an error
+    bool lms = false;
+    std::string lms_address;
+    int lms_port = 0;
+    bool lme = false;
+    std::vector<std::string> warnings; // facts that could not be read but are not fatal
+};
+
+// Reads everything `amtcfg info` shows: one connection per ME client, one message per fact.
+InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoOptions& options,
+                     const Deadline& deadline);
+
+// The leading number of a version string ("16.1.25" -> 16); 0 when there is none.
+int major_version(std::string_view version);
+
+} // namespace amtcfg::flows
