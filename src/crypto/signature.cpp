@@ -5,6 +5,8 @@
 
 #include <openssl/rsa.h>
 
+#include <limits>
+
 namespace amtcfg::crypto {
 
 Bytes sign_sha256(const PrivateKey &key, ByteView data) {
@@ -39,6 +41,35 @@ std::string base64_encode(ByteView data) {
     int size = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data.data(),
                                static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(size));
+    return out;
+}
+
+Bytes base64_decode(std::string_view text) {
+    constexpr std::string_view k_alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (text.empty()) {
+        return {};
+    }
+    auto last = text.find_last_not_of('=');
+    std::size_t padding = last == std::string_view::npos ? text.size() : text.size() - last - 1;
+    bool valid = text.size() % 4 == 0 && padding <= 2 &&
+                 text.substr(0, text.size() - padding).find_first_not_of(k_alphabet) ==
+                     std::string_view::npos;
+    if (!valid || text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        throw DecodeError("invalid base64 text");
+    }
+    Bytes out(text.size() / 4 * 3);
+    int size = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char *>(text.data()),
+                               static_cast<int>(text.size()));
+    if (size < 0) {
+        throw DecodeError("invalid base64 text");
+    }
+    // EVP_DecodeBlock counts the padding as zero bytes.
+    out.resize(static_cast<std::size_t>(size) - padding);
+    // Canonical text only: unused low bits before the padding must be zero ("Zh==" is refused).
+    if (base64_encode(out) != text) {
+        throw DecodeError("invalid base64 text (not canonical)");
+    }
     return out;
 }
 

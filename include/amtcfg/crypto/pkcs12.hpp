@@ -54,5 +54,9 @@ std::string sign_setup_nonces(const PrivateKey &key, ByteView configuration_nonc
                               ByteView mc_nonce);
 
 std::string base64_encode(ByteView data);
+// Strict, canonical RFC 4648 base64 (padding required, no whitespace, zero unused bits), as AMT
+// sends ConfigurationNonce;
+// throws DecodeError on anything else.
+Bytes base64_decode(std::string_view text);
 
 } // namespace amtcfg::crypto

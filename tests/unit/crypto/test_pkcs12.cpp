@@ -11,6 +11,14 @@ namespace {
 
 const Secret k_password("test-pfx-pw");
 
+Bytes crypto_test_nonce() {
+    Bytes nonce(20);
+    for (std::size_t i = 0; i < nonce.size(); ++i) {
+        nonce[i] = static_cast<std::uint8_t>(0xf0 + i);
+    }
+    return nonce;
+}
+
 std::string load_error(const std::string &name, const Secret &password = k_password.clone()) {
     try {
         load_pkcs12_file(certs().path(name), password);
@@ -92,4 +100,22 @@ TEST_CASE("base64_encode follows RFC 4648", "[unit]") {
     CHECK(encode("f") == "Zg==");
     CHECK(encode("fo") == "Zm8=");
     CHECK(encode("foobar") == "Zm9vYmFy");
+}
+
+TEST_CASE("base64_decode is strict and round-trips", "[unit]") {
+    auto decode = [](std::string_view text) {
+        Bytes bytes = base64_decode(text);
+        return std::string(bytes.begin(), bytes.end());
+    };
+    CHECK(decode("") == "");
+    CHECK(decode("Zg==") == "f");
+    CHECK(decode("Zm8=") == "fo");
+    CHECK(decode("Zm9vYmFy") == "foobar");
+    Bytes nonce = crypto_test_nonce();
+    CHECK(base64_decode(base64_encode(nonce)) == nonce);
+    for (const char *bad :
+         {"Zg=", "Zg", "Z===", "Zm9v YmFy", "Zm9v\nYmFy", "Zg=a", "****", "Zh=="}) {
+        INFO(bad);
+        CHECK_THROWS_AS(base64_decode(bad), DecodeError);
+    }
 }
