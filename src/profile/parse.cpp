@@ -130,6 +130,33 @@ Maintenance maintenance(XmlReader &xml, pugi::xml_node node) {
     return out;
 }
 
+// pugixml tolerates content after the root element; a profile is exactly one element. Text
+// after the last tag is dropped by pugixml, so it is looked for in the source.
+void check_single_root(XmlReader &xml, const pugi::xml_document &doc, std::string_view text) {
+    auto last_tag = text.rfind('>');
+    auto stray =
+        text.find_first_not_of(" \t\r\n", last_tag == std::string_view::npos ? 0 : last_tag + 1);
+    if (last_tag != std::string_view::npos && stray != std::string_view::npos) {
+        xml.fail(xml.line_at(static_cast<std::ptrdiff_t>(stray)),
+                 "text outside <amtcfg-profile> (expected only comments after the closing tag)");
+    }
+    bool seen_root = false;
+    for (auto node : doc.children()) {
+        if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
+            xml.fail(node, "text outside <amtcfg-profile> (expected only comments after the "
+                           "closing tag)");
+        }
+        if (node.type() == pugi::node_element) {
+            if (seen_root) {
+                xml.fail(node, fmt::format("a second top-level element <{}> (a profile is one "
+                                           "<amtcfg-profile> element)",
+                                           node.name()));
+            }
+            seen_root = true;
+        }
+    }
+}
+
 // The root's version and name, then each section once.
 Profile document(XmlReader &xml, pugi::xml_node root) {
     if (std::string_view(root.name()) != "amtcfg-profile") {
@@ -137,15 +164,16 @@ Profile document(XmlReader &xml, pugi::xml_node root) {
                                    "version=\"1\">)",
                                    root.name()));
     }
-    xml.check_attributes(root, {"version", "name"});
-    xml.check_children(root, {"activation", "general", "network", "redirection", "power-policy",
-                              "tls", "users", "maintenance"});
+    // The version first: a newer profile should say so, not trip over a newer element.
     std::string version = xml.required(root, "version", "1");
     if (version != "1") {
         xml.fail(xml.line_of(root, "version"),
                  fmt::format("unsupported profile version \"{}\" (this amtcfg reads version 1)",
                              version));
     }
+    xml.check_attributes(root, {"version", "name"});
+    xml.check_children(root, {"activation", "general", "network", "redirection", "power-policy",
+                              "tls", "users", "maintenance"});
     Profile out;
     out.file_name = xml.file_name();
     out.name = xml.text(root, "name").value_or("");
@@ -202,6 +230,7 @@ Profile parse_profile(std::string_view text, const std::string &file_name,
         xml.fail(xml.line_at(result.offset), fmt::format("the profile is not well-formed XML: {}",
                                                          lower_first(result.description())));
     }
+    check_single_root(xml, doc, text);
     Profile profile = document(xml, doc.document_element());
     validate(profile, options);
     return profile;

@@ -62,6 +62,14 @@ TEST_CASE("malformed XML, DTDs and versions are refused with the line", "[unit]"
                Catch::StartsWith("office.xml:"));
     CHECK(parse_error("<amtcfg-profile version=\"2\"/>") ==
           "office.xml:1: unsupported profile version \"2\" (this amtcfg reads version 1)");
+    CHECK(parse_error("<amtcfg-profile version=\"2\"><new-section/></amtcfg-profile>") ==
+          "office.xml:1: unsupported profile version \"2\" (this amtcfg reads version 1)");
+    CHECK(parse_error(ccm_profile("") + "<extra/>\n") ==
+          "office.xml:4: a second top-level element <extra> (a profile is one <amtcfg-profile> "
+          "element)");
+    CHECK_THAT(parse_error(ccm_profile("") + "trailing text\n"),
+               Catch::StartsWith("office.xml:4: text outside <amtcfg-profile>"));
+    CHECK_NOTHROW(parse_profile(ccm_profile("") + "<!-- a comment -->\n", "office.xml"));
     CHECK(parse_error("<amtcfg-profile/>") ==
           "office.xml:1: <amtcfg-profile> needs the attribute version (1)");
     CHECK(parse_error("<amtcfg-profile version=\"1\" version=\"1\"/>").find("office.xml:1:") == 0);
