@@ -84,6 +84,36 @@ std::optional<std::string> check_validity(const Certificate &certificate,
     return std::nullopt;
 }
 
+std::optional<std::string> check_root_trusted(const Certificate &root,
+                                              const std::vector<TrustedRootHash> &trusted) {
+    const TrustedRootHash *inactive = nullptr;
+    std::string names;
+    for (const auto &entry : trusted) {
+        names += names.empty() ? "" : ", ";
+        names += entry.name;
+        for (auto algorithm : {HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384,
+                               HashAlgorithm::sha512}) {
+            if (entry.algorithm == to_string(algorithm) &&
+                fingerprint(root.der, algorithm) == entry.hash) {
+                if (entry.active) {
+                    return std::nullopt;
+                }
+                inactive = &entry;
+            }
+        }
+    }
+    if (inactive != nullptr) {
+        return fmt::format("the provisioning root {} matches AMT's trusted hash \"{}\", but that "
+                           "hash is not active (activate it in MEBx)",
+                           name_of(root), inactive->name);
+    }
+    return fmt::format("root hash {} (sha256) of {} is not trusted by this AMT (it trusts: {}; "
+                       "add the hash in MEBx or by USB setup, or use a provisioning certificate "
+                       "from one of those CAs)",
+                       to_hex(fingerprint(root.der, HashAlgorithm::sha256)), name_of(root),
+                       names.empty() ? "nothing" : names);
+}
+
 PreflightReport acm_preflight(const ProvisioningChain &chain, std::string_view dns_suffix,
                               std::chrono::system_clock::time_point now) {
     PreflightReport report;

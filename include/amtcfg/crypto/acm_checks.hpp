@@ -30,6 +30,21 @@ std::optional<std::string> check_dns_suffix(const Certificate &leaf, std::string
 std::optional<std::string> check_validity(const Certificate &certificate,
                                           std::chrono::system_clock::time_point now);
 
+// One of AMT's trusted root certificate hashes (AMTHI GetCertHashEntry), with the algorithm
+// named as to_string(HashAlgorithm) does ("sha256"); other algorithms never match.
+struct TrustedRootHash {
+    std::string name;
+    std::string algorithm;
+    Bytes hash;
+    bool active = false;
+};
+
+// The root's DER hash is among AMT's active trusted hashes (reference wsman.md section 7.2 step
+// 2). Names the root, its SHA-256 hash and what AMT trusts when it is not; says to activate the
+// hash when it matches an inactive one.
+std::optional<std::string> check_root_trusted(const Certificate &root,
+                                              const std::vector<TrustedRootHash> &trusted);
+
 struct PreflightReport {
     std::vector<std::string> problems; // any of these makes ACM activation fail
     std::vector<std::string> warnings; // known to cause trouble, not certain to

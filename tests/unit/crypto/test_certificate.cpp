@@ -136,3 +136,25 @@ TEST_CASE("digest passwords match MD5(admin:realm:password)", "[unit]") {
     CHECK(digest_password_base64("admin", realm, Secret("P@ssw0rd")).reveal() ==
           "ZlTOuVM90P1tPlo8PoSZ1w==");
 }
+
+TEST_CASE("the root must match an active trusted hash of AMT", "[unit]") {
+    Certificate root = load("good.pfx").root();
+    Bytes sha256 = from_hex(certs().text("root.sha256"));
+    Bytes sha384 = from_hex(certs().text("root.sha384"));
+    Bytes other = from_hex(certs().text("root384.sha256"));
+    std::vector<TrustedRootHash> trusted{{"Other CA", "sha256", other, true},
+                                         {"Test Root", "sha256", sha256, true}};
+    CHECK(check_root_trusted(root, trusted) == std::nullopt);
+    CHECK(check_root_trusted(root, {{"Test Root 384", "sha384", sha384, true}}) == std::nullopt);
+    // The same bytes under another algorithm name do not match.
+    CHECK(check_root_trusted(root, {{"Wrong", "sha384", sha256, true}}).has_value());
+
+    CHECK(check_root_trusted(root, {{"Test Root", "sha256", sha256, false}}) ==
+          "the provisioning root \"O=amtcfg tests,CN=amtcfg Test Root CA\" matches AMT's trusted "
+          "hash \"Test Root\", but that hash is not active (activate it in MEBx)");
+    CHECK(check_root_trusted(root, {{"Other CA", "sha256", other, true}}) ==
+          "root hash " + certs().text("root.sha256") +
+              " (sha256) of \"O=amtcfg tests,CN=amtcfg Test Root CA\" is not trusted by this AMT "
+              "(it trusts: Other CA; add the hash in MEBx or by USB setup, or use a provisioning "
+              "certificate from one of those CAs)");
+}
