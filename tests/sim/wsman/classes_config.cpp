@@ -1,0 +1,157 @@
+// AMT_SetupAndConfigurationService and AMT_AuthorizationService (wsman.md sections 6, 7, 9).
+#include "wsman/classes.hpp"
+
+#include "wsman/digest.hpp"
+
+#include "amtcfg/util/bytes.hpp"
+
+namespace amtcfg::sim {
+namespace {
+
+constexpr std::uint32_t k_pt_success = 0;
+constexpr std::uint32_t k_pt_not_permitted = 16;
+constexpr std::uint32_t k_pt_invalid_parameter = 36;
+constexpr std::uint32_t k_pt_invalid_password = 2054;
+constexpr std::uint32_t k_pt_invalid_name = 12;
+constexpr std::uint32_t k_pt_max_limit = 23;
+
+std::vector<Instance> setup_instances(CallContext &context) {
+    const auto &state = context.state;
+    return {Instance{{"CreationClassName", "AMT_SetupAndConfigurationService"},
+                     {"ElementName", "Intel(r) AMT Setup and Configuration Service"},
+                     {"EnabledState", "5"},
+                     {"Name", "Intel(r) AMT Setup and Configuration Service"},
+                     {"PasswordModel", "1"},
+                     {"ProvisioningMode", state.control_mode == 1 ? "4" : "1"},
+                     {"ProvisioningServerOTP", ""},
+                     {"ProvisioningState", std::to_string(state.provisioning_state)},
+                     {"RequestedState", "12"},
+                     {"SystemCreationClassName", "CIM_ComputerSystem"},
+                     {"SystemName", "Intel(r) AMT"},
+                     {"ZeroTouchConfigurationEnabled", "true"}}};
+}
+
+// Back to factory state: settings reset, user-added hashes deleted (wsman.md section 9).
+void unprovision_device(AmtState &state) {
+    state.control_mode = 0;
+    state.provisioning_state = 0;
+    state.admin_ha1.clear();
+    state.users.clear();
+    std::erase_if(state.cert_hashes, [](const CertHash &hash) { return !hash.is_default; });
+    reset_instances(state);
+}
+
+MethodOutput unprovision(CallContext &context, const MethodInput &input, pugi::xml_node) {
+    auto mode = uint_arg(input, "ProvisioningMode");
+    if (mode && *mode != 1) {
+        return {{}, k_pt_invalid_parameter};
+    }
+    if (!context.state.activated()) {
+        return {{}, k_pt_not_permitted};
+    }
+    unprovision_device(context.state);
+    return {{}, k_pt_success};
+}
+
+MethodOutput partial_unprovision(CallContext &context, const MethodInput &, pugi::xml_node) {
+    if (context.state.control_mode != 2) {
+        return {{}, k_pt_not_permitted};
+    }
+    unprovision_device(context.state);
+    return {{}, k_pt_success};
+}
+
+// "In" provisioning (TLS-enforced CCM, wsman.md section 7.1 step 5) ends here.
+MethodOutput commit_changes(CallContext &context, const MethodInput &, pugi::xml_node) {
+    if (context.state.provisioning_state == 1) {
+        context.state.provisioning_state = 2;
+    }
+    return {{}, k_pt_success};
+}
+
+MethodOutput set_mebx_password(CallContext &context, const MethodInput &input, pugi::xml_node) {
+    if (context.state.control_mode != 2) {
+        return {{}, k_pt_not_permitted}; // 16 in CCM (and before activation)
+    }
+    auto password = input.get("Password");
+    if (password.size() < 8 || password.size() > 32) {
+        return {{}, k_pt_invalid_password};
+    }
+    context.state.mebx_password = password;
+    return {{}, k_pt_success};
+}
+
+MethodOutput get_uuid(CallContext &context, const MethodInput &, pugi::xml_node) {
+    std::string hex = context.state.uuid;
+    std::erase(hex, '-');
+    return {{{"UUID", base64_encode(from_hex(hex))}}, k_pt_success};
+}
+
+constexpr MethodSpec k_setup_methods[] = {
+    {"Unprovision", unprovision},
+    {"PartialUnprovision", partial_unprovision},
+    {"CommitChanges", commit_changes},
+    {"SetMEBxPassword", set_mebx_password},
+    {"GetUuid", get_uuid},
+};
+
+std::vector<Instance> authorization_instances(CallContext &) {
+    return {Instance{{"AllowHttpQopAuthOnly", "1"},
+                     {"CreationClassName", "AMT_AuthorizationService"},
+                     {"ElementName", "Intel(r) AMT Authorization Service"},
+                     {"EnabledState", "5"},
+                     {"Name", "Intel(r) AMT Authorization Service"},
+                     {"RequestedState", "12"},
+                     {"SystemCreationClassName", "CIM_ComputerSystem"},
+                     {"SystemName", "Intel(r) AMT"}}};
+}
+
+// DigestPassword is base64 of the 16 raw bytes of MD5(admin:realm:password).
+MethodOutput set_admin_acl(CallContext &context, const MethodInput &input, pugi::xml_node) {
+    auto digest = base64_arg(input, "DigestPassword");
+    if (input.get("Username") != "admin") {
+        return {{}, k_pt_invalid_name};
+    }
+    if (!digest || digest->size() != 16) {
+        return {{}, k_pt_invalid_password};
+    }
+    context.state.admin_ha1 = to_hex(*digest);
+    return {{}, k_pt_success};
+}
+
+// User ACL entries (AddUserAclEntryEx): DigestUsername, DigestPassword (base64 raw MD5 of
+// name:realm:password), Realms (repeated).
+MethodOutput add_user_acl(CallContext &context, const MethodInput &input, pugi::xml_node) {
+    auto name = input.get("DigestUsername");
+    auto digest = base64_arg(input, "DigestPassword");
+    if (name.empty() || name.size() > 16 || name == "admin" || name.starts_with("$$")) {
+        return {{}, k_pt_invalid_name};
+    }
+    if (!digest || digest->size() != 16) {
+        return {{}, k_pt_invalid_password};
+    }
+    std::erase_if(context.state.users, [&](const UserAcl &user) { return user.name == name; });
+    if (context.state.users.size() >= 8) {
+        return {{}, k_pt_max_limit};
+    }
+    auto index = context.state.users.size() + 1;
+    context.state.users.push_back({name, to_hex(*digest), input.values("Realms")});
+    return {{{"Handle", std::to_string(index)}}, k_pt_success};
+}
+
+constexpr MethodSpec k_authorization_methods[] = {{"SetAdminAclEntryEx", set_admin_acl},
+                                                  {"AddUserAclEntryEx", add_user_acl}};
+
+} // namespace
+
+const ClassSpec k_setup_and_configuration{"AMT_SetupAndConfigurationService",
+                                          ns::amt_schema,
+                                          setup_instances,
+                                          nullptr,
+                                          {},
+                                          k_setup_methods};
+const ClassSpec k_authorization_service{
+    "AMT_AuthorizationService", ns::amt_schema, authorization_instances, nullptr, {},
+    k_authorization_methods};
+
+} // namespace amtcfg::sim

@@ -1,0 +1,224 @@
+// The SOAP dispatcher: Get, Put, Enumerate, Pull and methods over the class table, with the
+// injected WS-Man faults applied per METHOD.
+#include "wsman/service.hpp"
+
+#include <fmt/format.h>
+
+namespace amtcfg::sim {
+namespace {
+
+constexpr std::size_t k_default_max_elements = 1; // DSP0226 default when MaxElements is absent
+
+const Instance &select_instance(const std::vector<Instance> &instances,
+                                const std::map<std::string, std::string> &selectors) {
+    if (instances.empty()) {
+        throw WsmanFault(fault::destination_unreachable, "no instance");
+    }
+    if (selectors.empty()) {
+        return instances.front();
+    }
+    for (const auto &instance : instances) {
+        bool match = true;
+        for (const auto &[name, value] : selectors) {
+            match = match && instance.has(name) && instance.get(name) == value;
+        }
+        if (match) {
+            return instance;
+        }
+    }
+    throw WsmanFault(fault::invalid_selectors, "no instance matches the selectors");
+}
+
+// The name a fault spec uses for this request: "Setup" or "Class.Get".
+std::string operation_name(const SoapRequest &request, const ClassSpec &spec) {
+    if (request.action == action::get)
+        return "Get";
+    if (request.action == action::put)
+        return "Put";
+    if (request.action == action::enumerate)
+        return "Enumerate";
+    if (request.action == action::pull)
+        return "Pull";
+    if (request.action == action::create)
+        return "Create";
+    if (request.action == action::remove)
+        return "Delete";
+    auto prefix = spec.uri() + "/";
+    if (request.action.starts_with(prefix)) {
+        return request.action.substr(prefix.size());
+    }
+    throw WsmanFault(fault::action_not_supported, request.action);
+}
+
+template <typename Set>
+bool matches(const Set &set, const std::string &cls, const std::string &op) {
+    return set.contains(cls + "." + op) || set.contains(op);
+}
+
+HttpResponse soap_response(int status, std::string body, std::string_view version) {
+    HttpResponse response;
+    response.status = status;
+    response.headers = {{"Server", "Intel(R) Active Management Technology " + std::string(version)},
+                        {"X-Frame-Options", "DENY"},
+                        {"Content-Type", "application/soap+xml; charset=UTF-8"}};
+    response.body = std::move(body);
+    response.close = status != 200;
+    return response;
+}
+
+std::string method_output(std::string_view method, const MethodOutput &output) {
+    std::string body = fmt::format("<g:{}_OUTPUT>", method);
+    for (const auto &[name, value] : output.out) {
+        body += fmt::format("<g:{0}>{1}</g:{0}>", name, value);
+    }
+    return body + fmt::format("<g:ReturnValue>{}</g:ReturnValue></g:{}_OUTPUT>",
+                              output.return_value, method);
+}
+
+std::string pull(CallContext &context, const ClassSpec &spec) {
+    auto &enumerations = context.scratch.enumerations;
+    auto body = context.request.body;
+    auto id = body ? std::string(child(body, ns::enumeration, "EnumerationContext").child_value())
+                   : std::string();
+    auto found = enumerations.find(id);
+    if (!body || local_name(body) != "Pull" || found == enumerations.end()) {
+        throw WsmanFault(fault::invalid_enumeration_context, id);
+    }
+    std::size_t max = k_default_max_elements;
+    if (auto node = child(body, ns::enumeration, "MaxElements")) {
+        max = std::max<std::size_t>(1, std::stoul(std::string("0") + node.child_value()));
+    }
+    auto &items = found->second;
+    std::string xml;
+    std::size_t count = std::min(max, items.size());
+    for (std::size_t i = 0; i < count; ++i) {
+        xml += instance_xml("h", spec.name, items[i]);
+    }
+    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(count));
+    if (!items.empty()) { // partial: context before Items, no EndOfSequence
+        return fmt::format("<g:PullResponse><g:EnumerationContext>{}</g:EnumerationContext>"
+                           "<g:Items>{}</g:Items></g:PullResponse>",
+                           id, xml);
+    }
+    enumerations.erase(found);
+    return fmt::format("<g:PullResponse><g:Items>{}</g:Items><g:EndOfSequence></g:EndOfSequence>"
+                       "</g:PullResponse>",
+                       xml);
+}
+
+std::string put(CallContext &context, const ClassSpec &spec) {
+    if (spec.put == nullptr) {
+        throw WsmanFault(fault::action_not_supported,
+                         "Put is not supported on " + std::string(spec.name));
+    }
+    auto current = select_instance(spec.instances(context), context.request.selectors);
+    auto body = context.request.body;
+    if (!body || local_name(body) != spec.name || namespace_of(body) != spec.uri()) {
+        throw WsmanFault(fault::invalid_representation,
+                         "the body is not a " + std::string(spec.name));
+    }
+    auto merged = merge_put(current, instance_from_xml(body), spec.rules);
+    spec.put(context, current, merged);
+    std::map<std::string, std::string> key;
+    if (current.has("InstanceID")) {
+        key["InstanceID"] = current.get("InstanceID");
+    }
+    return instance_xml("g", spec.name, select_instance(spec.instances(context), key));
+}
+
+} // namespace
+
+std::string WsmanService::invoke(CallContext &context, const ClassSpec &spec) {
+    std::string method = operation_name(context.request, spec);
+    for (const auto &candidate : spec.methods) {
+        if (candidate.name != method) {
+            continue;
+        }
+        auto input_node = context.request.body;
+        if (input_node && (local_name(input_node) != method + "_INPUT" ||
+                           namespace_of(input_node) != spec.uri())) {
+            throw WsmanFault(fault::invalid_parameter, "expected " + method + "_INPUT");
+        }
+        auto input = input_node ? instance_from_xml(input_node) : Instance{};
+        std::string full = std::string(spec.name) + "." + method;
+        if (auto forced = m_faults.return_value.find(full); forced != m_faults.return_value.end()) {
+            return method_output(method, {{}, forced->second});
+        }
+        if (auto forced = m_faults.return_value.find(method);
+            forced != m_faults.return_value.end()) {
+            return method_output(method, {{}, forced->second});
+        }
+        return method_output(method, candidate.invoke(context, input, input_node));
+    }
+    throw WsmanFault(fault::action_not_supported, context.request.action);
+}
+
+SoapBody WsmanService::operate(CallContext &context, const ClassSpec &spec) {
+    const auto &request = context.request;
+    std::string uri = spec.uri();
+    if (request.action == action::get) {
+        auto instances = spec.instances(context);
+        return {
+            uri, {}, instance_xml("g", spec.name, select_instance(instances, request.selectors))};
+    }
+    if (request.action == action::put) {
+        return {uri, {}, put(context, spec)};
+    }
+    if (request.action == action::enumerate) {
+        auto id =
+            fmt::format("{:08X}-0000-0000-0000-000000000000", ++m_scratch.enumeration_counter);
+        m_scratch.enumerations[id] = spec.instances(context);
+        return {std::string(ns::enumeration),
+                {},
+                fmt::format("<g:EnumerateResponse><g:EnumerationContext>{}</g:EnumerationContext>"
+                            "</g:EnumerateResponse>",
+                            id)};
+    }
+    if (request.action == action::pull) {
+        return {std::string(ns::enumeration), uri, pull(context, spec)};
+    }
+    return {uri, {}, invoke(context, spec)};
+}
+
+ServiceReply WsmanService::finish(HttpResponse response, const std::string &fault_key) {
+    auto bytes = serialize_response(response);
+    if (!fault_key.empty() && m_faults.drop.contains(fault_key)) {
+        bytes.resize(bytes.size() / 2); // the connection dies mid-response
+        return {bytes, true};
+    }
+    return {bytes, response.close};
+}
+
+ServiceReply WsmanService::dispatch(const HttpRequest &http, const std::string &user) {
+    SoapRequest request;
+    std::string drop_key;
+    try {
+        request = parse_request(http.body);
+        const auto *spec = find_class(request.resource_uri);
+        if (spec == nullptr || (spec->reachable && !spec->reachable(m_state))) {
+            throw WsmanFault(fault::destination_unreachable, request.resource_uri);
+        }
+        auto op = operation_name(request, *spec);
+        std::string cls(spec->name);
+        if (matches(m_faults.http500, cls, op)) {
+            auto response = soap_response(500, {}, m_state.amt_version);
+            response.framing = BodyFraming::content_length;
+            return {serialize_response(response), true};
+        }
+        if (matches(m_faults.soap_fault, cls, op)) {
+            throw WsmanFault(fault::internal_error, "injected fault " + op);
+        }
+        if (matches(m_faults.drop, cls, op)) {
+            drop_key = m_faults.drop.contains(cls + "." + op) ? cls + "." + op : op;
+        }
+        CallContext context{m_state, m_scratch, m_env, request, user, spec->name};
+        auto reply = operate(context, *spec);
+        auto xml = m_writer.response(request, spec->uri(), reply.g_ns, reply.h_ns, reply.body);
+        return finish(soap_response(200, xml, m_state.amt_version), drop_key);
+    } catch (const WsmanFault &error) {
+        auto body = m_writer.fault(request.document ? &request : nullptr, error);
+        return finish(soap_response(400, body, m_state.amt_version), drop_key);
+    }
+}
+
+} // namespace amtcfg::sim

@@ -1,0 +1,227 @@
+// The simulated WS-Man service end to end over HTTP bytes: auth, envelopes, faults, latency.
+#include "wsman/digest.hpp"
+#include "wsman/service.hpp"
+
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace amtcfg::sim;
+using test::DigestClient;
+using test::element_text;
+
+namespace {
+
+struct Fixture {
+    test::FakeWorld world;
+    AmtState state = default_state();
+    WsmanFaults faults;
+    std::unique_ptr<WsmanService> service;
+
+    WsmanService &start() {
+        service = std::make_unique<WsmanService>(state, faults, world.environment());
+        return *service;
+    }
+    DigestClient lsa() { return DigestClient(*service, state.lsa_user, state.lsa_password); }
+};
+
+} // namespace
+
+TEST_CASE("a request without credentials gets AMT's 401", "[unit][sim]") {
+    Fixture f;
+    auto &service = f.start();
+    auto bytes = service.handle_bytes(
+        test::http_post(test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "")));
+    auto response = test::read_response(bytes);
+    CHECK(response.status == 401);
+    CHECK(response.headers["content-type"] == "text/html");
+    CHECK(response.headers["connection"] == "close");
+    CHECK(response.headers["www-authenticate"].starts_with(
+        "Digest realm=\"Digest:A3829B3827DE4D33D4449B366831B8B5\", nonce=\""));
+    CHECK(response.body.find("<html>") != std::string::npos);
+    CHECK(service.stats().wsman_calls == 0);
+    CHECK(service.stats().auth_challenges == 1);
+}
+
+TEST_CASE("the LSA reads GeneralSettings before activation", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    auto client = f.lsa();
+    auto response = client.get("AMT_GeneralSettings");
+    REQUIRE(response.status == 200);
+    CHECK(response.chunked);
+    CHECK(response.headers["server"] == "Intel(R) Active Management Technology 16.1.25");
+    CHECK(response.headers["x-frame-options"] == "DENY");
+    CHECK(response.headers["content-type"] == "application/soap+xml; charset=UTF-8");
+    CHECK(element_text(response.body, "DigestRealm") == f.state.realm);
+    CHECK(element_text(response.body, "HostName") == "simhost");
+    CHECK(element_text(response.body, "Action") ==
+          "http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse");
+    CHECK(element_text(response.body, "MessageID") == "uuid:00000000-8086-8086-8086-000000000001");
+    CHECK_FALSE(element_text(response.body, "RelatesTo").empty());
+    CHECK(response.body.find("<g:AMT_GeneralSettings>") != std::string::npos);
+    CHECK(f.service->stats().wsman_calls == 1);
+}
+
+TEST_CASE("a wrong password stays a 401, never a SOAP fault", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    DigestClient client(*f.service, "$$OsAdmin", "wrong");
+    auto response = client.get("AMT_GeneralSettings");
+    CHECK(response.status == 401);
+    CHECK(f.service->stats().wsman_calls == 0);
+    DigestClient admin(*f.service, "admin", "whatever"); // no admin before activation
+    CHECK(admin.get("AMT_GeneralSettings").status == 401);
+}
+
+TEST_CASE("digest-stale makes the client answer a stale challenge", "[unit][sim]") {
+    Fixture f;
+    f.faults.add("digest-stale");
+    f.start();
+    auto client = f.lsa();
+    CHECK(client.get("AMT_GeneralSettings").status == 200);
+    CHECK(client.challenges == 2);
+    CHECK(client.last_stale == "true");
+}
+
+TEST_CASE("unknown classes, bad selectors and unknown actions are faults", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    auto client = f.lsa();
+    auto unknown = client.get("AMT_NoSuchClass");
+    CHECK(unknown.status == 400);
+    CHECK(element_text(unknown.body, "Value") == "a:Sender");
+    CHECK(test::element_texts(unknown.body, "Value").at(1) == "b:DestinationUnreachable");
+    CHECK(unknown.headers["connection"] == "close");
+    auto selector = client.get("AMT_EthernetPortSettings", {{"InstanceID", "nope"}});
+    CHECK(test::element_texts(selector.body, "Value").at(1) == "e:InvalidSelectors");
+    auto method = client.invoke("AMT_GeneralSettings", "Explode", "");
+    CHECK(test::element_texts(method.body, "Value").at(1) == "b:ActionNotSupported");
+    auto garbage = client.post("<not-soap/>");
+    CHECK(test::element_texts(garbage.body, "Value").at(1) == "e:SchemaValidationError");
+}
+
+TEST_CASE("KVM classes are unreachable on a SKU without KVM", "[unit][sim]") {
+    Fixture f;
+    f.state.kvm_supported = false;
+    f.start();
+    auto client = f.lsa();
+    auto response = client.get("CIM_KVMRedirectionSAP");
+    CHECK(response.status == 400);
+    CHECK(test::element_texts(response.body, "Value").at(1) == "b:DestinationUnreachable");
+}
+
+TEST_CASE("enumerate and pull, complete and partial", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    auto client = f.lsa();
+    auto uri = test::class_uri("AMT_EthernetPortSettings");
+    auto enumerate = client.post(
+        test::envelope(action::enumerate, uri,
+                       "<Enumerate xmlns=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\"/>"));
+    auto context = element_text(enumerate.body, "EnumerationContext");
+    CHECK(context == "00000001-0000-0000-0000-000000000000");
+    auto pull_body = [&](int max) {
+        return "<Pull xmlns=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\">"
+               "<EnumerationContext>" +
+               context + "</EnumerationContext><MaxElements>" + std::to_string(max) +
+               "</MaxElements></Pull>";
+    };
+    auto first = client.post(test::envelope(action::pull, uri, pull_body(1)));
+    CHECK(test::element_texts(first.body, "InstanceID") ==
+          std::vector<std::string>{"Intel(r) AMT Ethernet Port Settings 0"});
+    CHECK(first.body.find("<g:EnumerationContext>") < first.body.find("<g:Items>"));
+    CHECK(first.body.find("EndOfSequence") == std::string::npos);
+    auto rest = client.post(test::envelope(action::pull, uri, pull_body(999)));
+    CHECK(element_text(rest.body, "InstanceID") == "Intel(r) AMT Ethernet Port Settings 1");
+    CHECK(rest.body.find("<g:EndOfSequence>") != std::string::npos);
+    CHECK(rest.body.find("<h:AMT_EthernetPortSettings>") != std::string::npos);
+    auto again = client.post(test::envelope(action::pull, uri, pull_body(999)));
+    CHECK(test::element_texts(again.body, "Value").at(1) == "c:InvalidEnumerationContext");
+    CHECK(element_text(again.body, "Value") == "a:Receiver");
+}
+
+TEST_CASE("wsman-http500, wsman-fault and wsman-return hit only their METHOD", "[unit][sim]") {
+    Fixture f;
+    f.faults.add("wsman-http500:AMT_GeneralSettings.Get");
+    f.faults.add("wsman-fault:IPS_OptInService.Get");
+    f.faults.add("wsman-return:GetLowAccuracyTimeSynch=2057");
+    f.start();
+    auto client = f.lsa();
+    CHECK(client.get("AMT_GeneralSettings").status == 500);
+    auto faulted = client.get("IPS_OptInService");
+    CHECK(faulted.status == 400);
+    CHECK(test::element_texts(faulted.body, "Value").at(1) == "e:InternalError");
+    auto returned = client.invoke("AMT_TimeSynchronizationService", "GetLowAccuracyTimeSynch", "");
+    CHECK(returned.status == 200);
+    CHECK(element_text(returned.body, "ReturnValue") == "2057");
+    CHECK(client.get("AMT_EthernetPortSettings").status == 200);
+}
+
+TEST_CASE("wsman-drop cuts the response short and closes", "[unit][sim]") {
+    Fixture f;
+    f.faults.add("wsman-drop:AMT_GeneralSettings.Get");
+    f.start();
+    auto client = f.lsa();
+    auto response = client.get("AMT_GeneralSettings");
+    CHECK(response.status == 200);
+    CHECK_FALSE(response.complete);
+}
+
+TEST_CASE("fault specs are parsed; malformed ones are refused", "[unit][sim]") {
+    WsmanFaults faults;
+    CHECK(faults.add("wsman-return:Setup=5"));
+    CHECK(faults.return_value.at("Setup") == 5);
+    CHECK(faults.add("no-lme"));
+    CHECK(faults.no_lme);
+    CHECK_FALSE(faults.add("mei-busy:3"));
+    CHECK_THROWS_AS(faults.add("wsman-return:Setup"), std::invalid_argument);
+    CHECK_THROWS_AS(faults.add("wsman-fault"), std::invalid_argument);
+}
+
+TEST_CASE("latency is injected once per WS-Man call", "[unit][sim]") {
+    Fixture f;
+    f.faults.latency_ms = 30;
+    f.start();
+    auto client = f.lsa();
+    client.get("AMT_GeneralSettings");
+    client.get("AMT_GeneralSettings");
+    CHECK(f.world.sleeps == std::vector<std::uint32_t>{30, 30});
+}
+
+TEST_CASE("an HttpConnection serves keep-alive requests and closes after a 401", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    auto client = f.lsa();
+    client.get("AMT_GeneralSettings"); // learn a nonce
+    HttpConnection connection(*f.service);
+    auto soap = test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "");
+    auto out = connection.receive(test::http_post(soap, client.authorization(client.nonce)) +
+                                  test::http_post(soap, client.authorization(client.nonce)));
+    CHECK(connection.responses() == 2);
+    CHECK_FALSE(connection.closed());
+    connection.receive(test::http_post(soap));
+    CHECK(connection.closed());
+    CHECK(out.find("HTTP/1.1 200 OK") != out.rfind("HTTP/1.1 200 OK"));
+}
+
+TEST_CASE("device JSON round-trips the WS-Man state", "[unit][sim]") {
+    auto state = default_state();
+    state.control_mode = 1;
+    state.provisioning_state = 2;
+    state.admin_ha1 = digest_ha1("admin", state.realm, "P@ssw0rd!");
+    state.classes["IPS_OptInService"][0].set("OptInRequired", "1");
+    nlohmann::json json;
+    save_state(state, json);
+    AmtState loaded;
+    load_state(json, loaded);
+    CHECK(loaded.control_mode == 1);
+    CHECK(loaded.admin_ha1 == state.admin_ha1);
+    CHECK(loaded.classes.at("IPS_OptInService")[0].get("OptInRequired") == "1");
+    CHECK(loaded.classes.at("AMT_EthernetPortSettings")[0].values("LinkPolicy").size() == 4);
+    nlohmann::json file = {{"admin_password", "P@ssw0rd!"}, {"realm", state.realm}};
+    AmtState from_file = default_state();
+    load_state(file, from_file);
+    CHECK(from_file.admin_ha1 == state.admin_ha1);
+}
