@@ -18,6 +18,7 @@ DeviceState default_device() {
          "45140b3247eb9cc8c5b4f0d7b53091f73292089e6e5a63e2749dd3aca9198eda", true, false},
     };
     device.lan = {{"wired", true, true, "passive", true, "192.168.10.20", "a4:bb:6d:12:34:56"}};
+    reset_instances(device.wsman);
     return device;
 }
 

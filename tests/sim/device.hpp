@@ -1,6 +1,8 @@
 // The simulated AMT device: every fact the ME exposes, one model object shared by all its faces.
 #pragma once
 
+#include "device_wsman.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <array>
@@ -89,6 +91,7 @@ struct DeviceState {
     std::string lsa_password = "Lsa-Pass-0123456789abcdef";
     MeClients clients;
     Watchdog watchdog;
+    WsmanState wsman; // what only WS-Man sees: class instances, users, admin digest
 };
 
 // The default device: AMT 16.1.25, pre-provisioning, a wired LAN, two default root hashes.

@@ -233,6 +233,7 @@ void load_device(const json &j, DeviceState &target) {
     take(j, "clock_offset_seconds", device.clock_offset_seconds);
     load_lists(j, device);
     load_me_side(j, device);
+    load_wsman(j, device.wsman);
     check_lengths(device);
     target = std::move(device);
 }
@@ -260,7 +261,7 @@ json save_device(const DeviceState &d) {
     for (const auto &row : d.code_versions) {
         versions[row.description] = row.version;
     }
-    return {{"amt_version", d.amt_version},
+    json out = {{"amt_version", d.amt_version},
             {"build", d.build},
             {"sku", d.sku},
             {"uuid", d.uuid},
@@ -289,6 +290,8 @@ json save_device(const DeviceState &d) {
               {"cira_periodic_fix", d.watchdog.cira_periodic_fix},
               {"new_interface", d.watchdog.new_interface},
               {"no_reply", d.watchdog.no_reply}}}};
+    save_wsman(d.wsman, out);
+    return out;
 }
 
 DeviceState read_device_file(const std::string &path) {

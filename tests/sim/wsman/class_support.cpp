@@ -165,14 +165,14 @@ std::string bool_text(bool value) {
     return value ? "true" : "false";
 }
 
-std::vector<Instance> stored_instances(const AmtState &state, std::string_view class_name) {
-    auto found = state.classes.find(class_name);
-    return found == state.classes.end() ? std::vector<Instance>{} : found->second;
+std::vector<Instance> stored_instances(const DeviceState &state, std::string_view class_name) {
+    auto found = state.wsman.classes.find(class_name);
+    return found == state.wsman.classes.end() ? std::vector<Instance>{} : found->second;
 }
 
 // Replaces the stored instance with the same InstanceID (or the singleton).
 void put_stored(CallContext &context, const Instance &current, const Instance &merged) {
-    auto &instances = context.state.classes[std::string(context.class_name)];
+    auto &instances = context.state.wsman.classes[std::string(context.class_name)];
     for (auto &instance : instances) {
         if (instance.get("InstanceID") == current.get("InstanceID")) {
             instance = merged;

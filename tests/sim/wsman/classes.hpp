@@ -1,8 +1,8 @@
 // The table of AMT classes the simulator serves and the pieces their handlers share.
 #pragma once
 
+#include "device.hpp"
 #include "wsman/soap.hpp"
-#include "wsman/state.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -34,7 +34,7 @@ struct SetupScratch {
 };
 
 struct CallContext {
-    AmtState &state;
+    DeviceState &state;
     SetupScratch &scratch;
     const Environment &env;
     const SoapRequest &request;
@@ -74,7 +74,7 @@ struct ClassSpec {
     void (*put)(CallContext &, const Instance &current, const Instance &merged) = nullptr;
     std::span<const PropRule> rules = {};
     std::span<const MethodSpec> methods = {};
-    bool (*reachable)(const AmtState &) = nullptr; // false: b:DestinationUnreachable
+    bool (*reachable)(const DeviceState &) = nullptr; // false: b:DestinationUnreachable
 
     std::string uri() const { return std::string(schema) + std::string(name); }
 };
@@ -96,8 +96,8 @@ std::string base64_encode(std::span<const std::uint8_t> data);
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 std::string bool_text(bool value);
 
-// Settings-type classes live in AmtState::classes; these read and replace them.
-std::vector<Instance> stored_instances(const AmtState &state, std::string_view class_name);
+// Settings-type classes live in DeviceState::classes; these read and replace them.
+std::vector<Instance> stored_instances(const DeviceState &state, std::string_view class_name);
 void put_stored(CallContext &context, const Instance &current, const Instance &merged);
 
 // The class tables, one per file.

@@ -32,13 +32,14 @@ std::vector<Instance> setup_instances(CallContext &context) {
 }
 
 // Back to factory state: settings reset, user-added hashes deleted (wsman.md section 9).
-void unprovision_device(AmtState &state) {
+void unprovision_device(DeviceState &state) {
     state.control_mode = 0;
     state.provisioning_state = 0;
-    state.admin_ha1.clear();
-    state.users.clear();
+    state.wsman.admin_ha1.clear();
+    state.admin_password.clear();
+    state.wsman.users.clear();
     std::erase_if(state.cert_hashes, [](const CertHash &hash) { return !hash.is_default; });
-    reset_instances(state);
+    reset_instances(state.wsman);
 }
 
 MethodOutput unprovision(CallContext &context, const MethodInput &input, pugi::xml_node) {
@@ -46,7 +47,7 @@ MethodOutput unprovision(CallContext &context, const MethodInput &input, pugi::x
     if (mode && *mode != 1) {
         return {{}, k_pt_invalid_parameter};
     }
-    if (!context.state.activated()) {
+    if (!(context.state.control_mode != 0)) {
         return {{}, k_pt_not_permitted};
     }
     unprovision_device(context.state);
@@ -77,7 +78,7 @@ MethodOutput set_mebx_password(CallContext &context, const MethodInput &input, p
     if (password.size() < 8 || password.size() > 32) {
         return {{}, k_pt_invalid_password};
     }
-    context.state.mebx_password = password;
+    context.state.wsman.mebx_password = password;
     return {{}, k_pt_success};
 }
 
@@ -115,7 +116,8 @@ MethodOutput set_admin_acl(CallContext &context, const MethodInput &input, pugi:
     if (!digest || digest->size() != 16) {
         return {{}, k_pt_invalid_password};
     }
-    context.state.admin_ha1 = to_hex(*digest);
+    context.state.wsman.admin_ha1 = to_hex(*digest);
+    context.state.admin_password.clear(); // only the digest is known from now on
     return {{}, k_pt_success};
 }
 
@@ -130,12 +132,13 @@ MethodOutput add_user_acl(CallContext &context, const MethodInput &input, pugi::
     if (!digest || digest->size() != 16) {
         return {{}, k_pt_invalid_password};
     }
-    std::erase_if(context.state.users, [&](const UserAcl &user) { return user.name == name; });
-    if (context.state.users.size() >= 8) {
+    std::erase_if(context.state.wsman.users,
+                  [&](const UserAcl &user) { return user.name == name; });
+    if (context.state.wsman.users.size() >= 8) {
         return {{}, k_pt_max_limit};
     }
-    auto index = context.state.users.size() + 1;
-    context.state.users.push_back({name, to_hex(*digest), input.values("Realms")});
+    auto index = context.state.wsman.users.size() + 1;
+    context.state.wsman.users.push_back({name, to_hex(*digest), input.values("Realms")});
     return {{{"Handle", std::to_string(index)}}, k_pt_success};
 }
 

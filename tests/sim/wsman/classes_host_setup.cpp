@@ -46,7 +46,8 @@ MethodOutput setup(CallContext &context, const MethodInput &input, pugi::xml_nod
     if (!encryption || *encryption != k_http_digest_md5_a1 || !lowercase_md5_hex(password)) {
         return {{}, k_setup_invalid_param};
     }
-    state.admin_ha1 = password;
+    state.wsman.admin_ha1 = password;
+    state.admin_password.clear(); // only the digest is known
     state.control_mode = 1;
     // TLS-enforced devices stay "in" provisioning until CommitChanges (section 7.1 step 5).
     state.provisioning_state = state.tls_enforced ? 1 : 2;

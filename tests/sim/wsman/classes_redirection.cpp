@@ -14,8 +14,8 @@ constexpr std::uint32_t k_rsc_completed = 0;
 constexpr std::uint32_t k_rsc_invalid_parameter = 5;
 constexpr std::string_view k_opt_in_all = "4294967295";
 
-Instance &stored_singleton(AmtState &state, std::string_view class_name) {
-    return state.classes[std::string(class_name)].at(0);
+Instance &stored_singleton(DeviceState &state, std::string_view class_name) {
+    return state.wsman.classes[std::string(class_name)].at(0);
 }
 
 constexpr PropRule k_redirection_rules[] = {
@@ -45,8 +45,8 @@ MethodOutput redirection_state_change(CallContext &context, const MethodInput &i
 
 constexpr MethodSpec k_redirection_methods[] = {{"RequestStateChange", redirection_state_change}};
 
-bool kvm_reachable(const AmtState &state) {
-    return state.kvm_supported;
+bool kvm_reachable(const DeviceState &state) {
+    return state.wsman.kvm_supported;
 }
 
 std::vector<Instance> kvm_instances(CallContext &context) {

@@ -2,6 +2,8 @@
 // AMT_BootCapabilities (wsman.md sections 6 and 9).
 #include "wsman/classes.hpp"
 
+#include <algorithm>
+
 namespace amtcfg::sim {
 namespace {
 
@@ -55,6 +57,17 @@ void general_put(CallContext &context, const Instance &current, const Instance &
     put_stored(context, current, merged);
 }
 
+// The AMTHI LAN interface behind a port instance (wired = 0, wireless = 1), if the device has it.
+LanInterface *lan_of(DeviceState &state, const Instance &port) {
+    auto wanted = port.get("PhysicalConnectionType") == "3" ? "wireless" : "wired";
+    for (auto &lan : state.lan) {
+        if (lan.interface == wanted) {
+            return &lan;
+        }
+    }
+    return nullptr;
+}
+
 constexpr PropRule k_ethernet_rules[] = {
     {"ConsoleTcpMaxRetransmissions", uint8},
     {"DHCPEnabled", boolean},
@@ -105,6 +118,12 @@ void ethernet_put(CallContext &context, const Instance &current, const Instance 
         throw WsmanFault(fault::invalid_representation, "the wireless port only supports DHCP");
     }
     put_stored(context, current, merged);
+    if (auto *lan = lan_of(context.state, current)) { // AMTHI reports the same facts
+        lan->dhcp = dhcp;
+        if (incoming.has("IPAddress")) {
+            lan->ip = incoming.get("IPAddress");
+        }
+    }
 }
 
 constexpr PropRule k_tls_rules[] = {
@@ -134,8 +153,22 @@ std::vector<Instance> tls_instances(CallContext &context) {
     return stored_instances(context.state, "AMT_TLSSettingData");
 }
 
+// The LAN facts shared with AMTHI (DeviceState::lan) override the stored port settings.
 std::vector<Instance> ethernet_instances(CallContext &context) {
-    return stored_instances(context.state, "AMT_EthernetPortSettings");
+    auto instances = stored_instances(context.state, "AMT_EthernetPortSettings");
+    for (auto &instance : instances) {
+        if (const auto *lan = lan_of(context.state, instance)) {
+            std::string mac = lan->mac;
+            std::replace(mac.begin(), mac.end(), ':', '-');
+            instance.set("DHCPEnabled", bool_text(lan->dhcp));
+            instance.set("LinkIsUp", bool_text(lan->link_up));
+            instance.set("MACAddress", mac);
+            if (!lan->ip.empty()) {
+                instance.set("IPAddress", lan->ip);
+            }
+        }
+    }
+    return instances;
 }
 
 std::vector<Instance> boot_capabilities(CallContext &) {

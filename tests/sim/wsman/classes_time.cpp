@@ -44,24 +44,19 @@ MethodOutput set_high_accuracy(CallContext &context, const MethodInput &input, p
 constexpr MethodSpec k_time_methods[] = {{"GetLowAccuracyTimeSynch", get_low_accuracy},
                                          {"SetHighAccuracyTimeSynch", set_high_accuracy}};
 
+// The GetCodeVersions table (the same facts AMTHI reports) plus the core version.
 std::vector<Instance> software_instances(CallContext &context) {
-    const auto &state = context.state;
+    std::vector<Instance> items;
     auto item = [](std::string id, std::string version) {
         return Instance{{"InstanceID", std::move(id)},
                         {"IsEntity", "true"},
                         {"VersionString", std::move(version)}};
     };
-    return {item("Flash", state.amt_version),
-            item("Netstack", state.amt_version),
-            item("AMTApps", state.amt_version),
-            item("AMT", state.amt_version),
-            item("Sku", state.sku),
-            item("VendorID", "8086"),
-            item("Build Number", state.build),
-            item("Recovery Version", state.amt_version),
-            item("Recovery Build Num", state.build),
-            item("Legacy Mode", "False"),
-            item("AMT FW Core Version", state.amt_version)};
+    for (const auto &row : code_version_table(context.state)) {
+        items.push_back(item(row.description, row.version));
+    }
+    items.push_back(item("AMT FW Core Version", context.state.amt_version));
+    return items;
 }
 
 } // namespace

@@ -189,19 +189,20 @@ ServiceReply WsmanService::finish(HttpResponse response, const std::string &faul
     return {bytes, response.close};
 }
 
-ServiceReply WsmanService::dispatch(const HttpRequest &http, const std::string &user) {
+ServiceReply WsmanService::dispatch(DeviceState &state, const HttpRequest &http,
+                                    const std::string &user) {
     SoapRequest request;
     std::string drop_key;
     try {
         request = parse_request(http.body);
         const auto *spec = find_class(request.resource_uri);
-        if (spec == nullptr || (spec->reachable && !spec->reachable(m_state))) {
+        if (spec == nullptr || (spec->reachable && !spec->reachable(state))) {
             throw WsmanFault(fault::destination_unreachable, request.resource_uri);
         }
         auto op = operation_name(request, *spec);
         std::string cls(spec->name);
         if (matches(m_faults.http500, cls, op)) {
-            auto response = soap_response(500, {}, m_state.amt_version);
+            auto response = soap_response(500, {}, state.amt_version);
             response.framing = BodyFraming::content_length;
             return {serialize_response(response), true};
         }
@@ -211,13 +212,13 @@ ServiceReply WsmanService::dispatch(const HttpRequest &http, const std::string &
         if (matches(m_faults.drop, cls, op)) {
             drop_key = m_faults.drop.contains(cls + "." + op) ? cls + "." + op : op;
         }
-        CallContext context{m_state, m_scratch, m_env, request, user, spec->name};
+        CallContext context{state, m_scratch, m_env, request, user, spec->name};
         auto reply = operate(context, *spec);
         auto xml = m_writer.response(request, spec->uri(), reply.g_ns, reply.h_ns, reply.body);
-        return finish(soap_response(200, xml, m_state.amt_version), drop_key);
+        return finish(soap_response(200, xml, state.amt_version), drop_key);
     } catch (const WsmanFault &error) {
         auto body = m_writer.fault(request.document ? &request : nullptr, error);
-        return finish(soap_response(400, body, m_state.amt_version), drop_key);
+        return finish(soap_response(400, body, state.amt_version), drop_key);
     }
 }
 

@@ -37,38 +37,45 @@ Environment real_environment() {
     return env;
 }
 
-bool WsmanFaults::add(std::string_view spec) {
-    auto colon = spec.find(':');
-    auto kind = spec.substr(0, colon);
-    auto method = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-    if (kind == "digest-stale" || kind == "no-lme") {
-        (kind == "digest-stale" ? digest_stale : no_lme) = true;
-        return true;
-    }
-    if (kind != "wsman-http500" && kind != "wsman-fault" && kind != "wsman-drop" &&
-        kind != "wsman-return") {
-        return false;
-    }
-    if (method.empty()) {
-        throw std::invalid_argument("fault " + std::string(kind) + " needs :METHOD");
-    }
-    if (kind == "wsman-return") {
-        auto equals = method.find('=');
-        if (equals == std::string_view::npos || equals == 0) {
-            throw std::invalid_argument("wsman-return needs METHOD=CODE");
+WsmanFaults wsman_faults(const FaultList &faults, std::uint32_t latency_ms) {
+    WsmanFaults out;
+    out.latency_ms = latency_ms;
+    for (const auto &fault : faults.all()) {
+        switch (fault.kind) {
+        case FaultKind::wsman_http500:
+            out.http500.insert(fault.target);
+            break;
+        case FaultKind::wsman_fault:
+            out.soap_fault.insert(fault.target);
+            break;
+        case FaultKind::wsman_drop:
+            out.drop.insert(fault.target);
+            break;
+        case FaultKind::wsman_return:
+            out.return_value[fault.target] = static_cast<std::uint32_t>(fault.value);
+            break;
+        case FaultKind::digest_stale:
+            out.digest_stale = true;
+            break;
+        case FaultKind::no_lme:
+            out.no_lme = true;
+            break;
+        default:
+            break; // ME-side faults
         }
-        return_value[std::string(method.substr(0, equals))] = static_cast<std::uint32_t>(
-            std::stoul(std::string(method.substr(equals + 1)), nullptr, 0));
-        return true;
     }
-    auto &target = kind == "wsman-http500" ? http500 : kind == "wsman-fault" ? soap_fault : drop;
-    target.insert(std::string(method));
-    return true;
+    return out;
 }
 
-WsmanService::WsmanService(AmtState &state, WsmanFaults faults, Environment env)
-    : m_state(state), m_faults(std::move(faults)), m_env(std::move(env)),
-      m_digest(state.realm, m_faults.digest_stale ? StaleNonces::first_use : StaleNonces::never) {}
+WsmanService::WsmanService(DeviceModel &model, WsmanFaults faults, Environment env)
+    : m_model(model), m_faults(std::move(faults)), m_env(std::move(env)),
+      m_digest(model.read([](const DeviceState &state) { return state.realm; }),
+               m_faults.digest_stale ? StaleNonces::first_use : StaleNonces::never) {}
+
+SetupScratch WsmanService::scratch() const {
+    std::lock_guard lock(m_mutex);
+    return m_scratch;
+}
 
 WsmanStats WsmanService::stats() const {
     std::lock_guard lock(m_mutex);
@@ -87,29 +94,35 @@ void WsmanService::count_apf_channel() {
 
 // Before activation only the local system account exists; afterwards only admin (and the
 // user ACL entries).
-std::map<std::string, std::string> WsmanService::accounts() const {
+namespace {
+
+std::map<std::string, std::string> accounts(const DeviceState &device) {
     std::map<std::string, std::string> accounts;
-    if (m_state.provisioning_state == 0) {
-        accounts[m_state.lsa_user] =
-            digest_ha1(m_state.lsa_user, m_state.realm, m_state.lsa_password);
+    if (device.provisioning_state == 0) {
+        accounts[device.lsa_username] =
+            digest_ha1(device.lsa_username, device.realm, device.lsa_password);
         return accounts;
     }
-    if (!m_state.admin_ha1.empty()) {
-        accounts["admin"] = m_state.admin_ha1;
+    if (!device.wsman.admin_ha1.empty()) {
+        accounts["admin"] = device.wsman.admin_ha1;
+    } else if (!device.admin_password.empty()) {
+        accounts["admin"] = digest_ha1("admin", device.realm, device.admin_password);
     }
-    for (const auto &user : m_state.users) {
+    for (const auto &user : device.wsman.users) {
         accounts[user.name] = user.ha1;
     }
     return accounts;
 }
 
-ServiceReply WsmanService::unauthorized(AuthOutcome outcome) {
+} // namespace
+
+ServiceReply WsmanService::unauthorized(AuthOutcome outcome, const std::string &version) {
     ++m_stats.auth_challenges;
     HttpResponse response;
     response.status = 401;
     response.headers = {{"WWW-Authenticate", m_digest.challenge(outcome)},
                         {"Content-Type", "text/html"},
-                        {"Server", "Intel(R) Active Management Technology " + m_state.amt_version}};
+                        {"Server", "Intel(R) Active Management Technology " + version}};
     response.body = k_401_body;
     response.framing = BodyFraming::content_length;
     response.close = true;
@@ -136,16 +149,18 @@ ServiceReply WsmanService::handle(const HttpRequest &request) {
         response.close = true;
         return {serialize_response(response), true};
     }
+    auto [known, version] = m_model.read(
+        [](const DeviceState &state) { return std::pair(accounts(state), state.amt_version); });
     auto auth =
-        m_digest.check(find_header(request.headers, "Authorization"), request.method, accounts());
+        m_digest.check(find_header(request.headers, "Authorization"), request.method, known);
     if (auth.outcome != AuthOutcome::ok) {
-        return unauthorized(auth.outcome);
+        return unauthorized(auth.outcome, version);
     }
     ++m_stats.wsman_calls;
-    if (m_faults.latency_ms > 0) {
+    if (m_faults.latency_ms > 0) { // outside the model's lock, so the MEI side is not held up
         m_env.sleep_ms(m_faults.latency_ms);
     }
-    return dispatch(request, auth.user);
+    return m_model.modify([&](DeviceState &state) { return dispatch(state, request, auth.user); });
 }
 
 } // namespace amtcfg::sim

@@ -2,11 +2,12 @@
 // auth, the SOAP dispatcher, injected faults and latency, and call counters.
 #pragma once
 
+#include "device.hpp"
+#include "faults.hpp"
 #include "wsman/classes.hpp"
 #include "wsman/digest.hpp"
 #include "wsman/http_message.hpp"
 #include "wsman/soap.hpp"
-#include "wsman/state.hpp"
 
 #include <cstdint>
 #include <map>
@@ -27,11 +28,10 @@ struct WsmanFaults {
     bool digest_stale = false;
     bool no_lme = false;
     std::uint32_t latency_ms = 0; // --latency-wsman, per WS-Man call
-
-    // Takes one --fault SPEC; false when SPEC is not one of these (an ME-side fault).
-    // Throws std::invalid_argument for a malformed spec of one of these kinds.
-    bool add(std::string_view spec);
 };
+
+// The WS-Man part of the parsed --fault list (faults.hpp) plus --latency-wsman.
+WsmanFaults wsman_faults(const FaultList &faults, std::uint32_t latency_ms);
 
 struct WsmanStats {
     std::uint64_t http_requests = 0;
@@ -55,7 +55,8 @@ struct ServiceReply {
 
 class WsmanService {
 public:
-    WsmanService(AmtState &state, WsmanFaults faults, Environment env);
+    // The service works on `model` (shared with the MEI side) under the model's lock.
+    WsmanService(DeviceModel &model, WsmanFaults faults, Environment env);
 
     ServiceReply handle(const HttpRequest &request);
     // One complete request's bytes in, the response's bytes out (tests, simple callers).
@@ -64,26 +65,24 @@ public:
     void count_apf_handshake();
     void count_apf_channel();
     const WsmanFaults &faults() const { return m_faults; }
-    // Serialises access to the device between threads (LMS listener, MEI side).
-    std::recursive_mutex &mutex() { return m_mutex; }
-    SetupScratch &scratch() { return m_scratch; }
+    DeviceModel &model() { return m_model; }
+    SetupScratch scratch() const;
 
 private:
-    ServiceReply dispatch(const HttpRequest &request, const std::string &user);
+    ServiceReply dispatch(DeviceState &state, const HttpRequest &request, const std::string &user);
     SoapBody operate(CallContext &context, const ClassSpec &spec);
     std::string invoke(CallContext &context, const ClassSpec &spec);
-    std::map<std::string, std::string> accounts() const;
-    ServiceReply unauthorized(AuthOutcome outcome);
+    ServiceReply unauthorized(AuthOutcome outcome, const std::string &version);
     ServiceReply finish(HttpResponse response, const std::string &fault_key);
 
-    AmtState &m_state;
+    DeviceModel &m_model;
     WsmanFaults m_faults;
     Environment m_env;
     DigestAuthority m_digest;
     EnvelopeWriter m_writer;
     SetupScratch m_scratch;
     WsmanStats m_stats;
-    mutable std::recursive_mutex m_mutex;
+    mutable std::mutex m_mutex; // the service's own state; taken before the model's lock
 };
 
 } // namespace amtcfg::sim

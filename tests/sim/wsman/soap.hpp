@@ -2,7 +2,7 @@
 // and fault shapes AMT firmware sends (wsman.md sections 3-5).
 #pragma once
 
-#include "wsman/state.hpp"
+#include "device.hpp"
 
 #include <pugixml.hpp>
 

@@ -15,9 +15,11 @@ namespace {
 
 struct Device {
     test::FakeWorld world;
-    AmtState state = default_state();
-    WsmanService service{state, WsmanFaults{}, world.environment()};
-    DigestClient lsa{service, state.lsa_user, state.lsa_password};
+    DeviceModel model{default_device()};
+    WsmanService service{model, WsmanFaults{}, world.environment()};
+    DigestClient lsa{service, "$$OsAdmin", default_device().lsa_password};
+
+    DeviceState state() const { return model.snapshot(); }
 };
 
 std::string subcode(const test::ParsedResponse &response) {
@@ -29,7 +31,7 @@ const std::string k_password = "P@ssw0rd!";
 
 // CCM activation as a client does it (wsman.md section 7.1).
 DigestClient activate_ccm(Device &device) {
-    auto ha1 = digest_ha1("admin", device.state.realm, k_password);
+    auto ha1 = digest_ha1("admin", device.state().realm, k_password);
     auto response =
         device.lsa.invoke("IPS_HostBasedSetupService", "Setup",
                           "<h:NetAdminPassEncryptionType>2</h:NetAdminPassEncryptionType>"
@@ -54,8 +56,8 @@ TEST_CASE("GeneralSettings Put changes the host name and returns the instance", 
     CHECK(element_text(response.body, "Action") ==
           "http://schemas.xmlsoap.org/ws/2004/09/transfer/PutResponse");
     CHECK(element_text(response.body, "HostName") == "ws-042");
-    CHECK(device.state.hostname == "ws-042");
-    CHECK(device.state.domain == "corp.example.com");
+    CHECK(device.state().hostname == "ws-042");
+    CHECK(device.state().domain == "corp.example.com");
     CHECK(element_text(device.lsa.get("AMT_GeneralSettings").body, "PingResponseEnabled") ==
           "false");
 }
@@ -78,8 +80,8 @@ TEST_CASE("Puts with wrong selectors, unknown properties or invalid values are r
     CHECK(read_only.status == 200);
     auto no_put = device.lsa.put("AMT_SetupAndConfigurationService", "");
     CHECK(subcode(no_put) == "b:ActionNotSupported");
-    CHECK(device.state.hostname == "simhost");
-    CHECK(device.state.realm == "Digest:A3829B3827DE4D33D4449B366831B8B5");
+    CHECK(device.state().hostname == "simhost");
+    CHECK(device.state().realm == "Digest:A3829B3827DE4D33D4449B366831B8B5");
 }
 
 TEST_CASE("EthernetPortSettings enforces the DHCP / sync / static rules", "[unit][sim]") {
@@ -107,7 +109,8 @@ TEST_CASE("EthernetPortSettings enforces the DHCP / sync / static rules", "[unit
         "<h:SubnetMask>255.0.0.0</h:SubnetMask><h:LinkIsUp>false</h:LinkIsUp>",
         wired);
     REQUIRE(manual.status == 200);
-    const auto &port = device.state.classes.at("AMT_EthernetPortSettings")[0];
+    auto snapshot = device.state();
+    const auto &port = snapshot.wsman.classes.at("AMT_EthernetPortSettings")[0];
     CHECK(port.get("IPAddress") == "10.0.0.5");
     CHECK(port.get("DHCPEnabled") == "false");
     CHECK(port.get("LinkIsUp") == "true"); // read-only
@@ -176,7 +179,7 @@ TEST_CASE("opt-in: policy Put, consent code flow, and forced consent in CCM", "[
 
 TEST_CASE("time synchronisation moves the device clock", "[unit][sim]") {
     Device device;
-    device.state.clock_offset_seconds = -3600;
+    device.model.modify([](DeviceState &s) { s.clock_offset_seconds = -3600; });
     auto low = device.lsa.invoke("AMT_TimeSynchronizationService", "GetLowAccuracyTimeSynch", "");
     auto ta0 = element_text(low.body, "Ta0");
     CHECK(ta0 == std::to_string(device.world.now - 3600));
@@ -190,7 +193,7 @@ TEST_CASE("time synchronisation moves the device clock", "[unit][sim]") {
     auto set =
         device.lsa.invoke("AMT_TimeSynchronizationService", "SetHighAccuracyTimeSynch", args(ta0));
     CHECK(element_text(set.body, "ReturnValue") == "0");
-    CHECK(device.state.clock_offset_seconds == 0);
+    CHECK(device.state().clock_offset_seconds == 0);
 }
 
 TEST_CASE("CIM_SoftwareIdentity reports the firmware version", "[unit][sim]") {
@@ -213,10 +216,10 @@ TEST_CASE("CCM Setup: checks, then the device is activated with the admin accoun
                           "<h:NetAdminPassEncryptionType>2</h:NetAdminPassEncryptionType>"
                           "<h:NetworkAdminPassword>P@ssw0rd!</h:NetworkAdminPassword>");
     CHECK(element_text(bad_hash.body, "ReturnValue") == "3");
-    CHECK(device.state.control_mode == 0);
+    CHECK(device.state().control_mode == 0);
     auto admin = activate_ccm(device);
-    CHECK(device.state.control_mode == 1);
-    CHECK(device.state.provisioning_state == 2);
+    CHECK(device.state().control_mode == 1);
+    CHECK(device.state().provisioning_state == 2);
     auto hbs = admin.get("IPS_HostBasedSetupService").body;
     CHECK(element_text(hbs, "CurrentControlMode") == "1");
     CHECK(test::element_texts(hbs, "AllowedControlModes") == std::vector<std::string>{"2"});
@@ -232,17 +235,17 @@ TEST_CASE("CCM Setup: checks, then the device is activated with the admin accoun
 
 TEST_CASE("TLS-enforced CCM stays in provisioning until CommitChanges", "[unit][sim]") {
     Device device;
-    device.state.tls_enforced = true;
+    device.model.modify([](DeviceState &s) { s.tls_enforced = true; });
     auto admin = activate_ccm(device);
-    CHECK(device.state.provisioning_state == 1);
+    CHECK(device.state().provisioning_state == 1);
     admin.invoke("AMT_SetupAndConfigurationService", "CommitChanges", "");
-    CHECK(device.state.provisioning_state == 2);
+    CHECK(device.state().provisioning_state == 2);
 }
 
 TEST_CASE("SetAdminAclEntryEx changes the admin password; users can be added", "[unit][sim]") {
     Device device;
     auto admin = activate_ccm(device);
-    auto digest = amtcfg::from_hex(digest_ha1("admin", device.state.realm, "N3w-P@ssword"));
+    auto digest = amtcfg::from_hex(digest_ha1("admin", device.state().realm, "N3w-P@ssword"));
     auto bad_user = admin.invoke("AMT_AuthorizationService", "SetAdminAclEntryEx",
                                  "<h:Username>root</h:Username><h:DigestPassword>" +
                                      base64_encode(digest) + "</h:DigestPassword>");
@@ -254,15 +257,15 @@ TEST_CASE("SetAdminAclEntryEx changes the admin password; users can be added", "
     CHECK(admin.get("AMT_GeneralSettings").status == 401);
     DigestClient renewed(device.service, "admin", "N3w-P@ssword");
     CHECK(renewed.get("AMT_GeneralSettings").status == 200);
-    auto user_digest = amtcfg::from_hex(digest_ha1("helpdesk", device.state.realm, "H3lp-desk!"));
+    auto user_digest = amtcfg::from_hex(digest_ha1("helpdesk", device.state().realm, "H3lp-desk!"));
     auto added =
         renewed.invoke("AMT_AuthorizationService", "AddUserAclEntryEx",
                        "<h:DigestUsername>helpdesk</h:DigestUsername><h:DigestPassword>" +
                            base64_encode(user_digest) +
                            "</h:DigestPassword><h:Realms>3</h:Realms><h:Realms>4</h:Realms>");
     CHECK(element_text(added.body, "ReturnValue") == "0");
-    REQUIRE(device.state.users.size() == 1);
-    CHECK(device.state.users[0].realms == std::vector<std::string>{"3", "4"});
+    REQUIRE(device.state().wsman.users.size() == 1);
+    CHECK(device.state().wsman.users[0].realms == std::vector<std::string>{"3", "4"});
     CHECK(
         DigestClient(device.service, "helpdesk", "H3lp-desk!").get("AMT_GeneralSettings").status ==
         200);
@@ -275,17 +278,19 @@ TEST_CASE("SetMEBxPassword is ACM only; Unprovision returns to factory state", "
                              "<h:Password>M3bx-P@ss</h:Password>");
     CHECK(element_text(mebx.body, "ReturnValue") == "16");
     admin.put("AMT_GeneralSettings", "<h:HostName>changed</h:HostName>");
-    device.state.classes["IPS_OptInService"][0].set("OptInRequired", "1");
+    device.model.modify(
+        [](DeviceState &s) { s.wsman.classes["IPS_OptInService"][0].set("OptInRequired", "1"); });
     auto bad_mode = admin.invoke("AMT_SetupAndConfigurationService", "Unprovision",
                                  "<h:ProvisioningMode>4</h:ProvisioningMode>");
     CHECK(element_text(bad_mode.body, "ReturnValue") == "36");
     auto done = admin.invoke("AMT_SetupAndConfigurationService", "Unprovision",
                              "<h:ProvisioningMode>1</h:ProvisioningMode>");
     CHECK(element_text(done.body, "ReturnValue") == "0");
-    CHECK(device.state.control_mode == 0);
-    CHECK(device.state.provisioning_state == 0);
-    CHECK(device.state.admin_ha1.empty());
-    CHECK(device.state.classes.at("IPS_OptInService")[0].get("OptInRequired") == "4294967295");
+    CHECK(device.state().control_mode == 0);
+    CHECK(device.state().provisioning_state == 0);
+    CHECK(device.state().wsman.admin_ha1.empty());
+    CHECK(device.state().wsman.classes.at("IPS_OptInService")[0].get("OptInRequired") ==
+          "4294967295");
     CHECK(admin.get("AMT_GeneralSettings").status == 401);
     CHECK(device.lsa.get("AMT_GeneralSettings").status == 200);
 }

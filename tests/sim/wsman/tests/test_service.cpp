@@ -15,15 +15,27 @@ namespace {
 
 struct Fixture {
     test::FakeWorld world;
-    AmtState state = default_state();
+    DeviceModel model{default_device()};
     WsmanFaults faults;
     std::unique_ptr<WsmanService> service;
 
     WsmanService &start() {
-        service = std::make_unique<WsmanService>(state, faults, world.environment());
+        service = std::make_unique<WsmanService>(model, faults, world.environment());
         return *service;
     }
-    DigestClient lsa() { return DigestClient(*service, state.lsa_user, state.lsa_password); }
+    DigestClient lsa() {
+        auto device = model.snapshot();
+        return DigestClient(*service, device.lsa_username, device.lsa_password);
+    }
+    void add_fault(std::string_view spec) {
+        auto parsed = FaultList::parse(spec);
+        auto more = wsman_faults(parsed, 0);
+        faults.http500.merge(more.http500);
+        faults.soap_fault.merge(more.soap_fault);
+        faults.drop.merge(more.drop);
+        faults.return_value.merge(more.return_value);
+        faults.digest_stale = faults.digest_stale || more.digest_stale;
+    }
 };
 
 } // namespace
@@ -54,7 +66,7 @@ TEST_CASE("the LSA reads GeneralSettings before activation", "[unit][sim]") {
     CHECK(response.headers["server"] == "Intel(R) Active Management Technology 16.1.25");
     CHECK(response.headers["x-frame-options"] == "DENY");
     CHECK(response.headers["content-type"] == "application/soap+xml; charset=UTF-8");
-    CHECK(element_text(response.body, "DigestRealm") == f.state.realm);
+    CHECK(element_text(response.body, "DigestRealm") == f.model.snapshot().realm);
     CHECK(element_text(response.body, "HostName") == "simhost");
     CHECK(element_text(response.body, "Action") ==
           "http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse");
@@ -77,7 +89,7 @@ TEST_CASE("a wrong password stays a 401, never a SOAP fault", "[unit][sim]") {
 
 TEST_CASE("digest-stale makes the client answer a stale challenge", "[unit][sim]") {
     Fixture f;
-    f.faults.add("digest-stale");
+    f.add_fault("digest-stale");
     f.start();
     auto client = f.lsa();
     CHECK(client.get("AMT_GeneralSettings").status == 200);
@@ -104,7 +116,7 @@ TEST_CASE("unknown classes, bad selectors and unknown actions are faults", "[uni
 
 TEST_CASE("KVM classes are unreachable on a SKU without KVM", "[unit][sim]") {
     Fixture f;
-    f.state.kvm_supported = false;
+    f.model.modify([](DeviceState &s) { s.wsman.kvm_supported = false; });
     f.start();
     auto client = f.lsa();
     auto response = client.get("CIM_KVMRedirectionSAP");
@@ -144,9 +156,9 @@ TEST_CASE("enumerate and pull, complete and partial", "[unit][sim]") {
 
 TEST_CASE("wsman-http500, wsman-fault and wsman-return hit only their METHOD", "[unit][sim]") {
     Fixture f;
-    f.faults.add("wsman-http500:AMT_GeneralSettings.Get");
-    f.faults.add("wsman-fault:IPS_OptInService.Get");
-    f.faults.add("wsman-return:GetLowAccuracyTimeSynch=2057");
+    f.add_fault("wsman-http500:AMT_GeneralSettings.Get");
+    f.add_fault("wsman-fault:IPS_OptInService.Get");
+    f.add_fault("wsman-return:GetLowAccuracyTimeSynch=2057");
     f.start();
     auto client = f.lsa();
     CHECK(client.get("AMT_GeneralSettings").status == 500);
@@ -161,7 +173,7 @@ TEST_CASE("wsman-http500, wsman-fault and wsman-return hit only their METHOD", "
 
 TEST_CASE("wsman-drop cuts the response short and closes", "[unit][sim]") {
     Fixture f;
-    f.faults.add("wsman-drop:AMT_GeneralSettings.Get");
+    f.add_fault("wsman-drop:AMT_GeneralSettings.Get");
     f.start();
     auto client = f.lsa();
     auto response = client.get("AMT_GeneralSettings");
@@ -169,15 +181,16 @@ TEST_CASE("wsman-drop cuts the response short and closes", "[unit][sim]") {
     CHECK_FALSE(response.complete);
 }
 
-TEST_CASE("fault specs are parsed; malformed ones are refused", "[unit][sim]") {
-    WsmanFaults faults;
-    CHECK(faults.add("wsman-return:Setup=5"));
+TEST_CASE("the WS-Man faults are taken from the --fault list", "[unit][sim]") {
+    auto faults = wsman_faults(
+        FaultList::parse(
+            "wsman-return:Setup=5\nno-lme\nmei-busy:3\nwsman-drop:AMT_GeneralSettings.Get"),
+        30);
     CHECK(faults.return_value.at("Setup") == 5);
-    CHECK(faults.add("no-lme"));
     CHECK(faults.no_lme);
-    CHECK_FALSE(faults.add("mei-busy:3"));
-    CHECK_THROWS_AS(faults.add("wsman-return:Setup"), std::invalid_argument);
-    CHECK_THROWS_AS(faults.add("wsman-fault"), std::invalid_argument);
+    CHECK(faults.drop.contains("AMT_GeneralSettings.Get"));
+    CHECK(faults.http500.empty());
+    CHECK(faults.latency_ms == 30);
 }
 
 TEST_CASE("latency is injected once per WS-Man call", "[unit][sim]") {
@@ -207,21 +220,32 @@ TEST_CASE("an HttpConnection serves keep-alive requests and closes after a 401",
 }
 
 TEST_CASE("device JSON round-trips the WS-Man state", "[unit][sim]") {
-    auto state = default_state();
+    auto state = default_device();
     state.control_mode = 1;
     state.provisioning_state = 2;
-    state.admin_ha1 = digest_ha1("admin", state.realm, "P@ssw0rd!");
-    state.classes["IPS_OptInService"][0].set("OptInRequired", "1");
-    nlohmann::json json;
-    save_state(state, json);
-    AmtState loaded;
-    load_state(json, loaded);
+    state.wsman.admin_ha1 = digest_ha1("admin", state.realm, "P@ssw0rd!");
+    state.wsman.classes["IPS_OptInService"][0].set("OptInRequired", "1");
+    state.wsman.users.push_back({"helpdesk", "00ff", {"3"}});
+    auto json = save_device(state);
+    DeviceState loaded = default_device();
+    loaded.wsman.classes.clear();
+    load_device(json, loaded);
     CHECK(loaded.control_mode == 1);
-    CHECK(loaded.admin_ha1 == state.admin_ha1);
-    CHECK(loaded.classes.at("IPS_OptInService")[0].get("OptInRequired") == "1");
-    CHECK(loaded.classes.at("AMT_EthernetPortSettings")[0].values("LinkPolicy").size() == 4);
-    nlohmann::json file = {{"admin_password", "P@ssw0rd!"}, {"realm", state.realm}};
-    AmtState from_file = default_state();
-    load_state(file, from_file);
-    CHECK(from_file.admin_ha1 == state.admin_ha1);
+    CHECK(loaded.wsman.admin_ha1 == state.wsman.admin_ha1);
+    CHECK(loaded.wsman.users.at(0).realms == std::vector<std::string>{"3"});
+    CHECK(loaded.wsman.classes.at("IPS_OptInService")[0].get("OptInRequired") == "1");
+    CHECK(loaded.wsman.classes.at("AMT_EthernetPortSettings")[0].values("LinkPolicy").size() == 4);
+    nlohmann::json bad = {{"wsman_classes", {{"IPS_OptInService", {{{"OptInRequired", 1}}}}}}};
+    CHECK_THROWS_AS(load_device(bad, loaded), std::runtime_error);
+}
+
+TEST_CASE("a device file's admin_password is the admin account", "[unit][sim]") {
+    test::FakeWorld world;
+    DeviceState device = default_device();
+    load_device({{"control_mode", 2}, {"provisioning_state", 2}, {"admin_password", "P@ssw0rd!"}},
+                device);
+    DeviceModel model(device);
+    WsmanService service(model, {}, world.environment());
+    CHECK(DigestClient(service, "admin", "P@ssw0rd!").get("AMT_GeneralSettings").status == 200);
+    CHECK(DigestClient(service, "admin", "other").get("AMT_GeneralSettings").status == 401);
 }

@@ -1,11 +1,10 @@
-// The simulated AMT's state: instance property lists, factory defaults, device-file JSON.
-#include "wsman/state.hpp"
-
-#include "wsman/digest.hpp"
+// The WS-Man side of the simulated device: instance property lists, factory defaults, JSON.
+#include "device_wsman.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace amtcfg::sim {
 
@@ -182,26 +181,111 @@ std::vector<Instance> tls_defaults() {
 
 } // namespace
 
-void reset_instances(AmtState &state) {
-    state.classes["AMT_GeneralSettings"] = general_defaults();
-    state.classes["AMT_EthernetPortSettings"] = ethernet_defaults();
-    state.classes["AMT_RedirectionService"] = redirection_defaults();
-    state.classes["CIM_KVMRedirectionSAP"] = kvm_defaults();
-    state.classes["IPS_KVMRedirectionSettingData"] = kvm_setting_defaults();
-    state.classes["IPS_OptInService"] = opt_in_defaults();
-    state.classes["AMT_TLSSettingData"] = tls_defaults();
+void reset_instances(WsmanState &wsman) {
+    auto &classes = wsman.classes;
+    classes["AMT_GeneralSettings"] = general_defaults();
+    classes["AMT_EthernetPortSettings"] = ethernet_defaults();
+    classes["AMT_RedirectionService"] = redirection_defaults();
+    classes["CIM_KVMRedirectionSAP"] = kvm_defaults();
+    classes["IPS_KVMRedirectionSettingData"] = kvm_setting_defaults();
+    classes["IPS_OptInService"] = opt_in_defaults();
+    classes["AMT_TLSSettingData"] = tls_defaults();
 }
 
-AmtState default_state() {
-    AmtState state;
-    state.cert_hashes = {
-        {"VeriSign Class 3 Primary CA-G5", "sha256",
-         "9acfab7e43c8d880d06b262a94deeee4b4659989c3d0caf19baf6405e41ab7df", true, true},
-        {"DigiCert Global Root G2", "sha256",
-         "cb3ccbb76031e5e0138f8dd39a23f9de47ffc35e43c1144cea27d46a5ab1cb5f", true, true},
-    };
-    reset_instances(state);
-    return state;
+namespace {
+
+[[noreturn]] void bad_key(const std::string &key, const std::string &why) {
+    throw std::runtime_error("device file key '" + key + "': " + why);
+}
+
+Instance instance_from_json(const nlohmann::json &item, const std::string &key) {
+    if (!item.is_object()) {
+        bad_key(key, "must be an object of property values");
+    }
+    Instance instance;
+    for (const auto &[name, value] : item.items()) {
+        for (const auto &one : value.is_array() ? value : nlohmann::json::array({value})) {
+            if (!one.is_string()) {
+                bad_key(key + "." + name, "must be a string or an array of strings");
+            }
+            instance.add(name, one.get<std::string>());
+        }
+    }
+    return instance;
+}
+
+void load_classes(const nlohmann::json &json, WsmanState &wsman) {
+    auto it = json.find("wsman_classes");
+    if (it == json.end()) {
+        return;
+    }
+    if (!it->is_object()) {
+        bad_key("wsman_classes", "must be an object of instance arrays");
+    }
+    for (const auto &[name, items] : it->items()) {
+        if (!items.is_array()) {
+            bad_key("wsman_classes." + name, "must be an array");
+        }
+        std::vector<Instance> instances;
+        for (const auto &item : items) {
+            instances.push_back(instance_from_json(item, "wsman_classes." + name));
+        }
+        wsman.classes[name] = instances;
+    }
+}
+
+void load_users(const nlohmann::json &json, WsmanState &wsman) {
+    auto it = json.find("users");
+    if (it == json.end()) {
+        return;
+    }
+    if (!it->is_array()) {
+        bad_key("users", "must be an array");
+    }
+    wsman.users.clear();
+    for (const auto &item : *it) {
+        wsman.users.push_back({item.value("name", ""), item.value("ha1", ""),
+                               item.value("realms", std::vector<std::string>{})});
+    }
+}
+
+nlohmann::json instance_json(const Instance &instance) {
+    nlohmann::json item = nlohmann::json::object();
+    for (const auto &[key, value] : instance.properties()) {
+        auto values = instance.values(key);
+        item[key] = values.size() > 1 ? nlohmann::json(values) : nlohmann::json(value);
+    }
+    return item;
+}
+
+} // namespace
+
+void load_wsman(const nlohmann::json &json, WsmanState &wsman) {
+    try {
+        wsman.kvm_supported = json.value("kvm_supported", wsman.kvm_supported);
+        wsman.admin_ha1 = json.value("admin_password_ha1", wsman.admin_ha1);
+        wsman.mebx_password = json.value("mebx_password", wsman.mebx_password);
+        load_users(json, wsman);
+    } catch (const nlohmann::json::exception &error) {
+        throw std::runtime_error(std::string("device file WS-Man keys: ") + error.what());
+    }
+    load_classes(json, wsman);
+}
+
+void save_wsman(const WsmanState &wsman, nlohmann::json &json) {
+    json["kvm_supported"] = wsman.kvm_supported;
+    json["admin_password_ha1"] = wsman.admin_ha1;
+    json["mebx_password"] = wsman.mebx_password;
+    json["users"] = nlohmann::json::array();
+    for (const auto &user : wsman.users) {
+        json["users"].push_back({{"name", user.name}, {"ha1", user.ha1}, {"realms", user.realms}});
+    }
+    for (const auto &[name, instances] : wsman.classes) {
+        json["wsman_classes"][name] = nlohmann::json::array();
+        for (const auto &instance : instances) {
+            json["wsman_classes"][name].push_back(instance_json(instance));
+        }
+    }
 }
 
 } // namespace amtcfg::sim

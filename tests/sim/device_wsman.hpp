@@ -1,0 +1,67 @@
+// The WS-Man side of the simulated device: class instances, users, the admin digest.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace amtcfg::sim {
+
+// One CIM instance: properties in schema order; a repeated property (LinkPolicy,
+// AllowedControlModes) appears once per value.
+class Instance {
+public:
+    Instance() = default;
+    Instance(std::initializer_list<std::pair<std::string, std::string>> props) : m_props(props) {}
+
+    bool has(std::string_view name) const;
+    std::string get(std::string_view name) const; // first value, "" when absent
+    std::vector<std::string> values(std::string_view name) const;
+    // Replaces every value of `name` (appends the property when it is new).
+    void set(std::string_view name, std::string value);
+    void set_values(std::string_view name, const std::vector<std::string> &values);
+    void add(std::string name, std::string value) {
+        m_props.emplace_back(std::move(name), std::move(value));
+    }
+    void erase(std::string_view name);
+    const std::vector<std::pair<std::string, std::string>> &properties() const { return m_props; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_props;
+};
+
+struct UserAcl {
+    std::string name;
+    std::string ha1; // MD5(name:realm:password) hex
+    std::vector<std::string> realms;
+};
+
+// What only the WS-Man side of the device keeps (DeviceState::wsman). The identity,
+// provisioning state, realm, passwords, hashes and LAN are DeviceState's own fields.
+struct WsmanState {
+    bool kvm_supported = true;
+    // The admin account's digest HA1 after a WS-Man password change (Setup,
+    // SetAdminAclEntryEx), when the plain password is no longer known; wins over
+    // DeviceState::admin_password.
+    std::string admin_ha1;
+    std::string mebx_password = "admin";
+    std::vector<UserAcl> users;
+    // Settings-type classes (GeneralSettings extras, ports, redirection, KVM, opt-in, TLS):
+    // class name -> instances. Filled with factory defaults by reset_instances().
+    std::map<std::string, std::vector<Instance>, std::less<>> classes;
+};
+
+// Factory settings of every settings-type class (also what unprovisioning returns to).
+void reset_instances(WsmanState &wsman);
+
+// The WS-Man keys of a device file: kvm_supported, admin_password_ha1, mebx_password, users,
+// wsman_classes. Missing keys keep their value; throws std::runtime_error on a bad value.
+void load_wsman(const nlohmann::json &json, WsmanState &wsman);
+void save_wsman(const WsmanState &wsman, nlohmann::json &json);
+
+} // namespace amtcfg::sim
