@@ -1,0 +1,77 @@
+// The firmware side of an APF session over the LME client (apf-lme.md sections 3-5 and 7):
+// handshake, tcpip-forward, channels carrying HTTP to the WS-Man service, flow-control windows,
+// channel close after each response and the session drop on CHANNEL_CLOSE.
+#pragma once
+
+#include "apf/apf_wire.hpp"
+#include "wsman/connection.hpp"
+#include "wsman/service.hpp"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace amtcfg::sim::apf {
+
+struct SessionOptions {
+    std::array<std::uint8_t, 16> uuid{}; // as GetUUID sends it
+    bool tls_enforced = false;           // advertise 16993 + 664 instead of 16992 + 623
+    std::uint32_t max_message = 5120;    // the LME client's max_msg_length
+    std::uint32_t receive_window = 4096; // what the firmware grants per channel
+};
+
+// The options for the device as it is now (UUID, TLS enforcement, LME message size).
+SessionOptions session_options(const DeviceState &device);
+
+enum class Phase { idle, service_requested, forwarding, ready };
+
+class Session {
+public:
+    using Sender = std::function<void(Bytes)>;
+    // `options` is re-read with `refresh` at every handshake (the device may change meanwhile).
+    Session(WsmanService &service, std::function<SessionOptions()> refresh, Sender send);
+
+    // One message the host wrote to the LME client.
+    void receive(ByteView message);
+    Phase phase() const { return m_phase; }
+    std::size_t open_channels() const { return m_channels.size(); }
+
+private:
+    struct Channel {
+        std::uint32_t host_id = 0;
+        std::uint64_t host_window = 0; // how much the host still lets us send
+        std::uint64_t our_window = 0;  // how much the host may still send us
+        std::unique_ptr<HttpConnection> http;
+        std::string pending; // response bytes waiting for window
+        bool closing = false;
+        bool close_sent = false;
+    };
+
+    void dispatch(ByteReader &reader, Message type);
+    void on_protocol_version(ByteReader &reader);
+    void on_service_accept(ByteReader &reader);
+    void on_forward_reply(Message type, ByteReader &reader);
+    void on_channel_open(ByteReader &reader);
+    void on_channel_data(ByteReader &reader);
+    void on_window_adjust(ByteReader &reader);
+    void on_channel_close(ByteReader &reader);
+    void open_channel(std::uint32_t host_id, std::uint32_t window);
+    void flush(Channel &channel);
+    void drop();
+
+    WsmanService &m_service;
+    std::function<SessionOptions()> m_refresh;
+    Sender m_send;
+    SessionOptions m_options;
+    Phase m_phase = Phase::idle;
+    std::vector<std::uint32_t> m_ports; // advertised, in order
+    std::vector<std::uint32_t> m_accepted;
+    std::size_t m_next_port = 0;
+    std::map<std::uint32_t, Channel> m_channels; // by the firmware's channel number
+    std::uint32_t m_next_channel = 0;
+};
+
+} // namespace amtcfg::sim::apf

@@ -1,0 +1,251 @@
+// The simulated firmware's APF side: handshake, forwards, channels, windows, close and drop.
+#include "apf/apf_session.hpp"
+
+#include "../../wsman/tests/support.hpp"
+#include "wsman/digest.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace amtcfg;
+using namespace amtcfg::sim;
+using namespace amtcfg::sim::apf;
+
+namespace {
+
+// The host's messages, written here from apf-lme.md section 2 (test code only).
+Bytes host_string_message(Message type, std::string_view text) {
+    ByteWriter writer;
+    writer.u8(static_cast<std::uint8_t>(type))
+        .u32be(static_cast<std::uint32_t>(text.size()))
+        .string(text);
+    return writer.take();
+}
+
+Bytes host_version() {
+    ByteWriter writer;
+    writer.u8(192).u32be(1).u32be(0).u32be(9).zeros(16 + 64);
+    return writer.take();
+}
+
+Bytes host_open(std::uint32_t sender, std::uint32_t window, std::uint32_t port,
+                std::string_view type = k_forwarded_tcpip) {
+    ByteWriter writer;
+    writer.u8(90).u32be(static_cast<std::uint32_t>(type.size())).string(type);
+    writer.u32be(sender).u32be(window).u32be(0xFFFFFFFF);
+    writer.u32be(3).string("::1").u32be(port).u32be(3).string("::1").u32be(123);
+    return writer.take();
+}
+
+Bytes host_u32s(std::uint8_t type, std::initializer_list<std::uint32_t> values) {
+    ByteWriter writer;
+    writer.u8(type);
+    for (auto value : values) {
+        writer.u32be(value);
+    }
+    return writer.take();
+}
+
+Bytes host_data(std::uint32_t recipient, std::string_view data) {
+    ByteWriter writer;
+    writer.u8(94).u32be(recipient).u32be(static_cast<std::uint32_t>(data.size())).string(data);
+    return writer.take();
+}
+
+struct Firmware {
+    test::FakeWorld world;
+    DeviceModel model{default_device()};
+    WsmanService service{model, WsmanFaults{}, world.environment()};
+    std::vector<Bytes> sent;
+    SessionOptions options = session_options(model.snapshot());
+    Session session{service, [this] { return options; },
+                    [this](Bytes m) { sent.push_back(std::move(m)); }};
+
+    std::vector<Bytes> take() { return std::exchange(sent, {}); }
+
+    void handshake() {
+        session.receive(host_version());
+        session.receive(host_string_message(Message::service_accept, k_pfwd_service));
+        session.receive(host_u32s(81, {16992}));
+        session.receive(Bytes{82});
+        REQUIRE(session.phase() == Phase::ready);
+        take();
+    }
+
+    // Opens channel 1 and returns the firmware's channel number.
+    std::uint32_t open(std::uint32_t window) {
+        session.receive(host_open(1, window, 16992));
+        auto replies = take();
+        REQUIRE(replies.size() == 1);
+        REQUIRE(replies[0][0] == 91);
+        ByteReader reader(replies[0]);
+        reader.u8("type");
+        CHECK(reader.u32be("recipient") == 1);
+        return reader.u32be("sender");
+    }
+};
+
+std::string data_of(const std::vector<Bytes> &messages, bool *closed = nullptr) {
+    std::string out;
+    for (const auto &message : messages) {
+        ByteReader reader(message);
+        auto type = reader.u8("type");
+        if (type == 94) {
+            reader.u32be("recipient");
+            auto size = reader.u32be("size");
+            out += reader.string(size, "data");
+        }
+        if (type == 97 && closed != nullptr) {
+            *closed = true;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("APF handshake: version 1.0/254 with the UUID, pfwd service, two forwards",
+          "[unit][sim]") {
+    Firmware fw;
+    fw.session.receive(host_version());
+    auto replies = fw.take();
+    REQUIRE(replies.size() == 2);
+    REQUIRE(replies[0].size() == k_protocol_version_size);
+    ByteReader version(replies[0]);
+    CHECK(version.u8("type") == 192);
+    CHECK(version.u32be("major") == 1);
+    CHECK(version.u32be("minor") == 0);
+    CHECK(version.u32be("trigger") == 254);
+    auto uuid = version.bytes(16, "uuid");
+    CHECK(std::equal(uuid.begin(), uuid.end(), fw.options.uuid.begin()));
+    CHECK(replies[1] == host_string_message(Message::service_request, k_pfwd_service));
+    fw.session.receive(host_version()); // the host's echo is not answered again
+    CHECK(fw.take().empty());
+    fw.session.receive(host_string_message(Message::service_accept, k_pfwd_service));
+    auto forward = fw.take();
+    REQUIRE(forward.size() == 1);
+    ByteReader request(forward[0]);
+    CHECK(request.u8("type") == 80);
+    CHECK(read_string(request, "name") == "tcpip-forward");
+    CHECK(request.u8("want reply") == 1);
+    read_string(request, "address");
+    CHECK(request.u32be("port") == 16992);
+    fw.session.receive(host_u32s(81, {16992}));
+    auto second = fw.take();
+    REQUIRE(second.size() == 1);
+    CHECK(ByteReader(ByteView(second[0]).subspan(second[0].size() - 4)).u32be("port") == 623);
+    fw.session.receive(Bytes{82});
+    CHECK(fw.session.phase() == Phase::ready);
+    CHECK(fw.service.stats().apf_handshakes == 1);
+}
+
+TEST_CASE("a TLS-enforced device advertises 16993 and 664", "[unit][sim]") {
+    Firmware fw;
+    fw.options.tls_enforced = true;
+    fw.session.receive(host_version());
+    fw.session.receive(host_string_message(Message::service_accept, k_pfwd_service));
+    auto forward = fw.take();
+    CHECK(ByteReader(ByteView(forward.back()).subspan(forward.back().size() - 4)).u32be("p") ==
+          16993);
+    fw.session.receive(host_u32s(81, {16993}));
+    forward = fw.take();
+    CHECK(ByteReader(ByteView(forward.back()).subspan(forward.back().size() - 4)).u32be("p") ==
+          664);
+}
+
+TEST_CASE("channel opens fail before the handshake, to closed ports and of unknown types",
+          "[unit][sim]") {
+    Firmware fw;
+    fw.session.receive(host_open(7, 4096, 16992));
+    CHECK(fw.take() == std::vector<Bytes>{host_u32s(92, {7, 1, 0, 0})});
+    fw.handshake();
+    fw.session.receive(host_open(8, 4096, 16993));
+    CHECK(fw.take() == std::vector<Bytes>{host_u32s(92, {8, 2, 0, 0})});
+    fw.session.receive(host_open(9, 4096, 623));
+    CHECK(fw.take() == std::vector<Bytes>{host_u32s(92, {9, 2, 0, 0})});
+    fw.session.receive(host_open(10, 4096, 16992, "session"));
+    CHECK(fw.take() == std::vector<Bytes>{host_u32s(92, {10, 3, 0, 0})});
+}
+
+TEST_CASE("one HTTP exchange per channel; the host's close drops the session", "[unit][sim]") {
+    Firmware fw;
+    fw.handshake();
+    auto id = fw.open(4096);
+    auto soap = test::envelope(sim::action::get, test::class_uri("AMT_GeneralSettings"), "");
+    fw.session.receive(host_data(id, test::http_post(soap)));
+    bool closed = false;
+    auto replies = fw.take();
+    CHECK(replies.front() ==
+          host_u32s(93, {1, static_cast<std::uint32_t>(test::http_post(soap).size())}));
+    auto response = test::read_response(data_of(replies, &closed));
+    CHECK(response.status == 401);
+    CHECK(closed);
+    fw.session.receive(host_u32s(97, {id}));
+    CHECK(fw.take().empty()); // the firmware had closed already
+    CHECK(fw.session.phase() == Phase::idle);
+    CHECK(fw.session.open_channels() == 0);
+    fw.session.receive(host_open(2, 4096, 16992));
+    CHECK(fw.take() == std::vector<Bytes>{host_u32s(92, {2, 1, 0, 0})}); // handshake again first
+}
+
+TEST_CASE("an authenticated chunked request over APF gets the SOAP answer", "[unit][sim]") {
+    Firmware fw;
+    test::DigestClient lsa(fw.service, "$$OsAdmin", default_device().lsa_password);
+    REQUIRE(lsa.get("AMT_GeneralSettings").status == 200); // learn realm and nonce
+    fw.handshake();
+    auto id = fw.open(4096);
+    auto soap = test::envelope(sim::action::get, test::class_uri("AMT_GeneralSettings"), "");
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", soap.size());
+    std::string request = "POST /wsman HTTP/1.1\r\nHost: 127.0.0.1:16992\r\nAuthorization: " +
+                          lsa.authorization(lsa.nonce) + "\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                          size + "\r\n" + soap + "\r\n0\r\n\r\n";
+    fw.session.receive(host_data(id, request.substr(0, 100))); // split over two messages
+    fw.session.receive(host_data(id, request.substr(100)));
+    bool closed = false;
+    auto response = test::read_response(data_of(fw.take(), &closed));
+    CHECK(response.status == 200);
+    CHECK(test::element_text(response.body, "DigestRealm") == default_device().realm);
+    CHECK(closed);
+}
+
+TEST_CASE("the firmware stalls at the host's window until WINDOW_ADJUST", "[unit][sim]") {
+    Firmware fw;
+    fw.options.max_message = 64;
+    fw.handshake();
+    auto id = fw.open(100);
+    auto soap = test::envelope(sim::action::get, test::class_uri("AMT_GeneralSettings"), "");
+    fw.session.receive(host_data(id, test::http_post(soap)));
+    bool closed = false;
+    auto first = fw.take();
+    CHECK(data_of(first, &closed).size() == 100);
+    CHECK_FALSE(closed);
+    for (const auto &message : first) {
+        CHECK(message.size() <= 64);
+    }
+    fw.session.receive(host_u32s(93, {id, 1000000}));
+    auto rest = fw.take();
+    auto whole = data_of(first) + data_of(rest, &closed);
+    CHECK(test::read_response(whole).status == 401);
+    CHECK(test::read_response(whole).complete);
+    CHECK(closed);
+}
+
+TEST_CASE("a host overrunning the firmware's window loses the session", "[unit][sim]") {
+    Firmware fw;
+    fw.options.receive_window = 10;
+    fw.handshake();
+    auto id = fw.open(4096);
+    fw.session.receive(host_data(id, "POST /wsman HTTP/1.1\r\n"));
+    CHECK(fw.session.phase() == Phase::idle);
+    CHECK(fw.session.open_channels() == 0);
+}
+
+TEST_CASE("malformed APF messages drop the session without an answer", "[unit][sim]") {
+    Firmware fw;
+    fw.handshake();
+    fw.session.receive(Bytes{90, 0, 0});
+    CHECK(fw.take().empty());
+    CHECK(fw.session.phase() == Phase::idle);
+    fw.session.receive(Bytes{});
+    CHECK(fw.take().empty());
+}

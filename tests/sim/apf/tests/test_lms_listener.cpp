@@ -1,0 +1,57 @@
+// The simulated LMS: HTTP to the WS-Man service over a loopback TCP port.
+#include "apf/lms_listener.hpp"
+
+#include "../../wsman/tests/support.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+using namespace amtcfg::sim;
+
+namespace {
+
+// Sends `request` and reads until the server closes.
+std::string round_trip(std::uint16_t port, const std::string &request) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+    REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+    std::string out;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        out.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the LMS listener serves WS-Man on a free loopback port", "[unit][sim]") {
+    test::FakeWorld world;
+    DeviceModel model(default_device());
+    WsmanService service(model, {}, world.environment());
+    LmsListener listener(service);
+    auto port = listener.start(0);
+    REQUIRE(port != 0);
+    auto soap = test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "");
+    auto challenge = test::read_response(round_trip(port, test::http_post(soap)));
+    CHECK(challenge.status == 401);
+    test::DigestClient client(service, "$$OsAdmin", default_device().lsa_password);
+    client.get("AMT_GeneralSettings");
+    auto request = test::http_post(soap, client.authorization(client.nonce));
+    request.insert(request.find("\r\n") + 2, "Connection: close\r\n");
+    auto answer = test::read_response(round_trip(port, request));
+    CHECK(answer.status == 200);
+    CHECK(test::element_text(answer.body, "HostName") == "simhost");
+    CHECK(listener.connections() == 2);
+    listener.stop();
+}
