@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <sys/stat.h>
@@ -108,4 +109,165 @@ TEST_CASE("every create-psk option is documented in the man page", "[cli]") {
         ++count;
     }
     CHECK(count >= 3);
+}
+
+namespace {
+
+const std::map<std::string, std::string> k_env{{"NEW_MEBX", "N3w-Passw0rd!"}};
+
+std::vector<std::string> setup_bin_args(const TempDir &dir, std::vector<std::string> extra) {
+    std::vector<std::string> args{
+        amtcfg_binary(),           "create-psk", "--setup-bin",         dir.file("setup.bin"),
+        "--current-mebx-password", "admin",      "--new-mebx-password", "env:NEW_MEBX"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+} // namespace
+
+TEST_CASE("create-psk --setup-bin writes records that --inspect decodes for every version",
+          "[cli]") {
+    for (std::string version : {"1", "2", "2.1", "3", "4"}) {
+        INFO("version " << version);
+        TempDir dir;
+        auto w = run(setup_bin_args(dir, {"--setup-version", version, "--count", "2", "--out",
+                                          dir.file("keys.csv"), "--json"}),
+                     k_env);
+        INFO(w.err);
+        REQUIRE(w.status == 0);
+        auto written = w.json();
+        CHECK(written["records"] == 2);
+        CHECK(written["size"] == 1536);
+        CHECK(mode_of(dir.file("setup.bin")) == 0600U);
+        CHECK(slurp(dir.file("setup.bin")).size() == 1536);
+
+        auto r = run({amtcfg_binary(), "--json", "create-psk", "--inspect", dir.file("setup.bin")});
+        INFO(r.out);
+        REQUIRE(r.status == 0);
+        auto j = r.json();
+        CHECK(j["valid"] == true);
+        CHECK(j["header"]["version"] == version);
+        CHECK(j["header"]["record_chunk_count"] == 1);
+        CHECK(j["header"]["data_record_chunk_count"] == 1);
+        REQUIRE(j["records"].size() == 2);
+        // The PIDs in the file are the ones in the list the server gets.
+        std::string list = slurp(dir.file("keys.csv"));
+        for (const auto &entry : j["records"][1]["entries"]) {
+            if (entry["key"] == "pid") {
+                CHECK(entry["value"] == written["pids"][1]);
+                CHECK(list.find(entry["value"].get<std::string>()) != std::string::npos);
+            }
+        }
+    }
+}
+
+TEST_CASE("--inspect hides PPS and passwords unless --show-secrets is given", "[cli]") {
+    TempDir dir;
+    REQUIRE(
+        run(setup_bin_args(dir, {"--count", "1", "--out", dir.file("keys.csv")}), k_env).status ==
+        0);
+    std::smatch m;
+    std::string list = slurp(dir.file("keys.csv"));
+    REQUIRE(std::regex_search(list, m, std::regex(R"(,([A-Z0-9-]{39}))")));
+    std::string pps = m[1];
+    for (bool json : {false, true}) {
+        std::vector<std::string> args{amtcfg_binary(), "create-psk", "--inspect",
+                                      dir.file("setup.bin")};
+        if (json) {
+            args.push_back("--json");
+        }
+        auto hidden = run(args);
+        REQUIRE(hidden.status == 0);
+        CHECK(hidden.out.find(pps) == std::string::npos);
+        CHECK(hidden.out.find("N3w-Passw0rd!") == std::string::npos);
+        CHECK(hidden.err.find("N3w-Passw0rd!") == std::string::npos);
+        args.push_back("--show-secrets");
+        auto shown = run(args);
+        CHECK(shown.out.find(pps) != std::string::npos);
+        CHECK(shown.out.find("N3w-Passw0rd!") != std::string::npos);
+    }
+}
+
+TEST_CASE("settings round-trip through --setup-bin and --inspect", "[cli]") {
+    TempDir dir;
+    auto w = run(setup_bin_args(dir, {"--setup-version", "3", "--dns-suffix", "corp.example",
+                                      "--provisioning-server", "10.0.0.5:9971", "--cert-hash",
+                                      std::string(64, 'a'), "--cert-hash-name", "Corp Root",
+                                      "--kvm", "on", "--user-consent", "all", "--hostname", "pc7",
+                                      "--provisioning", "activate", "--no-consume"}),
+                 k_env);
+    INFO(w.err);
+    REQUIRE(w.status == 0);
+    auto r = run({amtcfg_binary(), "create-psk", "--inspect", dir.file("setup.bin")});
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    for (const std::string &expected : std::vector<std::string>{
+             "setup.bin version 3 (3.0)", "records are not consumed", "corp.example", "10.0.0.5",
+             "9971", "SHA-256 " + std::string(64, 'a') + " \"Corp Root\"", "on (1)", "all (255)",
+             "pc7", "activate (1)", "no problems"}) {
+        CHECK(r.out.find(expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("create-psk --setup-bin refuses what the version or the rules do not allow", "[cli]") {
+    TempDir dir;
+    auto refused = [&](std::vector<std::string> extra, std::map<std::string, std::string> env,
+                       const std::string &message) {
+        auto r = run(setup_bin_args(dir, std::move(extra)), env);
+        INFO(r.err);
+        CHECK(r.status == 2);
+        CHECK(r.err.find(message) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir.file("setup.bin")));
+    };
+    refused({"--setup-version", "2.1", "--kvm", "on"}, k_env,
+            "--kvm needs setup.bin version 3 or later");
+    refused({"--setup-version", "1", "--no-consume"}, k_env,
+            "--no-consume needs setup.bin version 2 or later");
+    refused({"--count", "2", "--out", dir.file("k.csv"), "--no-consume"}, k_env,
+            "a PID/PPS pair must be used by one device only");
+    refused({"--count", "2"}, k_env, "add --out FILE for the list");
+    refused({}, {{"NEW_MEBX", "password"}},
+            "the new MEBx password does not meet AMT's MEBx password rules: it has no "
+            "upper-case letter");
+    refused({"--setup-version", "5"}, k_env, "--setup-version must be 1, 2, 2.1, 3 or 4");
+    auto no_password = run({amtcfg_binary(), "create-psk", "--setup-bin", dir.file("setup.bin")});
+    CHECK(no_password.status == 2);
+    CHECK(no_password.err.find("--current-mebx-password SOURCE") != std::string::npos);
+}
+
+TEST_CASE("--psk-file makes one record per imported pair", "[cli]") {
+    TempDir dir;
+    REQUIRE(run({amtcfg_binary(), "create-psk", "--count", "3", "--out", dir.file("keys.json"),
+                 "--format", "json"})
+                .status == 0);
+    auto w = run(setup_bin_args(dir, {"--psk-file", dir.file("keys.json"), "--json"}), k_env);
+    REQUIRE(w.status == 0);
+    CHECK(w.json()["records"] == 3);
+    std::ofstream(dir.file("bad.csv")) << "1234-5675,AAAF-ZZZI-0000-AAAF-ZZZI-0000-AAAF-ZZZI\n";
+    auto bad = run(setup_bin_args(dir, {"--psk-file", dir.file("bad.csv")}), k_env);
+    CHECK(bad.status == 3);
+    CHECK(bad.err.find("PID/PPS list line 1: the PID checksum character is 5") !=
+          std::string::npos);
+}
+
+TEST_CASE("--inspect explains a bad file and exits 3", "[cli]") {
+    TempDir dir;
+    REQUIRE(run(setup_bin_args(dir, {"--count", "2", "--out", dir.file("k.csv")}), k_env).status ==
+            0);
+    std::string bytes = slurp(dir.file("setup.bin"));
+    bytes[16] = 0; // the MeshCommander bug: RecordChunkCount 0
+    bytes.resize(1024);
+    std::ofstream(dir.file("bad.bin"), std::ios::binary) << bytes;
+    auto r = run({amtcfg_binary(), "create-psk", "--inspect", dir.file("bad.bin")});
+    CHECK(r.status == 3);
+    CHECK(r.out.find("header: RecordChunkCount is 0: firmware ignores such files") !=
+          std::string::npos);
+    CHECK(r.out.find("DataRecordCount says 2 records but the file holds 1") != std::string::npos);
+    auto j = run({amtcfg_binary(), "--json", "create-psk", "--inspect", dir.file("bad.bin")});
+    CHECK(j.status == 3);
+    CHECK(j.json()["valid"] == false);
+    CHECK(j.json()["problems"].size() == 2);
+    auto missing = run({amtcfg_binary(), "create-psk", "--inspect", dir.file("none.bin")});
+    CHECK(missing.status == 3);
+    CHECK(missing.err.find("cannot read the setup.bin") != std::string::npos);
 }
