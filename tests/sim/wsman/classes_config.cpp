@@ -82,10 +82,10 @@ MethodOutput set_mebx_password(CallContext &context, const MethodInput &input, p
     return {{}, k_pt_success};
 }
 
+// The same 16 bytes AMTHI GetUUID sends (SMBIOS order).
 MethodOutput get_uuid(CallContext &context, const MethodInput &, pugi::xml_node) {
-    std::string hex = context.state.uuid;
-    std::erase(hex, '-');
-    return {{{"UUID", base64_encode(from_hex(hex))}}, k_pt_success};
+    auto wire = uuid_wire_bytes(context.state.uuid);
+    return {{{"UUID", base64_encode(wire)}}, k_pt_success};
 }
 
 constexpr MethodSpec k_setup_methods[] = {

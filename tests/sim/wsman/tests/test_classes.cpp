@@ -294,3 +294,11 @@ TEST_CASE("SetMEBxPassword is ACM only; Unprovision returns to factory state", "
     CHECK(admin.get("AMT_GeneralSettings").status == 401);
     CHECK(device.lsa.get("AMT_GeneralSettings").status == 200);
 }
+
+TEST_CASE("GetUuid sends the UUID bytes AMTHI sends", "[unit][sim]") {
+    Device device;
+    auto response = device.lsa.invoke("AMT_SetupAndConfigurationService", "GetUuid", "");
+    auto wire = uuid_wire_bytes(default_device().uuid);
+    CHECK(element_text(response.body, "UUID") == base64_encode(wire));
+    CHECK(element_text(response.body, "ReturnValue") == "0");
+}
