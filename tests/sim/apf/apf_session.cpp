@@ -103,8 +103,10 @@ void Session::on_forward_reply(Message type, ByteReader &reader) {
     }
 }
 
-// Only the plain-HTTP management port is served; TLS (16993) and redirection ports are
-// advertised but nothing listens behind them in the simulator, so they fail with reason 2.
+// A port can be used as soon as the host accepted its forward (the redirection forward may
+// still be pending). Only the plain-HTTP management port is served; TLS (16993) and redirection
+// ports are advertised but nothing listens behind them in the simulator, so they fail with
+// reason 2.
 void Session::on_channel_open(ByteReader &reader) {
     auto type = read_string(reader, "channel type");
     auto host_id = reader.u32be("sender channel");
@@ -114,7 +116,7 @@ void Session::on_channel_open(ByteReader &reader) {
     auto port = reader.u32be("connected port");
     read_string(reader, "originator address");
     reader.u32be("originator port");
-    if (m_phase != Phase::ready) {
+    if (m_phase == Phase::idle || m_phase == Phase::service_requested) {
         m_send(channel_open_failure(host_id, k_open_prohibited));
     } else if (type != k_forwarded_tcpip && type != k_direct_tcpip) {
         m_send(channel_open_failure(host_id, k_open_unknown_type));

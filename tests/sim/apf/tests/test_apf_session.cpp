@@ -249,3 +249,19 @@ TEST_CASE("malformed APF messages drop the session without an answer", "[unit][s
     fw.session.receive(Bytes{});
     CHECK(fw.take().empty());
 }
+
+TEST_CASE("a channel opens once 16992 is forwarded, before the redirection forward is answered",
+          "[unit][sim]") {
+    Firmware fw;
+    fw.session.receive(host_version());
+    fw.session.receive(host_string_message(Message::service_accept, k_pfwd_service));
+    fw.session.receive(host_open(3, 4096, 16992));
+    CHECK(fw.take().back() == host_u32s(92, {3, 2, 0, 0})); // 16992 not forwarded yet
+    fw.session.receive(host_u32s(81, {16992}));
+    fw.take();
+    fw.session.receive(host_open(4, 4096, 16992));
+    auto replies = fw.take();
+    REQUIRE(replies.size() == 1);
+    CHECK(replies[0][0] == 91);
+    CHECK(fw.session.phase() == Phase::forwarding);
+}
