@@ -28,7 +28,8 @@ std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid) {
     std::string hex;
     for (std::size_t i = 0; i < uuid.size(); ++i) {
         bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash_here != (uuid[i] == '-') || (!dash_here && !std::isxdigit(uuid[i]))) {
+        if (dash_here != (uuid[i] == '-') ||
+            (!dash_here && !std::isxdigit(static_cast<unsigned char>(uuid[i])))) {
             throw std::runtime_error("uuid '" + uuid + "' is not of the form 8-4-4-4-12 hex");
         }
         if (!dash_here)
@@ -43,6 +44,41 @@ std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid) {
         wire[k_printed_position[i]] = printed;
     }
     return wire;
+}
+
+std::uint32_t ipv4_value(const std::string &ip) {
+    if (ip.empty())
+        return 0;
+    std::uint32_t value = 0;
+    std::size_t start = 0;
+    for (int octet = 0; octet < 4; ++octet) {
+        std::size_t end = octet == 3 ? ip.size() : ip.find('.', start);
+        std::string part = ip.substr(start, end == std::string::npos ? end : end - start);
+        if (end == std::string::npos || part.empty() || part.size() > 3 ||
+            part.find_first_not_of("0123456789") != std::string::npos || std::stoi(part) > 255) {
+            throw std::runtime_error("'" + ip + "' is not a dotted-quad IPv4 address");
+        }
+        value = (value << 8) | static_cast<std::uint32_t>(std::stoi(part));
+        start = end + 1;
+    }
+    return value;
+}
+
+std::array<std::uint8_t, 6> mac_bytes(const std::string &mac) {
+    std::array<std::uint8_t, 6> bytes{};
+    bool ok = mac.size() == 17;
+    for (std::size_t i = 0; ok && i < 6; ++i) {
+        std::string pair = mac.substr(i * 3, 2);
+        ok = std::isxdigit(static_cast<unsigned char>(pair[0])) &&
+             std::isxdigit(static_cast<unsigned char>(pair[1])) &&
+             (i == 5 || mac[i * 3 + 2] == ':' || mac[i * 3 + 2] == '-');
+        if (ok)
+            bytes[i] = static_cast<std::uint8_t>(std::stoi(pair, nullptr, 16));
+    }
+    if (!ok) {
+        throw std::runtime_error("'" + mac + "' is not a MAC address like aa:bb:cc:dd:ee:ff");
+    }
+    return bytes;
 }
 
 std::vector<CodeVersion> code_version_table(const DeviceState &device) {

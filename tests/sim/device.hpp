@@ -101,6 +101,11 @@ DeviceState default_device();
 // as printed (amthi.md 3.2, SMBIOS order). Throws std::runtime_error on a malformed UUID.
 std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid);
 
+// "a.b.c.d" as AMTHI sends it: a u32 with the first octet in the most significant byte; "" is 0.
+std::uint32_t ipv4_value(const std::string &ip);
+// "aa:bb:cc:dd:ee:ff" (or with '-') as six bytes.
+std::array<std::uint8_t, 6> mac_bytes(const std::string &mac);
+
 // The GetCodeVersions table: Flash, Netstack, AMTApps, AMT, Sku, VendorID, Build Number,
 // Recovery Version, Recovery Build Num, Legacy Mode (amthi.md 3.2), then the overrides.
 std::vector<CodeVersion> code_version_table(const DeviceState &device);

@@ -103,6 +103,12 @@ LanInterface lan_from(const json &j, std::size_t index) {
     if (lan.interface != "wired" && lan.interface != "wireless") {
         bad_key(key + ".interface", "must be wired or wireless");
     }
+    try {
+        ipv4_value(lan.ip);
+        mac_bytes(lan.mac);
+    } catch (const std::runtime_error &e) {
+        bad_key(key, e.what());
+    }
     if (lan.dhcp_mode != "active" && lan.dhcp_mode != "passive") {
         bad_key(key + ".dhcp_mode", "must be active or passive");
     }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs a command against a simulated AMT (DESIGN.md section 3, contract) and exits with its
+# status. Builds nothing: it uses the simulator library of an existing build.
+set -euo pipefail
+
+usage() {
+    cat >&2 <<'USAGE'
+usage: scripts/with-sim.sh [--device-file FILE.json] [--state FILE] [--lms] [--fault SPEC]...
+                           [--latency-mei MS] [--latency-wsman MS] -- COMMAND [ARGS...]
+Runs COMMAND with a simulated /dev/mei0 (see tests/sim/README.md) and exits with its status.
+USAGE
+    exit 2
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+device_file="" state="" lms=0 faults="" latency_mei=0 latency_wsman=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    --device-file) [ $# -ge 2 ] || usage; device_file=$2; shift 2 ;;
+    --state) [ $# -ge 2 ] || usage; state=$2; shift 2 ;;
+    --lms) lms=1; shift ;;
+    --fault) [ $# -ge 2 ] || usage; faults+="$2"$'\n'; shift 2 ;;
+    --latency-mei) [ $# -ge 2 ] || usage; latency_mei=$2; shift 2 ;;
+    --latency-wsman) [ $# -ge 2 ] || usage; latency_wsman=$2; shift 2 ;;
+    --) shift; break ;;
+    -h | --help) usage ;;
+    *) echo "with-sim.sh: unknown option '$1'" >&2; usage ;;
+    esac
+done
+[ $# -gt 0 ] || usage
+if [ -n "$device_file" ] && [ ! -r "$device_file" ]; then
+    echo "with-sim.sh: cannot read device file '$device_file'" >&2
+    exit 2
+fi
+
+# The library: $AMTCFG_SIM_LIB, else the build COMMAND lives in (build-asan/amtcfg uses
+# build-asan's), else build/.
+lib=${AMTCFG_SIM_LIB:-}
+if [ -z "$lib" ]; then
+    command_path=$(command -v -- "$1" || true)
+    candidate="$(dirname -- "${command_path:-.}")/tests/sim/libamtcfg_sim.so"
+    if [ -n "$command_path" ] && [ -f "$candidate" ]; then lib=$candidate; else
+        lib=$root/build/tests/sim/libamtcfg_sim.so; fi
+fi
+if [ ! -f "$lib" ]; then
+    echo "with-sim.sh: simulator library $lib is missing; build first (scripts/build.sh build)" >&2
+    exit 2
+fi
+lib=$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")
+
+# An ASan build's library needs the ASan runtime loaded before it.
+preload=$lib
+asan=$(ldd "$lib" 2>/dev/null | awk '/libasan/ {print $3}')
+[ -z "$asan" ] || preload="$asan:$lib"
+
+absolute() { case $1 in /*) echo "$1" ;; "") echo "" ;; *) echo "$PWD/$1" ;; esac; }
+export AMTCFG_SIM_DEVICE_FILE=$(absolute "$device_file")
+export AMTCFG_SIM_STATE_FILE=$(absolute "$state")
+export AMTCFG_SIM_LMS=$lms
+export AMTCFG_SIM_FAULTS=$faults
+export AMTCFG_SIM_LATENCY_MEI=$latency_mei
+export AMTCFG_SIM_LATENCY_WSMAN=$latency_wsman
+
+# Report a bad fault spec or device file once, before COMMAND runs.
+env AMTCFG_SIM_CHECK=1 LD_PRELOAD="$preload" true || exit 2
+
+status=0
+LD_PRELOAD=$preload${LD_PRELOAD:+:$LD_PRELOAD} "$@" || status=$?
+# A COMMAND that never touched the device still leaves the state file behind (the contract).
+if [ -n "$state" ] && [ ! -e "$state" ]; then
+    env AMTCFG_SIM_CHECK=save LD_PRELOAD="$preload" true || true
+fi
+exit "$status"
