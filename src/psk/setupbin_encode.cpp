@@ -13,8 +13,6 @@ namespace amtcfg::psk {
 
 namespace {
 
-constexpr std::size_t k_entry_header_bytes = 8;
-
 std::size_t padded(std::size_t length) {
     return (length + 3) / 4 * 4;
 }

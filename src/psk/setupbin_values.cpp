@@ -212,7 +212,11 @@ std::vector<Entry> make_provisioning_server(std::string_view text, SetupBinVersi
                         "stores the address as four bytes, not a name)");
         }
         octets.insert(octets.begin(), static_cast<std::uint8_t>(*octet));
-        address = dot == std::string_view::npos ? std::string_view() : address.substr(dot + 1);
+        bool last = dot == std::string_view::npos;
+        address = last ? std::string_view() : address.substr(dot + 1);
+        if (!last && address.empty()) {
+            address = "."; // a trailing dot: make the next round refuse it
+        }
     }
     std::vector<Entry> entries;
     entries.push_back(bytes_entry(vars::provisioning_server_address, octets));

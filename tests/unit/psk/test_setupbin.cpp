@@ -304,6 +304,13 @@ TEST_CASE("settings a version does not carry are refused with the reason", "[uni
                       Catch::Contains("has 2 bytes"));
     CHECK_THROWS_WITH(make_provisioning_server("prov.example.com", SetupBinVersion::v4_0),
                       Catch::Contains("takes an IPv4 address"));
+    for (const char *bad : {"10.0.0", "10.0.0.1.", "10.0.0.1.2", "10..0.1", "10.0.0.256"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(make_provisioning_server(bad, SetupBinVersion::v4_0),
+                          Catch::Contains("takes an IPv4 address"));
+    }
+    CHECK_THROWS_WITH(make_provisioning_server("10.0.0.1:0", SetupBinVersion::v4_0),
+                      Catch::Contains("port must be 1 to 65535"));
     CHECK_THROWS_WITH(make_provisioning_server("10.0.0.1", SetupBinVersion::v2_0),
                       Catch::Contains("needs setup.bin version 2.1 or later"));
     CHECK_THROWS_WITH(make_setting(*find_variable({2, 10}), "8", SetupBinVersion::v4_0),
