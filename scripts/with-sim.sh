@@ -57,6 +57,15 @@ absolute() { case $1 in /*) echo "$1" ;; "") echo "" ;; *) echo "$PWD/$1" ;; esa
 export AMTCFG_SIM_DEVICE_FILE=$(absolute "$device_file")
 export AMTCFG_SIM_STATE_FILE=$(absolute "$state")
 export AMTCFG_SIM_LMS=$lms
+# --lms: the simulated LMS listens on a free 127.0.0.1 port inside each amtcfg process, and
+# amtcfg finds it through AMTCFG_LMS_PORT (a port nothing answers on is free to bind).
+if [ "$lms" = 1 ] && [ -z "${AMTCFG_LMS_PORT:-}" ]; then
+    for _ in $(seq 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    done
+    export AMTCFG_LMS_PORT=$port
+fi
 export AMTCFG_SIM_FAULTS=$faults
 export AMTCFG_SIM_LATENCY_MEI=$latency_mei
 export AMTCFG_SIM_LATENCY_WSMAN=$latency_wsman

@@ -1,6 +1,7 @@
 // The LD_PRELOAD library: routes /dev/mei* opens and the fds they return to the simulator;
 // every other call goes to libc untouched. Exports only the interposed libc symbols
 // (preload.map).
+#include "apf/install.hpp"
 #include "fake_mei.hpp"
 
 #include <atomic>
@@ -11,6 +12,9 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,11 +49,34 @@ std::once_flag g_once;
 Simulator *g_sim = nullptr;
 std::atomic<FakeMei *> g_mei{nullptr};
 
+// The simulated LMS runs only in the process named by AMTCFG_SIM_LMS_PROGRAM (default amtcfg),
+// so a shell wrapping several amtcfg runs does not hold the port with a device of its own.
+bool runs_lms() {
+    const char *lms = std::getenv("AMTCFG_SIM_LMS");
+    const char *program = std::getenv("AMTCFG_SIM_LMS_PROGRAM");
+    return lms != nullptr && std::string_view(lms) == "1" &&
+           std::string_view(program_invocation_short_name) == (program ? program : "amtcfg");
+}
+
+// AMTCFG_LMS_PORT (set by with-sim.sh), else any free port, announced to amtcfg by setting it.
+std::optional<std::uint16_t> lms_port() {
+    if (!runs_lms()) {
+        return std::nullopt;
+    }
+    const char *port = std::getenv("AMTCFG_LMS_PORT");
+    return port == nullptr ? 0 : static_cast<std::uint16_t>(std::stoul(port));
+}
+
 void start() {
     std::call_once(g_once, [] {
-        g_sim = new Simulator(SimConfig::from_environment());
-        register_me_clients(*g_sim);
-        g_mei.store(new FakeMei(*g_sim, RealCalls{libc().close}));
+        auto *sim = new Simulator(SimConfig::from_environment());
+        register_me_clients(*sim);
+        auto port = install_wsman(*sim, lms_port());
+        if (port != 0) {
+            ::setenv("AMTCFG_LMS_PORT", std::to_string(port).c_str(), 1);
+        }
+        g_mei.store(new FakeMei(*sim, RealCalls{libc().close}));
+        g_sim = sim;
     });
 }
 
@@ -93,6 +120,18 @@ __attribute__((constructor)) void check_configuration() {
     } catch (const std::exception &e) {
         std::fprintf(stderr, "with-sim.sh: %s\n", e.what());
         std::_Exit(2);
+    }
+}
+
+// With --lms the listener must be up before amtcfg's first WS-Man connect, which can come
+// before any /dev/mei open.
+__attribute__((constructor)) void start_lms() {
+    if (std::getenv("AMTCFG_SIM_CHECK") != nullptr || !runs_lms())
+        return;
+    try {
+        start();
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "amtcfg simulator: cannot start LMS: %s\n", e.what());
     }
 }
 

@@ -93,7 +93,14 @@ DeviceModel &Simulator::device() {
     return *m_device;
 }
 
+// A second entry with the same name replaces the first (the APF side replaces the silent LME).
 void Simulator::add_client(ClientEntry entry) {
+    for (auto &client : m_clients) {
+        if (client.name == entry.name) {
+            client = std::move(entry);
+            return;
+        }
+    }
     m_clients.push_back(std::move(entry));
 }
 
