@@ -149,3 +149,12 @@ TEST_CASE("info: one connect per ME client, and every request answered (AMTCFG_S
     CHECK(counters["mei"]["amthi"]["requests"] == counters["mei"]["amthi"]["replies"]);
     CHECK(counters["mei"]["amthi"]["requests"].get<int>() >= 8);
 }
+
+TEST_CASE("info: an AMTHI command that is never answered is exit 40 within --timeout",
+          "[cli][sim]") {
+    std::vector<std::string> argv = {with_sim(), "--fault", "amthi-timeout:GetControlMode", "--",
+                                     amtcfg_binary(), "--timeout", "1s", "--json", "info"};
+    auto r = run(argv, sim_env());
+    CHECK(r.status == 40);
+    CHECK(r.json()["error"]["message"].get<std::string>().find("timed out") != std::string::npos);
+}
