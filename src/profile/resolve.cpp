@@ -40,4 +40,21 @@ ResolvedPassword resolve_amt_password(const Profile &profile, const SecretSettin
     return {std::move(value), PasswordOrigin::from_source};
 }
 
+crypto::ProvisioningChain load_provisioning_certificate(const Profile &profile) {
+    const auto &certificate = profile.activation.provisioning_certificate;
+    if (!certificate) {
+        throw Error(ErrorCategory::invalid_input,
+                    fmt::format("{}: the profile has no <provisioning-certificate> (ACM needs "
+                                "one)",
+                                profile.where(profile.activation.line)));
+    }
+    Secret password =
+        read_profile_secret(profile, certificate->password, "provisioning certificate password");
+    try {
+        return crypto::load_pkcs12_file(certificate->file, password);
+    } catch (const Error &error) {
+        throw error.with_context(profile.where(certificate->line));
+    }
+}
+
 } // namespace amtcfg::profile

@@ -2,6 +2,7 @@
 // profile.
 #pragma once
 
+#include "amtcfg/crypto/pkcs12.hpp"
 #include "amtcfg/profile/profile.hpp"
 #include "amtcfg/util/secret.hpp"
 
@@ -28,5 +29,10 @@ struct ResolvedPassword {
 // here with the profile line rather than later as an AMT error. Throws Error(invalid_input).
 ResolvedPassword resolve_amt_password(const Profile &profile, const SecretSetting &setting,
                                       std::string_view what);
+
+// Reads the ACM <provisioning-certificate>: its password from the password-source, then the
+// PKCS#12 file into a key and a chain leaf -> root. Errors carry the profile line. Throws
+// Error(invalid_input) when the profile has no provisioning certificate.
+crypto::ProvisioningChain load_provisioning_certificate(const Profile &profile);
 
 } // namespace amtcfg::profile

@@ -2,6 +2,7 @@
 #include "amtcfg/profile/password.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "support.hpp"
+#include "unit/crypto/test_certs.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -67,4 +68,35 @@ TEST_CASE("read errors carry the profile line", "[unit]") {
     Profile relative = with_admin_source("file:pw.txt", dir.file("office.xml"));
     CHECK(read_profile_secret(relative, relative.activation.admin_password, "admin password")
               .reveal() == "Fr0m-File!");
+}
+
+TEST_CASE("the provisioning certificate is loaded with its password source", "[unit]") {
+    auto acm = [](const std::string &file, const std::string &password_source) {
+        return parse_profile("<amtcfg-profile version=\"1\">\n<activation mode=\"acm\">\n"
+                             "<admin-password source=\"random\"/>\n"
+                             "<provisioning-certificate file=\"" +
+                                 file + "\" password-source=\"" + password_source +
+                                 "\"/>\n</activation></amtcfg-profile>",
+                             "/etc/amtcfg/acm.xml");
+    };
+    ::setenv("AMTCFG_TEST_PFX_PW", "test-pfx-pw", 1);
+    Profile good = acm(test::certs().path("good.pfx"), "env:AMTCFG_TEST_PFX_PW");
+    auto chain = load_provisioning_certificate(good);
+    CHECK(chain.chain.size() == 3);
+    CHECK(chain.leaf().common_name == "prov.example.com");
+
+    ::setenv("AMTCFG_TEST_PFX_PW", "wrong", 1);
+    CHECK_THROWS_WITH(load_provisioning_certificate(good),
+                      Catch::StartsWith("/etc/amtcfg/acm.xml:4: provisioning certificate ") &&
+                          Catch::Contains("the password is wrong"));
+    ::unsetenv("AMTCFG_TEST_PFX_PW");
+    CHECK_THROWS_WITH(load_provisioning_certificate(good),
+                      Catch::StartsWith("/etc/amtcfg/acm.xml:4: ") &&
+                          Catch::Contains("AMTCFG_TEST_PFX_PW"));
+    // A relative file= is taken from the profile's directory.
+    CHECK(acm("prov.pfx", "env:X").activation.provisioning_certificate->file ==
+          "/etc/amtcfg/prov.pfx");
+    CHECK_THROWS_WITH(
+        load_provisioning_certificate(with_admin_source("env:X")),
+        "office.xml:2: the profile has no <provisioning-certificate> (ACM needs one)");
 }
