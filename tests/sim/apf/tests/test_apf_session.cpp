@@ -265,3 +265,31 @@ TEST_CASE("a channel opens once 16992 is forwarded, before the redirection forwa
     CHECK(replies[0][0] == 91);
     CHECK(fw.session.phase() == Phase::forwarding);
 }
+
+TEST_CASE("wsman-drop over APF: part of the response, then the firmware closes", "[unit][sim]") {
+    test::FakeWorld world;
+    DeviceModel model{default_device()};
+    WsmanFaults faults;
+    faults.drop.insert("AMT_GeneralSettings.Get");
+    faults.digest_stale = true;
+    WsmanService service{model, faults, world.environment()};
+    std::vector<Bytes> sent;
+    auto options = session_options(model.snapshot());
+    Session session{service, [&] { return options; },
+                    [&](Bytes m) { sent.push_back(std::move(m)); }};
+    test::DigestClient lsa(service, "$$OsAdmin", default_device().lsa_password);
+    REQUIRE(lsa.get("IPS_OptInService").status == 200); // through the stale nonce
+    REQUIRE(lsa.last_stale == "true");
+    session.receive(host_version());
+    session.receive(host_string_message(Message::service_accept, k_pfwd_service));
+    session.receive(host_u32s(81, {16992}));
+    session.receive(host_open(1, 4096, 16992));
+    sent.clear();
+    auto soap = test::envelope(sim::action::get, test::class_uri("AMT_GeneralSettings"), "");
+    session.receive(host_data(1, test::http_post(soap, lsa.authorization(lsa.nonce))));
+    bool closed = false;
+    auto response = test::read_response(data_of(sent, &closed));
+    CHECK(response.status == 200);
+    CHECK_FALSE(response.complete);
+    CHECK(closed);
+}
