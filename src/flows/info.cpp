@@ -76,7 +76,9 @@ void read_watchdog(mei::Device& device, const Deadline& deadline, InfoResult& re
 
 bool lme_connects(mei::Device& device) {
     try {
-        device.connect(mei::k_lme); // connected and closed again: no message is sent
+        // Connected and closed again, no message sent; one attempt, because when LMS runs it
+        // holds LME and a busy answer is the answer.
+        device.connect_once(mei::k_lme);
         return true;
     } catch (const Error& e) {
         if (e.category() == ErrorCategory::timed_out) {

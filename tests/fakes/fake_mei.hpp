@@ -42,9 +42,14 @@ public:
     }
 
     std::unique_ptr<mei::Transport> connect(const mei::ClientGuid& client) override;
+    std::unique_ptr<mei::Transport> connect_once(const mei::ClientGuid& client) override {
+        ++single_attempts[std::string(client.name)];
+        return connect(client);
+    }
     std::string_view path() const override { return "/dev/fake-mei0"; }
 
     std::map<std::string, int> connects;
+    std::map<std::string, int> single_attempts; // connects made with connect_once()
     std::vector<Sent> sent;
     std::vector<int> timeouts_ms;
     std::map<std::string, std::deque<FakeReply>> m_replies;

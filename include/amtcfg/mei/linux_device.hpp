@@ -33,11 +33,11 @@ public:
     LinuxDevice(std::vector<std::string> candidates, BusyWait wait);
 
     std::unique_ptr<Transport> connect(const ClientGuid& client) override;
+    std::unique_ptr<Transport> connect_once(const ClientGuid& client) override;
     std::string_view path() const override;
 
 private:
     int open_node();
-    std::unique_ptr<Transport> connect_once(const ClientGuid& client);
 
     std::vector<std::string> m_candidates;
     std::string m_path; // chosen node; empty until the first successful open

@@ -51,6 +51,11 @@ class Device {
 public:
     virtual ~Device() = default;
     virtual std::unique_ptr<Transport> connect(const ClientGuid& client) = 0;
+    // One attempt, no EBUSY backoff: for probes, where "busy" (LMS holds LME) simply means
+    // "not available to us" and waiting would only make the answer slower.
+    virtual std::unique_ptr<Transport> connect_once(const ClientGuid& client) {
+        return connect(client);
+    }
     // The node in use, for messages ("/dev/mei0").
     virtual std::string_view path() const = 0;
 };

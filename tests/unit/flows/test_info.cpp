@@ -76,6 +76,7 @@ TEST_CASE("info reads every fact with one message each and one connect per clien
     CHECK(device.messages_to("WD") == 1);
     CHECK(device.messages_to("LME") == 0);
     CHECK(device.connects == std::map<std::string, int>{{"AMTHI", 1}, {"WD", 1}, {"LME", 1}});
+    CHECK(device.single_attempts == std::map<std::string, int>{{"LME", 1}}); // no busy backoff
     CHECK(device.sent[6].message == encode_get_cert_hash_entry(3));
     CHECK(device.sent[7].message == encode_get_cert_hash_entry(9));
     CHECK(lms.calls == std::vector<std::pair<std::string, int>>{{"127.0.0.1", 16992}});
