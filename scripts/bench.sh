@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Measures amtcfg's flows against the simulator with injected latency (DESIGN.md section 7):
+# MEI messages, APF handshakes, WS-Man calls, wall time, CPU time and peak RSS, as one table.
+# Usage: scripts/bench.sh [--runs N] [--latency-mei MS] [--latency-wsman MS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=5 latency_mei=2 latency_wsman=30
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --latency-mei) latency_mei=$2; shift 2 ;;
+    --latency-wsman) latency_wsman=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--latency-mei MS] [--latency-wsman MS]" >&2; exit 2 ;;
+  esac
+done
+
+scripts/build.sh build >/dev/null
+# A C measurer: its own tiny footprint keeps the child's peak RSS honest (Linux carries the
+# parent's high-water mark across exec, so a Python or C++ parent would inflate it).
+cc -O2 -o build/bench_measure scripts/bench_measure.c
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# bench NAME -- COMMAND...: runs COMMAND $runs times under the simulator; each run leaves its
+# measurement (NAME-i.run.json) and the simulator's counters (NAME-i.stats.json) in $work.
+bench() {
+  local name=$1; shift
+  [ "${1:-}" = -- ] && shift
+  for i in $(seq "$runs"); do
+    local stats="$work/$name-$i.stats.json"
+    AMTCFG_SIM_STATS=$stats scripts/with-sim.sh --latency-mei "$latency_mei" \
+      --latency-wsman "$latency_wsman" -- build/bench_measure -- "$@" >"$work/$name-$i.run.json"
+    [ -f "$stats" ] || echo '{}' >"$stats"
+  done
+}
+
+bench info -- build/amtcfg info --json
+bench version -- build/amtcfg version
+
+python3 - "$work" "$runs" "$latency_mei" "$latency_wsman" <<'PY'
+import json, statistics, sys
+work, runs, lat_mei, lat_wsman = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+
+def leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, path + (key,))
+    elif isinstance(node, (int, float)):
+        yield path, node
+
+def count(stats, group, words):
+    """Sum of the simulator's counters under `group` whose name mentions one of `words`
+    (e.g. mei.amthi.messages); None when the simulator keeps no such counter."""
+    found = [v for p, v in leaves(stats.get(group, {})) if any(w in p[-1] for w in words)]
+    return sum(found) if found else None
+
+rows, failures = [], []
+for name in ("info", "version"):
+    results = [json.load(open(f"{work}/{name}-{i}.run.json")) for i in range(1, runs + 1)]
+    stats = json.load(open(f"{work}/{name}-{runs}.stats.json"))
+    mei = count(stats, "mei", ("message",))
+    apf = count(stats, "apf", ("handshake",))
+    wsman = count(stats, "wsman", ("call", "request"))
+    wall = statistics.median(r["wall_ms"] for r in results)
+    cpu = statistics.median(r["cpu_ms"] for r in results)
+    rss = max(r["max_rss_kb"] for r in results) / 1024
+    if name == "version":
+        budget = 5.0
+    elif mei is not None:
+        budget = 1.2 * (mei * lat_mei + (wsman or 0) * lat_wsman) + 10
+    else:
+        budget = None
+    status = {r["status"] for r in results}
+    ok = status == {0} and rss <= 10 and (budget is None or wall <= budget)
+    if not ok:
+        failures.append(name)
+    fmt = lambda v: "-" if v is None else str(v)
+    rows.append((name, fmt(mei), fmt(apf), fmt(wsman), f"{wall:.1f}", f"{cpu:.1f}",
+                 f"{rss:.1f}", "-" if budget is None else f"{budget:.1f}",
+                 "ok" if ok else f"OVER (exit {sorted(status)})"))
+
+head = ("flow", "MEI msgs", "APF handshakes", "WS-Man calls", "wall ms", "CPU ms",
+        "peak RSS MB", "wall budget ms", "")
+widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+print(f"median of {runs} runs; latency {lat_mei:g} ms per MEI message, "
+      f"{lat_wsman:g} ms per WS-Man call; RSS budget 10 MB")
+for row in [head] + rows:
+    print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+sys.exit(1 if failures else 0)
+PY
