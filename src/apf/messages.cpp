@@ -46,16 +46,16 @@ ByteWriter start(MessageType type) {
     return out;
 }
 
-ByteWriter &put_string(ByteWriter &out, std::string_view text) {
+ByteWriter& put_string(ByteWriter& out, std::string_view text) {
     return out.u32be(static_cast<std::uint32_t>(text.size())).string(text);
 }
 
-std::string get_string(ByteReader &in, std::string_view field) {
+std::string get_string(ByteReader& in, std::string_view field) {
     std::uint32_t length = in.u32be(field);
     return in.string(length, field);
 }
 
-ProtocolVersion decode_protocol_version(ByteReader &in) {
+ProtocolVersion decode_protocol_version(ByteReader& in) {
     ProtocolVersion out;
     out.major = in.u32be("major version");
     out.minor = in.u32be("minor version");
@@ -66,7 +66,7 @@ ProtocolVersion decode_protocol_version(ByteReader &in) {
     return out;
 }
 
-GlobalRequest decode_global_request(ByteReader &in) {
+GlobalRequest decode_global_request(ByteReader& in) {
     GlobalRequest out;
     out.name = get_string(in, "request name");
     if (out.name == k_request_tcpip_forward || out.name == k_request_cancel_tcpip_forward) {
@@ -77,7 +77,7 @@ GlobalRequest decode_global_request(ByteReader &in) {
     return out;
 }
 
-RequestSuccess decode_request_success(ByteReader &in) {
+RequestSuccess decode_request_success(ByteReader& in) {
     RequestSuccess out;
     if (!in.at_end()) {
         out.port = in.u32be("port");
@@ -85,7 +85,7 @@ RequestSuccess decode_request_success(ByteReader &in) {
     return out;
 }
 
-ChannelOpen decode_channel_open(ByteReader &in) {
+ChannelOpen decode_channel_open(ByteReader& in) {
     ChannelOpen out;
     out.channel_type = get_string(in, "channel type");
     out.sender_channel = in.u32be("sender channel");
@@ -98,7 +98,7 @@ ChannelOpen decode_channel_open(ByteReader &in) {
     return out;
 }
 
-ChannelOpenConfirmation decode_confirmation(ByteReader &in) {
+ChannelOpenConfirmation decode_confirmation(ByteReader& in) {
     ChannelOpenConfirmation out;
     out.recipient_channel = in.u32be("recipient channel");
     out.sender_channel = in.u32be("sender channel");
@@ -107,7 +107,7 @@ ChannelOpenConfirmation decode_confirmation(ByteReader &in) {
     return out;
 }
 
-ChannelOpenFailure decode_open_failure(ByteReader &in) {
+ChannelOpenFailure decode_open_failure(ByteReader& in) {
     ChannelOpenFailure out;
     out.recipient_channel = in.u32be("recipient channel");
     out.reason = in.u32be("reason");
@@ -115,7 +115,7 @@ ChannelOpenFailure decode_open_failure(ByteReader &in) {
     return out;
 }
 
-ChannelData decode_channel_data(ByteReader &in) {
+ChannelData decode_channel_data(ByteReader& in) {
     ChannelData out;
     out.recipient_channel = in.u32be("recipient channel");
     std::uint32_t length = in.u32be("data length");
@@ -124,7 +124,7 @@ ChannelData decode_channel_data(ByteReader &in) {
     return out;
 }
 
-Message decode_body(MessageType type, ByteReader &in) {
+Message decode_body(MessageType type, ByteReader& in) {
     switch (type) {
     case MessageType::protocol_version:
         return decode_protocol_version(in);
@@ -166,7 +166,7 @@ Message decode_body(MessageType type, ByteReader &in) {
 } // namespace
 
 std::string message_name(std::uint8_t type) {
-    for (const auto &entry : k_type_names) {
+    for (const auto& entry : k_type_names) {
         if (static_cast<std::uint8_t>(entry.type) == type) {
             return std::string(entry.name);
         }
@@ -174,30 +174,30 @@ std::string message_name(std::uint8_t type) {
     return fmt::format("type {}", type);
 }
 
-Bytes encode(const ProtocolVersion &message) {
+Bytes encode(const ProtocolVersion& message) {
     ByteWriter out = start(MessageType::protocol_version);
     out.u32be(message.major).u32be(message.minor).u32be(message.trigger);
     out.bytes(message.uuid).zeros(64);
     return out.take();
 }
 
-Bytes encode(const ServiceRequest &message) {
+Bytes encode(const ServiceRequest& message) {
     ByteWriter out = start(MessageType::service_request);
     return put_string(out, message.service).take();
 }
 
-Bytes encode(const ServiceAccept &message) {
+Bytes encode(const ServiceAccept& message) {
     ByteWriter out = start(MessageType::service_accept);
     return put_string(out, message.service).take();
 }
 
-Bytes encode(const GlobalRequest &message) {
+Bytes encode(const GlobalRequest& message) {
     ByteWriter out = start(MessageType::global_request);
     put_string(out, message.name).u8(message.want_reply);
     return put_string(out, message.address).u32be(message.port).take();
 }
 
-Bytes encode(const RequestSuccess &message) {
+Bytes encode(const RequestSuccess& message) {
     ByteWriter out = start(MessageType::request_success);
     if (message.port) {
         out.u32be(*message.port);
@@ -205,11 +205,11 @@ Bytes encode(const RequestSuccess &message) {
     return out.take();
 }
 
-Bytes encode(const RequestFailure &) {
+Bytes encode(const RequestFailure&) {
     return start(MessageType::request_failure).take();
 }
 
-Bytes encode(const ChannelOpen &message) {
+Bytes encode(const ChannelOpen& message) {
     ByteWriter out = start(MessageType::channel_open);
     put_string(out, message.channel_type).u32be(message.sender_channel);
     out.u32be(message.initial_window).u32be(message.reserved);
@@ -217,34 +217,34 @@ Bytes encode(const ChannelOpen &message) {
     return put_string(out, message.originator_address).u32be(message.originator_port).take();
 }
 
-Bytes encode(const ChannelOpenConfirmation &message) {
+Bytes encode(const ChannelOpenConfirmation& message) {
     ByteWriter out = start(MessageType::channel_open_confirmation);
     out.u32be(message.recipient_channel).u32be(message.sender_channel);
     return out.u32be(message.window).u32be(message.reserved).take();
 }
 
-Bytes encode(const ChannelOpenFailure &message) {
+Bytes encode(const ChannelOpenFailure& message) {
     ByteWriter out = start(MessageType::channel_open_failure);
     out.u32be(message.recipient_channel).u32be(message.reason);
     return out.u32be(0).u32be(0).take();
 }
 
-Bytes encode(const ChannelWindowAdjust &message) {
+Bytes encode(const ChannelWindowAdjust& message) {
     ByteWriter out = start(MessageType::channel_window_adjust);
     return out.u32be(message.recipient_channel).u32be(message.bytes_to_add).take();
 }
 
-Bytes encode(const ChannelData &message) {
+Bytes encode(const ChannelData& message) {
     ByteWriter out = start(MessageType::channel_data);
     out.u32be(message.recipient_channel).u32be(static_cast<std::uint32_t>(message.data.size()));
     return out.bytes(message.data).take();
 }
 
-Bytes encode(const ChannelClose &message) {
+Bytes encode(const ChannelClose& message) {
     return start(MessageType::channel_close).u32be(message.recipient_channel).take();
 }
 
-Bytes encode(const Disconnect &message) {
+Bytes encode(const Disconnect& message) {
     ByteWriter out = start(MessageType::disconnect);
     if (message.reason) {
         out.u32be(*message.reason);
@@ -252,7 +252,7 @@ Bytes encode(const Disconnect &message) {
     return out.take();
 }
 
-Bytes encode(const KeepaliveRequest &message) {
+Bytes encode(const KeepaliveRequest& message) {
     return start(MessageType::keepalive_request).bytes(message.payload).take();
 }
 
@@ -260,9 +260,9 @@ Bytes encode_keepalive_reply(ByteView payload) {
     return start(MessageType::keepalive_reply).bytes(payload).take();
 }
 
-Bytes encode_message(const Message &message) {
+Bytes encode_message(const Message& message) {
     return std::visit(
-        [](const auto &typed) -> Bytes {
+        [](const auto& typed) -> Bytes {
             if constexpr (std::is_same_v<std::decay_t<decltype(typed)>, Unhandled>) {
                 return start(typed.type).take();
             } else {
@@ -276,7 +276,7 @@ Message decode_message(ByteView bytes) {
     ByteReader in(bytes);
     std::uint8_t type = in.u8("message type");
     bool known = false;
-    for (const auto &entry : k_type_names) {
+    for (const auto& entry : k_type_names) {
         known = known || static_cast<std::uint8_t>(entry.type) == type;
     }
     if (!known) {
@@ -284,7 +284,7 @@ Message decode_message(ByteView bytes) {
     }
     try {
         return decode_body(static_cast<MessageType>(type), in);
-    } catch (const DecodeError &error) {
+    } catch (const DecodeError& error) {
         throw DecodeError(fmt::format("{}: {}", message_name(type), error.what()));
     }
 }

@@ -36,13 +36,13 @@ std::string_view refusal_name(std::uint32_t reason) {
 
 } // namespace
 
-Session::Session(mei::Device &device, Log &log, const Deadline &deadline, SessionLimits limits)
+Session::Session(mei::Device& device, Log& log, const Deadline& deadline, SessionLimits limits)
     : m_device(device), m_log(log), m_deadline(deadline), m_limits(limits) {}
 
 Session::~Session() {
     try {
         close_channel();
-    } catch (const std::exception &error) {
+    } catch (const std::exception& error) {
         m_log.debug("apf: closing the channel failed: {}", error.what());
     }
 }
@@ -92,7 +92,7 @@ void Session::connect_and_handshake() {
     m_transport.reset(); // frees the LME client before asking for it again
     try {
         m_transport = m_device.connect(mei::k_lme);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         throw error.with_context("cannot connect to the LME client");
     }
     ++m_stats.connects;
@@ -185,11 +185,11 @@ int Session::poll_handle() const {
     return m_transport ? m_transport->poll_handle() : -1;
 }
 
-void Session::send_message(const Bytes &message) {
+void Session::send_message(const Bytes& message) {
     m_log.trace("apf: send {} ({} bytes)", message_name(message[0]), message.size());
     try {
         m_transport->send(message);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         m_live = false;
         throw error.with_context("cannot send to the LME client");
     }
@@ -201,7 +201,7 @@ void Session::receive_one(std::string_view waiting_for) {
     Bytes message;
     try {
         message = m_transport->receive(timeout);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         m_live = false;
         if (error.category() != ErrorCategory::timed_out) {
             throw error.with_context("cannot read from the LME client");
@@ -214,7 +214,7 @@ void Session::receive_one(std::string_view waiting_for) {
     }
     try {
         dispatch(decode_message(message));
-    } catch (const DecodeError &error) {
+    } catch (const DecodeError& error) {
         m_live = false;
         throw Error(ErrorCategory::amt_unavailable,
                     fmt::format("AMT sent a malformed APF message: {}", error.what()));
@@ -222,12 +222,12 @@ void Session::receive_one(std::string_view waiting_for) {
 }
 
 void Session::receive_ready() {
-    int handle = poll_handle();
-    while (handle >= 0 && m_live) {
+    for (int handle = poll_handle(); handle >= 0 && m_live; handle = poll_handle()) {
         pollfd entry{handle, POLLIN, 0};
-        if (::poll(&entry, 1, 0) <= 0 || (entry.revents & POLLIN) == 0) {
+        if (::poll(&entry, 1, 0) <= 0 || entry.revents == 0) {
             return;
         }
+        // POLLERR or POLLHUP: the read below reports why the LME client went away.
         receive_one("a waiting APF message");
     }
 }

@@ -10,9 +10,9 @@
 
 namespace amtcfg::apf {
 
-void Session::dispatch(const Message &message) {
+void Session::dispatch(const Message& message) {
     std::visit(
-        [this](const auto &typed) {
+        [this](const auto& typed) {
             using T = std::decay_t<decltype(typed)>;
             if constexpr (std::is_same_v<T, ProtocolVersion>) {
                 on_protocol_version(typed);
@@ -29,34 +29,34 @@ void Session::dispatch(const Message &message) {
                             fmt::format("AMT ended the APF session (DISCONNECT, reason {})",
                                         typed.reason.value_or(0)));
             } else if constexpr (std::is_same_v<T, ChannelOpenConfirmation>) {
-                Channel *channel = channel_for(typed.recipient_channel);
+                Channel* channel = channel_for(typed.recipient_channel);
                 if (channel && channel->state == Channel::State::opening) {
                     channel->amt_id = typed.sender_channel;
                     channel->send_window = typed.window;
                     channel->state = Channel::State::open;
                 }
             } else if constexpr (std::is_same_v<T, ChannelOpenFailure>) {
-                Channel *channel = channel_for(typed.recipient_channel);
+                Channel* channel = channel_for(typed.recipient_channel);
                 if (channel && channel->state == Channel::State::opening) {
                     channel->state = Channel::State::refused;
                     channel->refusal = typed.reason;
                 }
             } else if constexpr (std::is_same_v<T, ChannelWindowAdjust>) {
-                Channel *channel = channel_for(typed.recipient_channel);
+                Channel* channel = channel_for(typed.recipient_channel);
                 if (channel) {
                     // Saturate: a window larger than 4 GiB means "unlimited" in practice.
                     std::uint32_t room = UINT32_MAX - channel->send_window;
                     channel->send_window += std::min(room, typed.bytes_to_add);
                 }
             } else if constexpr (std::is_same_v<T, ChannelData>) {
-                Channel *channel = channel_for(typed.recipient_channel);
+                Channel* channel = channel_for(typed.recipient_channel);
                 if (channel) {
                     channel->received.insert(channel->received.end(), typed.data.begin(),
                                              typed.data.end());
                     m_stats.bytes_received += typed.data.size();
                 }
             } else if constexpr (std::is_same_v<T, ChannelClose>) {
-                Channel *channel = channel_for(typed.recipient_channel);
+                Channel* channel = channel_for(typed.recipient_channel);
                 if (channel && channel->state == Channel::State::opening) {
                     channel->state = Channel::State::refused;
                 } else if (channel && channel->state == Channel::State::open) {
@@ -72,7 +72,7 @@ void Session::dispatch(const Message &message) {
 }
 
 // Messages for a channel other than the current one are stale (an earlier channel) and ignored.
-Session::Channel *Session::channel_for(std::uint32_t id) {
+Session::Channel* Session::channel_for(std::uint32_t id) {
     if (m_channel && m_channel->id == id) {
         return &*m_channel;
     }
@@ -80,7 +80,7 @@ Session::Channel *Session::channel_for(std::uint32_t id) {
     return nullptr;
 }
 
-void Session::on_protocol_version(const ProtocolVersion &version) {
+void Session::on_protocol_version(const ProtocolVersion& version) {
     if (version.major != 1) {
         throw Error(ErrorCategory::amt_unavailable,
                     fmt::format("AMT speaks APF version {}.{}; amtcfg knows only 1.x",
@@ -91,7 +91,7 @@ void Session::on_protocol_version(const ProtocolVersion &version) {
                 version.trigger);
 }
 
-void Session::on_service_request(const ServiceRequest &request) {
+void Session::on_service_request(const ServiceRequest& request) {
     if (request.service != k_service_pfwd) {
         // Only port forwarding is ever needed over LME; AMT is left to give up on others.
         m_log.debug("apf: not accepting service \"{}\"", request.service);
@@ -101,7 +101,7 @@ void Session::on_service_request(const ServiceRequest &request) {
     m_service_accepted = true;
 }
 
-void Session::on_global_request(const GlobalRequest &request) {
+void Session::on_global_request(const GlobalRequest& request) {
     if (request.name == k_request_tcpip_forward) {
         // Peers answer every forward whatever want_reply says, and firmware expects that.
         if (request.port == k_port_http || request.port == k_port_https) {

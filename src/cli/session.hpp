@@ -2,6 +2,7 @@
 #pragma once
 
 #include "amtcfg/cli/app.hpp"
+#include "amtcfg/flows/amt_link.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/log.hpp"
@@ -25,6 +26,9 @@ struct GlobalOptions {
     int lms_port = 0; // 0: the default (16992, or 16993 when TLS is enforced)
     std::string timeout;
 };
+
+// The --transport, --lms-address and --lms-port options as the flows take them (AmtLink).
+flows::TransportOptions transport_options(const GlobalOptions& options);
 
 // Prints a command's result: with --json exactly one JSON object on stdout and human text on
 // stderr; otherwise the human text on stdout.

@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace amtcfg;
     try {
         apf::Message message = apf::decode_message(ByteView(data, size));
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (!(again == message)) {
             std::abort();
         }
-    } catch (const DecodeError &) {
+    } catch (const DecodeError&) {
     }
     return 0;
 }

@@ -80,17 +80,17 @@ struct ProtocolVersion {
     std::uint32_t minor = 0;
     std::uint32_t trigger = static_cast<std::uint32_t>(TriggerReason::host);
     std::array<std::uint8_t, 16> uuid{};
-    bool operator==(const ProtocolVersion &) const = default;
+    bool operator==(const ProtocolVersion&) const = default;
 };
 
 struct ServiceRequest {
     std::string service;
-    bool operator==(const ServiceRequest &) const = default;
+    bool operator==(const ServiceRequest&) const = default;
 };
 
 struct ServiceAccept {
     std::string service;
-    bool operator==(const ServiceAccept &) const = default;
+    bool operator==(const ServiceAccept&) const = default;
 };
 
 // tcpip-forward and cancel-tcpip-forward from AMT. Other request names have no known payload;
@@ -100,17 +100,17 @@ struct GlobalRequest {
     std::uint8_t want_reply = 0;
     std::string address;
     std::uint32_t port = 0;
-    bool operator==(const GlobalRequest &) const = default;
+    bool operator==(const GlobalRequest&) const = default;
 };
 
 // The reply to tcpip-forward carries the port; a bare success is just the type byte.
 struct RequestSuccess {
     std::optional<std::uint32_t> port;
-    bool operator==(const RequestSuccess &) const = default;
+    bool operator==(const RequestSuccess&) const = default;
 };
 
 struct RequestFailure {
-    bool operator==(const RequestFailure &) const = default;
+    bool operator==(const RequestFailure&) const = default;
 };
 
 struct ChannelOpen {
@@ -122,7 +122,7 @@ struct ChannelOpen {
     std::uint32_t connected_port = k_port_http;
     std::string originator_address{"::1"};
     std::uint32_t originator_port = 123;
-    bool operator==(const ChannelOpen &) const = default;
+    bool operator==(const ChannelOpen&) const = default;
 };
 
 struct ChannelOpenConfirmation {
@@ -130,49 +130,49 @@ struct ChannelOpenConfirmation {
     std::uint32_t sender_channel = 0;    // AMT's
     std::uint32_t window = 0;
     std::uint32_t reserved = k_reserved;
-    bool operator==(const ChannelOpenConfirmation &) const = default;
+    bool operator==(const ChannelOpenConfirmation&) const = default;
 };
 
 struct ChannelOpenFailure {
     std::uint32_t recipient_channel = 0;
     std::uint32_t reason = 0;
-    bool operator==(const ChannelOpenFailure &) const = default;
+    bool operator==(const ChannelOpenFailure&) const = default;
 };
 
 struct ChannelWindowAdjust {
     std::uint32_t recipient_channel = 0;
     std::uint32_t bytes_to_add = 0;
-    bool operator==(const ChannelWindowAdjust &) const = default;
+    bool operator==(const ChannelWindowAdjust&) const = default;
 };
 
 struct ChannelData {
     std::uint32_t recipient_channel = 0;
     Bytes data;
-    bool operator==(const ChannelData &) const = default;
+    bool operator==(const ChannelData&) const = default;
 };
 
 struct ChannelClose {
     std::uint32_t recipient_channel = 0;
-    bool operator==(const ChannelClose &) const = default;
+    bool operator==(const ChannelClose&) const = default;
 };
 
 // DISCONNECT's layout is not in the reference beyond its type byte; a reason code is read when
 // one is present.
 struct Disconnect {
     std::optional<std::uint32_t> reason;
-    bool operator==(const Disconnect &) const = default;
+    bool operator==(const Disconnect&) const = default;
 };
 
 // KEEPALIVE_REQUEST: the payload is echoed back unchanged in KEEPALIVE_REPLY.
 struct KeepaliveRequest {
     Bytes payload;
-    bool operator==(const KeepaliveRequest &) const = default;
+    bool operator==(const KeepaliveRequest&) const = default;
 };
 
 // A message of a known type that the host never acts on (USERAUTH_*, KEEPALIVE_OPTIONS_*...).
 struct Unhandled {
     MessageType type{};
-    bool operator==(const Unhandled &) const = default;
+    bool operator==(const Unhandled&) const = default;
 };
 
 using Message = std::variant<ProtocolVersion, ServiceRequest, ServiceAccept, GlobalRequest,
@@ -180,22 +180,22 @@ using Message = std::variant<ProtocolVersion, ServiceRequest, ServiceAccept, Glo
                              ChannelOpenFailure, ChannelWindowAdjust, ChannelData, ChannelClose,
                              Disconnect, KeepaliveRequest, Unhandled>;
 
-Bytes encode(const ProtocolVersion &message);
-Bytes encode(const ServiceRequest &message);
-Bytes encode(const ServiceAccept &message);
-Bytes encode(const GlobalRequest &message);
-Bytes encode(const RequestSuccess &message);
-Bytes encode(const RequestFailure &message);
-Bytes encode(const ChannelOpen &message);
-Bytes encode(const ChannelOpenConfirmation &message);
-Bytes encode(const ChannelOpenFailure &message);
-Bytes encode(const ChannelWindowAdjust &message);
-Bytes encode(const ChannelData &message);
-Bytes encode(const ChannelClose &message);
-Bytes encode(const Disconnect &message);
-Bytes encode(const KeepaliveRequest &message);
+Bytes encode(const ProtocolVersion& message);
+Bytes encode(const ServiceRequest& message);
+Bytes encode(const ServiceAccept& message);
+Bytes encode(const GlobalRequest& message);
+Bytes encode(const RequestSuccess& message);
+Bytes encode(const RequestFailure& message);
+Bytes encode(const ChannelOpen& message);
+Bytes encode(const ChannelOpenConfirmation& message);
+Bytes encode(const ChannelOpenFailure& message);
+Bytes encode(const ChannelWindowAdjust& message);
+Bytes encode(const ChannelData& message);
+Bytes encode(const ChannelClose& message);
+Bytes encode(const Disconnect& message);
+Bytes encode(const KeepaliveRequest& message);
 Bytes encode_keepalive_reply(ByteView payload);
-Bytes encode_message(const Message &message);
+Bytes encode_message(const Message& message);
 
 // Decodes one LME message. Throws DecodeError for an empty, truncated or unknown message, or
 // one whose length fields point past its end. Bytes after a complete message are ignored.

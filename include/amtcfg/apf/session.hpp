@@ -35,10 +35,10 @@ struct SessionLimits {
 // Every wait is bounded by the command's deadline and by SessionLimits::message_timeout_ms.
 class Session {
 public:
-    Session(mei::Device &device, Log &log, const Deadline &deadline, SessionLimits limits = {});
+    Session(mei::Device& device, Log& log, const Deadline& deadline, SessionLimits limits = {});
     ~Session();
-    Session(const Session &) = delete;
-    Session &operator=(const Session &) = delete;
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     // Opens a channel to AMT's `port` (16992 or 16993), closing any previous one, and waits for
     // AMT's confirmation. Throws Error(wsman_unreachable) naming what failed.
@@ -58,16 +58,16 @@ public:
     // Sends CHANNEL_CLOSE if the channel is still open; the session is then considered gone.
     void close_channel();
 
-    // The MEI handle to poll for incoming messages, or -1 when not connected.
+    // The MEI handle to poll for incoming messages, or -1 while there is no live session.
     int poll_handle() const;
     // Receives and handles one message, waiting at most the message limit (and the deadline).
     void receive_one(std::string_view waiting_for);
     // Handles every message that is already waiting, without blocking.
     void receive_ready();
 
-    const SessionStats &stats() const { return m_stats; }
+    const SessionStats& stats() const { return m_stats; }
     // Ports AMT forwarded in the last handshake (16992 + 623, or 16993 + 664).
-    const std::vector<std::uint32_t> &forwarded_ports() const { return m_forwarded; }
+    const std::vector<std::uint32_t>& forwarded_ports() const { return m_forwarded; }
 
 private:
     struct Channel {
@@ -82,17 +82,17 @@ private:
     void connect_and_handshake();
     void handshake();
     void wait_for_confirmation(std::uint16_t port);
-    void send_message(const Bytes &message);
-    void dispatch(const Message &message);
-    void on_global_request(const GlobalRequest &request);
-    void on_service_request(const ServiceRequest &request);
-    void on_protocol_version(const ProtocolVersion &version);
-    Channel *channel_for(std::uint32_t id);
+    void send_message(const Bytes& message);
+    void dispatch(const Message& message);
+    void on_global_request(const GlobalRequest& request);
+    void on_service_request(const ServiceRequest& request);
+    void on_protocol_version(const ProtocolVersion& version);
+    Channel* channel_for(std::uint32_t id);
     void drop_session();
 
-    mei::Device &m_device;
-    Log &m_log;
-    const Deadline &m_deadline;
+    mei::Device& m_device;
+    Log& m_log;
+    const Deadline& m_deadline;
     SessionLimits m_limits;
     std::unique_ptr<mei::Transport> m_transport;
     bool m_live = false;

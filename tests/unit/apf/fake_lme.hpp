@@ -20,7 +20,7 @@ class FakeAmt {
 public:
     // What AMT does with the request bytes of a channel so far; returns the response to send
     // (empty: wait for more). After sending it AMT closes the channel when close_after is set.
-    std::function<std::string(const std::string &request)> respond;
+    std::function<std::string(const std::string& request)> respond;
     bool close_after_response = true;
     std::vector<std::uint32_t> ports{k_port_http, k_port_asf_rmcp};
     std::uint32_t amt_window = 4096; // AMT's receive window, advertised in the confirmation
@@ -37,7 +37,7 @@ public:
 
     template <typename T> std::vector<T> sent_by_host() const {
         std::vector<T> out;
-        for (const auto &message : received) {
+        for (const auto& message : received) {
             if (std::holds_alternative<T>(message)) {
                 out.push_back(std::get<T>(message));
             }
@@ -45,15 +45,15 @@ public:
         return out;
     }
 
-    void on_message(const Message &message);
-    void queue(const Bytes &message);
+    void on_message(const Message& message);
+    void queue(const Bytes& message);
     bool session_dropped = false;
     std::deque<Bytes> outbox;
     int pipe_read = -1;
     int pipe_write = -1;
 
 private:
-    void on_data(const ChannelData &data);
+    void on_data(const ChannelData& data);
     void flush_pending();
     std::uint32_t m_host_channel = 0;
     std::uint32_t m_amt_channel = 0x100;
@@ -63,37 +63,37 @@ private:
 
 class FakeTransport : public mei::Transport {
 public:
-    FakeTransport(FakeAmt &amt, std::uint32_t mtu);
+    FakeTransport(FakeAmt& amt, std::uint32_t mtu);
     ~FakeTransport() override;
-    const mei::ClientProperties &properties() const override { return m_properties; }
+    const mei::ClientProperties& properties() const override { return m_properties; }
     void send(ByteView message) override;
     Bytes receive(int timeout_ms) override;
     int poll_handle() const override { return m_read; }
 
 private:
-    FakeAmt &m_amt;
+    FakeAmt& m_amt;
     mei::ClientProperties m_properties;
     int m_read = -1;
 };
 
 class FakeDevice : public mei::Device {
 public:
-    explicit FakeDevice(FakeAmt &amt, std::uint32_t mtu = 4096) : m_amt(amt), m_mtu(mtu) {}
-    std::unique_ptr<mei::Transport> connect(const mei::ClientGuid &client) override;
+    explicit FakeDevice(FakeAmt& amt, std::uint32_t mtu = 4096) : m_amt(amt), m_mtu(mtu) {}
+    std::unique_ptr<mei::Transport> connect(const mei::ClientGuid& client) override;
     std::string_view path() const override { return "/dev/fake-mei"; }
 
 private:
-    FakeAmt &m_amt;
+    FakeAmt& m_amt;
     std::uint32_t m_mtu;
 };
 
-inline void FakeAmt::queue(const Bytes &message) {
+inline void FakeAmt::queue(const Bytes& message) {
     outbox.push_back(message);
     char one = 1;
     (void)!::write(pipe_write, &one, 1);
 }
 
-inline void FakeAmt::on_message(const Message &message) {
+inline void FakeAmt::on_message(const Message& message) {
     received.push_back(message);
     if (silent) {
         return;
@@ -106,7 +106,7 @@ inline void FakeAmt::on_message(const Message &message) {
         for (std::uint32_t port : ports) {
             queue(encode(GlobalRequest{std::string(k_request_tcpip_forward), 1, "::1", port}));
         }
-    } else if (const auto *open = std::get_if<ChannelOpen>(&message)) {
+    } else if (const auto* open = std::get_if<ChannelOpen>(&message)) {
         if (refuse_channels) {
             queue(encode(ChannelOpenFailure{open->sender_channel, 2}));
             return;
@@ -119,9 +119,9 @@ inline void FakeAmt::on_message(const Message &message) {
         request.clear();
         queue(
             encode(ChannelOpenConfirmation{m_host_channel, m_amt_channel, amt_window, k_reserved}));
-    } else if (const auto *data = std::get_if<ChannelData>(&message)) {
+    } else if (const auto* data = std::get_if<ChannelData>(&message)) {
         on_data(*data);
-    } else if (const auto *adjust = std::get_if<ChannelWindowAdjust>(&message)) {
+    } else if (const auto* adjust = std::get_if<ChannelWindowAdjust>(&message)) {
         host_window += adjust->bytes_to_add;
         flush_pending();
     } else if (std::holds_alternative<ChannelClose>(message)) {
@@ -129,7 +129,7 @@ inline void FakeAmt::on_message(const Message &message) {
     }
 }
 
-inline void FakeAmt::on_data(const ChannelData &data) {
+inline void FakeAmt::on_data(const ChannelData& data) {
     if (data.recipient_channel != m_amt_channel || data.data.size() > m_window_left) {
         ++window_violations;
         return;
@@ -165,7 +165,7 @@ inline void FakeAmt::flush_pending() {
     }
 }
 
-inline FakeTransport::FakeTransport(FakeAmt &amt, std::uint32_t mtu) : m_amt(amt) {
+inline FakeTransport::FakeTransport(FakeAmt& amt, std::uint32_t mtu) : m_amt(amt) {
     m_properties.max_message_length = mtu;
     int fds[2];
     if (::pipe(fds) != 0) {
@@ -211,7 +211,7 @@ inline Bytes FakeTransport::receive(int) {
     return message;
 }
 
-inline std::unique_ptr<mei::Transport> FakeDevice::connect(const mei::ClientGuid &client) {
+inline std::unique_ptr<mei::Transport> FakeDevice::connect(const mei::ClientGuid& client) {
     if (client.name != mei::k_lme.name) {
         throw Error(ErrorCategory::amt_unavailable, "fake LME: wrong client");
     }

@@ -9,7 +9,7 @@ using namespace amtcfg::apf;
 
 namespace {
 
-template <typename T> T decode_as(const Bytes &bytes) {
+template <typename T> T decode_as(const Bytes& bytes) {
     Message message = decode_message(bytes);
     REQUIRE(std::holds_alternative<T>(message));
     return std::get<T>(message);
@@ -114,7 +114,7 @@ TEST_CASE("every truncation of every message is a DecodeError naming the message
         encode(ChannelData{1, {1, 2, 3}}),
         encode(ChannelClose{1}),
     };
-    for (const Bytes &full : samples) {
+    for (const Bytes& full : samples) {
         std::string name = message_name(full[0]);
         for (std::size_t size = 1; size < full.size(); ++size) {
             Bytes truncated(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(size));

@@ -21,8 +21,8 @@ struct Fixture {
 };
 
 // Sends `request` within AMT's window, then collects `expected` response bytes, crediting each.
-std::string exchange(Session &session, const std::string &request, std::size_t expected,
-                     std::size_t *credited = nullptr) {
+std::string exchange(Session& session, const std::string& request, std::size_t expected,
+                     std::size_t* credited = nullptr) {
     ByteView rest = as_bytes(request);
     while (!rest.empty()) {
         if (session.send_budget() == 0) {
@@ -83,7 +83,7 @@ TEST_CASE("every received byte is credited, so a response larger than the window
           "[unit]") {
     Fixture f;
     std::string big(10'000, 'x');
-    f.amt.respond = [&](const std::string &request) {
+    f.amt.respond = [&](const std::string& request) {
         return request.find("\r\n\r\n") != std::string::npos ? big : std::string();
     };
     Session session(f.device, f.log, f.deadline);
@@ -91,7 +91,7 @@ TEST_CASE("every received byte is credited, so a response larger than the window
     std::size_t credited = 0;
     CHECK(exchange(session, "POST / HTTP/1.1\r\n\r\n", big.size(), &credited) == big);
     std::size_t adjusted = 0;
-    for (const auto &adjust : f.amt.sent_by_host<ChannelWindowAdjust>()) {
+    for (const auto& adjust : f.amt.sent_by_host<ChannelWindowAdjust>()) {
         adjusted += adjust.bytes_to_add;
     }
     CHECK(adjusted == big.size());
@@ -100,7 +100,7 @@ TEST_CASE("every received byte is credited, so a response larger than the window
 
 TEST_CASE("without credit AMT stalls after the host's initial window", "[unit]") {
     Fixture f;
-    f.amt.respond = [](const std::string &) { return std::string(10'000, 'x'); };
+    f.amt.respond = [](const std::string&) { return std::string(10'000, 'x'); };
     Session session(f.device, f.log, f.deadline);
     session.open_channel(k_port_http);
     session.send(as_bytes("GET"));
@@ -121,7 +121,7 @@ TEST_CASE("the host never sends beyond a small AMT window", "[unit]") {
     Fixture f;
     f.amt.amt_window = 100;
     std::string request(1000, 'r');
-    f.amt.respond = [&](const std::string &got) {
+    f.amt.respond = [&](const std::string& got) {
         return got.size() == request.size() ? std::string("ok") : std::string();
     };
     Session session(f.device, f.log, f.deadline);
@@ -130,7 +130,7 @@ TEST_CASE("the host never sends beyond a small AMT window", "[unit]") {
     CHECK(f.amt.window_violations == 0);
     auto data = f.amt.sent_by_host<ChannelData>();
     CHECK(data.size() == 10);
-    for (const auto &part : data) {
+    for (const auto& part : data) {
         CHECK(part.data.size() <= 100);
     }
 }
@@ -149,7 +149,7 @@ TEST_CASE("CHANNEL_DATA never exceeds the LME client's message size", "[unit]") 
 TEST_CASE("AMT's close ends the session; the next channel re-handshakes on a new connection",
           "[unit]") {
     Fixture f;
-    f.amt.respond = [](const std::string &) { return std::string("HTTP/1.1 401\r\n\r\n"); };
+    f.amt.respond = [](const std::string&) { return std::string("HTTP/1.1 401\r\n\r\n"); };
     Session session(f.device, f.log, f.deadline);
     session.open_channel(k_port_http);
     CHECK(exchange(session, "GET", 16) == "HTTP/1.1 401\r\n\r\n");
@@ -170,7 +170,7 @@ TEST_CASE("AMT's close ends the session; the next channel re-handshakes on a new
 TEST_CASE("a kept-alive channel carries several requests on one handshake", "[unit]") {
     Fixture f;
     f.amt.close_after_response = false;
-    f.amt.respond = [](const std::string &request) {
+    f.amt.respond = [](const std::string& request) {
         return request.size() >= 3 ? std::string("200") : std::string();
     };
     Session session(f.device, f.log, f.deadline);
@@ -200,7 +200,7 @@ TEST_CASE("failures name what the host waited for", "[unit]") {
         try {
             session.open_channel(k_port_http);
             FAIL("no error");
-        } catch (const Error &error) {
+        } catch (const Error& error) {
             CHECK(error.category() == ErrorCategory::wsman_unreachable);
             CHECK_THAT(error.what(), Catch::Contains("the APF handshake"));
         }
@@ -217,7 +217,7 @@ TEST_CASE("failures name what the host waited for", "[unit]") {
         try {
             session.open_channel(k_port_http);
             FAIL("no error");
-        } catch (const Error &error) {
+        } catch (const Error& error) {
             CHECK(error.category() == ErrorCategory::timed_out);
         }
     }

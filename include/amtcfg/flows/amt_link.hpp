@@ -1,0 +1,69 @@
+// AmtLink: how WS-Man reaches local AMT for one command (LMS on loopback, or the APF tunnel).
+#pragma once
+
+#include "amtcfg/apf/channel_stream.hpp"
+#include "amtcfg/apf/session.hpp"
+#include "amtcfg/http/client.hpp"
+#include "amtcfg/http/curl_client.hpp"
+#include "amtcfg/mei/transport.hpp"
+#include "amtcfg/util/deadline.hpp"
+#include "amtcfg/util/log.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace amtcfg::flows {
+
+enum class TransportMode { automatic, lms, lme };
+
+// Parses the --transport value: "auto", "lms" or "lme"; throws Error(usage) otherwise.
+TransportMode parse_transport_mode(std::string_view text);
+
+struct TransportOptions {
+    TransportMode mode = TransportMode::automatic;
+    std::string lms_address = "127.0.0.1";
+    std::uint16_t lms_port = 0; // 0: 16992
+    // How long auto waits for LMS to accept. A refused connect answers at once; only a
+    // listener that does not answer costs this long (rpc-go v3 keeps waiting, because a
+    // running LMS holds the LME client; amtcfg tries LME and reports both reasons instead).
+    int lms_probe_timeout_ms = 2'000;
+};
+
+enum class TransportPath { lms, lme };
+
+// Chooses the path when the first client is made (no I/O in the constructor), then hands out
+// http::Clients that all share it. Over LME, every client shares one APF session, so the
+// handshake count of a command stays at one per channel that AMT closes.
+class AmtLink {
+public:
+    AmtLink(mei::Device& device, TransportOptions options, Log& log, const Deadline& deadline);
+    ~AmtLink();
+    AmtLink(const AmtLink&) = delete;
+    AmtLink& operator=(const AmtLink&) = delete;
+
+    // A client for AMT's port 16992 with these digest credentials; it must not outlive the link.
+    std::unique_ptr<http::Client> client(http::Credentials credentials);
+
+    // The chosen path; empty until client() was called.
+    std::optional<TransportPath> path() const { return m_path; }
+    // APF counters for scripts/bench.sh; null unless the LME path was chosen.
+    const apf::SessionStats* apf_stats() const;
+
+private:
+    void choose_path();
+    std::uint16_t lms_port() const;
+
+    mei::Device& m_device;
+    TransportOptions m_options;
+    Log& m_log;
+    const Deadline& m_deadline;
+    std::optional<TransportPath> m_path;
+    std::string m_lms_refusal; // why auto did not use LMS, for the message when LME fails too
+    std::unique_ptr<apf::Session> m_session;
+    std::unique_ptr<apf::ChannelStream> m_stream;
+};
+
+} // namespace amtcfg::flows

@@ -1,0 +1,115 @@
+// Choosing between LMS and amtcfg's own APF tunnel, and building http::Clients for the choice.
+#include "amtcfg/flows/amt_link.hpp"
+
+#include "amtcfg/http/probe.hpp"
+#include "amtcfg/util/error.hpp"
+
+#include <fmt/format.h>
+
+namespace amtcfg::flows {
+namespace {
+
+// Over LME after auto passed LMS by, a failure carries both reasons (exit 20).
+class ExplainingClient final : public http::Client {
+public:
+    ExplainingClient(std::unique_ptr<http::Client> inner, std::string lms_refusal)
+        : m_inner(std::move(inner)), m_lms_refusal(std::move(lms_refusal)) {}
+
+    http::Response post(const std::string& path, const std::string& body) override {
+        try {
+            return m_inner->post(path, body);
+        } catch (const Error& error) {
+            if (error.category() != ErrorCategory::wsman_unreachable) {
+                throw;
+            }
+            throw Error(error.category(),
+                        fmt::format("cannot reach AMT's WS-Man service: {}; and over LME: {}",
+                                    m_lms_refusal, error.what()));
+        }
+    }
+
+private:
+    std::unique_ptr<http::Client> m_inner;
+    std::string m_lms_refusal;
+};
+
+} // namespace
+
+TransportMode parse_transport_mode(std::string_view text) {
+    if (text == "auto") {
+        return TransportMode::automatic;
+    }
+    if (text == "lms") {
+        return TransportMode::lms;
+    }
+    if (text == "lme") {
+        return TransportMode::lme;
+    }
+    throw Error(ErrorCategory::usage,
+                fmt::format("unknown transport \"{}\": use auto, lms or lme", text));
+}
+
+AmtLink::AmtLink(mei::Device& device, TransportOptions options, Log& log, const Deadline& deadline)
+    : m_device(device), m_options(std::move(options)), m_log(log), m_deadline(deadline) {}
+
+AmtLink::~AmtLink() {
+    if (m_session) {
+        const apf::SessionStats& stats = m_session->stats();
+        m_log.debug("apf: {} LME connections, {} handshakes, {} channels", stats.connects,
+                    stats.handshakes, stats.channels);
+    }
+}
+
+std::uint16_t AmtLink::lms_port() const {
+    return m_options.lms_port != 0 ? m_options.lms_port : apf::k_port_http;
+}
+
+void AmtLink::choose_path() {
+    if (m_options.mode == TransportMode::automatic) {
+        int timeout = m_deadline.remaining_ms(m_options.lms_probe_timeout_ms);
+        http::Probe probe = http::probe_tcp(m_options.lms_address, lms_port(), timeout);
+        if (probe.result == http::ProbeResult::accepted) {
+            m_path = TransportPath::lms;
+        } else {
+            m_path = TransportPath::lme;
+            m_lms_refusal =
+                fmt::format("LMS at {}:{}: {}", m_options.lms_address, lms_port(), probe.detail);
+            m_log.debug("transport: {}; using amtcfg's own APF tunnel over LME", m_lms_refusal);
+        }
+    } else {
+        m_path = m_options.mode == TransportMode::lms ? TransportPath::lms : TransportPath::lme;
+    }
+    if (m_path == TransportPath::lme) {
+        m_session = std::make_unique<apf::Session>(m_device, m_log, m_deadline);
+        m_stream = std::make_unique<apf::ChannelStream>(*m_session, apf::k_port_http, m_log);
+    }
+}
+
+std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
+    if (!m_path) {
+        choose_path();
+    }
+    http::Endpoint endpoint;
+    if (m_path == TransportPath::lms) {
+        endpoint.host = m_options.lms_address;
+        endpoint.port = lms_port();
+        endpoint.description = fmt::format("LMS at {}:{}", endpoint.host, endpoint.port);
+        return http::make_curl_client(std::move(endpoint), std::move(credentials), m_log,
+                                      m_deadline);
+    }
+    endpoint.port = apf::k_port_http;
+    endpoint.stream = m_stream.get();
+    endpoint.description = m_stream->describe();
+    auto client =
+        http::make_curl_client(std::move(endpoint), std::move(credentials), m_log, m_deadline);
+    if (m_lms_refusal.empty()) {
+        return client;
+    }
+    return std::make_unique<ExplainingClient>(std::move(client), m_lms_refusal);
+}
+
+const apf::SessionStats* AmtLink::apf_stats() const {
+    return m_session ? &m_session->stats() : nullptr;
+}
+
+} // namespace amtcfg::flows

@@ -1,0 +1,244 @@
+// http::Client on libcurl's multi interface, so one thread drives curl and a PumpedStream.
+#include "amtcfg/http/curl_client.hpp"
+
+#include "curl_support.hpp"
+
+#include "amtcfg/util/error.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+namespace amtcfg::http {
+namespace {
+
+// The longest single wait in the event loop; the deadline and curl's own timers cut it short.
+constexpr int k_poll_cap_ms = 60'000;
+
+struct EasyDeleter {
+    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+struct ListDeleter {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+class CurlClient final : public Client {
+public:
+    CurlClient(Endpoint endpoint, Credentials credentials, Log& log, const Deadline& deadline,
+               CurlLimits limits);
+    ~CurlClient() override;
+    CurlClient(const CurlClient&) = delete;
+    CurlClient& operator=(const CurlClient&) = delete;
+
+    Response post(const std::string& path, const std::string& body) override;
+
+private:
+    void configure();
+    CURLcode run_transfer();
+    void wait_for_activity();
+
+    static size_t on_body(char* data, size_t size, size_t count, void* self);
+    static size_t on_header(char* data, size_t size, size_t count, void* self);
+    static curl_socket_t on_open_socket(void* self, curlsocktype purpose, curl_sockaddr* address);
+    static int on_close_socket(void* self, curl_socket_t socket);
+
+    Endpoint m_endpoint;
+    Credentials m_credentials;
+    Log& m_log;
+    const Deadline& m_deadline;
+    CurlLimits m_limits;
+    // The easy handle lives as long as the client: it keeps the connection (keep-alive) and
+    // the digest nonce, so only the first request of a client meets a 401 challenge.
+    std::unique_ptr<CURLM, MultiDeleter> m_multi;
+    std::unique_ptr<CURL, EasyDeleter> m_easy;
+    std::unique_ptr<curl_slist, ListDeleter> m_headers;
+    char m_error_text[CURL_ERROR_SIZE] = {};
+    std::unique_ptr<curl_slist, ListDeleter> m_connect_to;
+    Response m_response;
+};
+
+CurlClient::CurlClient(Endpoint endpoint, Credentials credentials, Log& log,
+                       const Deadline& deadline, CurlLimits limits)
+    : m_endpoint(std::move(endpoint)), m_credentials(std::move(credentials)), m_log(log),
+      m_deadline(deadline), m_limits(limits) {
+    if (!m_credentials.password.empty()) {
+        m_log.add_secret(m_credentials.password.reveal());
+    }
+}
+
+CurlClient::~CurlClient() {
+    // The multi handle caches the connection; cleaning it up closes it, and one more pump lets
+    // the stream end its carrier too (CHANNEL_CLOSE over LME).
+    m_multi.reset();
+    m_easy.reset();
+    if (m_endpoint.stream != nullptr) {
+        try {
+            m_endpoint.stream->pump();
+        } catch (const std::exception& error) {
+            m_log.debug("http: closing {} failed: {}", m_endpoint.description, error.what());
+        }
+    }
+}
+
+void CurlClient::configure() {
+    m_multi.reset(curl_multi_init());
+    m_easy.reset(curl_easy_init());
+    if (!m_multi || !m_easy) {
+        throw Error(ErrorCategory::internal, "cannot initialise libcurl");
+    }
+    CURL* easy = m_easy.get();
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/soap+xml; "
+                                                     "charset=UTF-8");
+    // AMT does not do "Expect: 100-continue"; curl would wait a second for it on large bodies.
+    headers = curl_slist_append(headers, "Expect:");
+    m_headers.reset(headers);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_DIGEST);
+    curl_easy_setopt(easy, CURLOPT_USERNAME, m_credentials.user.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, m_credentials.password.reveal().c_str());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, ""); // http_proxy must never see local AMT traffic
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error_text);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlClient::on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlClient::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(m_limits.connect_timeout_ms));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_limits.stall_timeout_s));
+    install_trace(easy, m_log);
+    if (m_endpoint.stream != nullptr) {
+        // curl dials the stream's loopback port in place of AMT's; the URL and the Host header
+        // stay AMT's. Not a socketpair handed over as "already connected": libcurl 7.88
+        // (Debian 12) connect()s such a socket anyway (curl issue #10626); and not a unix
+        // socket: 7.88 never reuses those connections, which would cost a handshake each.
+        std::string target = fmt::format("::127.0.0.1:{}", m_endpoint.stream->local_port());
+        m_connect_to.reset(curl_slist_append(nullptr, target.c_str()));
+        curl_easy_setopt(easy, CURLOPT_CONNECT_TO, m_connect_to.get());
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlClient::on_open_socket);
+        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+    }
+}
+
+Response CurlClient::post(const std::string& path, const std::string& body) {
+    m_deadline.check(fmt::format("before posting to {}", m_endpoint.description));
+    if (!m_easy) {
+        configure();
+    }
+    std::string url =
+        fmt::format("{}://{}:{}{}", m_endpoint.scheme == Scheme::https ? "https" : "http",
+                    m_endpoint.host, m_endpoint.port, path);
+    CURL* easy = m_easy.get();
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    m_log.trace("http: POST {} via {} ({} bytes)\n{}", url, m_endpoint.description, body.size(),
+                body);
+    m_response = Response{};
+    m_error_text[0] = '\0';
+    CURLcode code = run_transfer();
+    if (code != CURLE_OK) {
+        throw curl_failure(code, m_error_text, m_endpoint.description, m_deadline);
+    }
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    m_response.status = static_cast<int>(status);
+    m_log.trace("http: {} {} ({} bytes)\n{}", m_response.status, m_response.content_type,
+                m_response.body.size(), m_response.body);
+    return std::move(m_response);
+}
+
+CURLcode CurlClient::run_transfer() {
+    CURLM* multi = m_multi.get();
+    curl_multi_add_handle(multi, m_easy.get());
+    CURLcode result = CURLE_OK;
+    try {
+        if (m_endpoint.stream != nullptr) {
+            m_endpoint.stream->pump(); // notice a close that AMT sent after the last response
+        }
+        int running = 1;
+        while (running > 0) {
+            curl_multi_perform(multi, &running);
+            if (m_endpoint.stream != nullptr) {
+                m_endpoint.stream->pump();
+            }
+            if (running > 0) {
+                wait_for_activity();
+            }
+        }
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+            if (message->msg == CURLMSG_DONE) {
+                result = message->data.result;
+            }
+        }
+    } catch (const Error& error) {
+        curl_multi_remove_handle(multi, m_easy.get());
+        if (error.category() == ErrorCategory::timed_out) {
+            throw;
+        }
+        throw error.with_context(
+            fmt::format("cannot reach AMT through {}", m_endpoint.description));
+    } catch (...) {
+        curl_multi_remove_handle(multi, m_easy.get());
+        throw;
+    }
+    curl_multi_remove_handle(multi, m_easy.get());
+    return result;
+}
+
+void CurlClient::wait_for_activity() {
+    m_deadline.check(fmt::format("waiting for AMT's answer through {}", m_endpoint.description));
+    std::vector<pollfd> ours;
+    if (m_endpoint.stream != nullptr) {
+        m_endpoint.stream->add_wait_descriptors(ours);
+    }
+    std::vector<curl_waitfd> extra;
+    for (const pollfd& entry : ours) {
+        extra.push_back({entry.fd, entry.events, 0});
+    }
+    int ready = 0;
+    curl_multi_poll(m_multi.get(), extra.data(), static_cast<unsigned>(extra.size()),
+                    m_deadline.remaining_ms(k_poll_cap_ms), &ready);
+}
+
+size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {
+    static_cast<CurlClient*>(self)->m_response.body.append(data, size * count);
+    return size * count;
+}
+
+size_t CurlClient::on_header(char* data, size_t size, size_t count, void* self) {
+    auto* client = static_cast<CurlClient*>(self);
+    std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/")) {
+        client->m_response.content_type.clear(); // a new response (after a 401, for example)
+    } else if (auto value = header_value(line, "content-type")) {
+        client->m_response.content_type = std::string(*value);
+    }
+    return size * count;
+}
+
+// Creates the socket curl connects with, as curl would, and tells the stream to expect it.
+curl_socket_t CurlClient::on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
+    int socket = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (socket >= 0) {
+        static_cast<CurlClient*>(self)->m_endpoint.stream->expect_client(socket);
+    }
+    return socket;
+}
+
+} // namespace
+
+std::unique_ptr<Client> make_curl_client(Endpoint endpoint, Credentials credentials, Log& log,
+                                         const Deadline& deadline, CurlLimits limits) {
+    return std::make_unique<CurlClient>(std::move(endpoint), std::move(credentials), log, deadline,
+                                        limits);
+}
+
+} // namespace amtcfg::http

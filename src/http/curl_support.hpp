@@ -1,0 +1,32 @@
+// Helpers of the libcurl client: error translation, tracing, header parsing, socket callbacks.
+#pragma once
+
+#include "amtcfg/util/deadline.hpp"
+#include "amtcfg/util/error.hpp"
+#include "amtcfg/util/log.hpp"
+
+#include <curl/curl.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace amtcfg::http {
+
+// The one CURLcode -> Error table: `path` says which way to AMT failed ("LMS at ...").
+Error curl_failure(CURLcode code, const char* detail, const std::string& path,
+                   const Deadline& deadline);
+
+// With -vvv, logs the headers curl sends and receives; Authorization values are replaced.
+void install_trace(CURL* easy, Log& log);
+
+// The trimmed value of header `name` (lower case) if `line` is that header.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name);
+
+// Headers as the trace shows them: Authorization values never appear.
+std::string redact_headers(std::string_view headers);
+
+// A socket from a PumpedStream is connected already; curl must not connect() it.
+int socket_already_connected(void* client, curl_socket_t socket, curlsocktype purpose);
+
+} // namespace amtcfg::http

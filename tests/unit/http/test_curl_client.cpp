@@ -1,0 +1,131 @@
+// Tests of the libcurl client against a loopback server that answers like AMT.
+#include "amtcfg/http/curl_client.hpp"
+#include "amtcfg/http/probe.hpp"
+#include "amtcfg/util/error.hpp"
+
+#include "unit/http/amt_http.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace amtcfg;
+using namespace amtcfg::http;
+using amtcfg::testing::AmtHttp;
+using amtcfg::testing::LoopbackServer;
+
+namespace {
+
+class RecordingSink : public LogSink {
+public:
+    void write(LogLevel, std::string_view line) override { text += std::string(line) + "\n"; }
+    std::string text;
+};
+
+Endpoint lms_endpoint(std::uint16_t port) {
+    Endpoint endpoint;
+    endpoint.port = port;
+    endpoint.description = "LMS at 127.0.0.1:" + std::to_string(port);
+    return endpoint;
+}
+
+// A loopback port on which nothing listens.
+std::uint16_t closed_port() {
+    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size);
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size);
+    ::close(probe);
+    return ntohs(address.sin_port);
+}
+
+} // namespace
+
+TEST_CASE("digest authentication and a chunked answer through the libcurl client", "[unit]") {
+    AmtHttp amt;
+    LoopbackServer server(amt);
+    Log log;
+    Deadline deadline;
+    auto client = make_curl_client(lms_endpoint(server.port()), {"admin", Secret(amt.password)},
+                                   log, deadline);
+    Response response = client->post("/wsman", "<Envelope>get</Envelope>");
+    CHECK(response.status == 200);
+    CHECK(response.body == amt.answer);
+    CHECK(response.content_type == "application/soap+xml; charset=UTF-8");
+    CHECK(amt.challenges == 1);
+    CHECK(amt.authorized == 1);
+    CHECK(amt.bodies == std::vector<std::string>{"<Envelope>get</Envelope>"});
+}
+
+TEST_CASE("later requests reuse the connection and the digest nonce", "[unit]") {
+    AmtHttp amt;
+    LoopbackServer server(amt);
+    Log log;
+    Deadline deadline;
+    auto client = make_curl_client(lms_endpoint(server.port()), {"admin", Secret(amt.password)},
+                                   log, deadline);
+    std::string large(5000, 'b'); // larger than curl's "Expect: 100-continue" threshold
+    for (int i = 0; i < 3; ++i) {
+        CHECK(client->post("/wsman", large).status == 200);
+    }
+    CHECK(amt.challenges == 1);
+    CHECK(amt.authorized == 3);
+    CHECK(server.connections() == 2); // the challenge closes; the rest is kept alive
+}
+
+TEST_CASE("a wrong password is an HTTP 401 value, not an exception", "[unit]") {
+    AmtHttp amt;
+    LoopbackServer server(amt);
+    Log log;
+    Deadline deadline;
+    auto client =
+        make_curl_client(lms_endpoint(server.port()), {"admin", Secret("wrong")}, log, deadline);
+    Response response = client->post("/wsman", "<Envelope/>");
+    CHECK(response.status == 401);
+    CHECK(amt.rejected == 1);
+    CHECK(amt.authorized == 0);
+}
+
+TEST_CASE("an unreachable LMS is wsman_unreachable and names the path", "[unit]") {
+    std::uint16_t port = closed_port();
+    Log log;
+    Deadline deadline;
+    auto client = make_curl_client(lms_endpoint(port), {"admin", Secret("x")}, log, deadline);
+    try {
+        client->post("/wsman", "<Envelope/>");
+        FAIL("no error");
+    } catch (const Error& error) {
+        CHECK(error.category() == ErrorCategory::wsman_unreachable);
+        CHECK_THAT(error.what(), Catch::Contains("LMS at 127.0.0.1:" + std::to_string(port)) &&
+                                     Catch::Contains("cannot connect"));
+    }
+}
+
+TEST_CASE("the -vvv trace shows requests and responses but never the password", "[unit]") {
+    AmtHttp amt;
+    LoopbackServer server(amt);
+    RecordingSink sink;
+    Log log;
+    log.add_sink(sink, LogLevel::trace);
+    Deadline deadline;
+    auto client = make_curl_client(lms_endpoint(server.port()), {"admin", Secret(amt.password)},
+                                   log, deadline);
+    // The body carries the password too, as a SetMEBxPassword call would.
+    client->post("/wsman", "<Password>" + amt.password + "</Password>");
+    CHECK_THAT(sink.text, Catch::Contains("POST http://127.0.0.1:"));
+    CHECK_THAT(sink.text, Catch::Contains("Authorization: (redacted)"));
+    CHECK_THAT(sink.text, Catch::Contains("401 Unauthorized"));
+    CHECK_THAT(sink.text, Catch::Contains(amt.answer));
+    CHECK_THAT(sink.text, !Catch::Contains(amt.password));
+}
+
+TEST_CASE("the TCP probe tells a listener from a refused port", "[unit]") {
+    AmtHttp amt;
+    LoopbackServer server(amt);
+    CHECK(probe_tcp("127.0.0.1", server.port(), 1000).result == ProbeResult::accepted);
+    Probe refused = probe_tcp("127.0.0.1", closed_port(), 1000);
+    CHECK(refused.result == ProbeResult::refused);
+    CHECK(refused.detail == "connection refused");
+    CHECK(probe_tcp("localhost", 16992, 1000).result == ProbeResult::failed);
+}
