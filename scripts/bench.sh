@@ -25,19 +25,22 @@ trap 'rm -rf "$work"' EXIT
 
 # bench NAME -- COMMAND...: runs COMMAND $runs times under the simulator; each run leaves its
 # measurement (NAME-i.run.json) and the simulator's counters (NAME-i.stats.json) in $work.
+# With --no-sim the command runs bare (version needs no MEI, and the simulator library's own
+# start-up would be charged to it).
 bench() {
   local name=$1; shift
+  local sim=(scripts/with-sim.sh --latency-mei "$latency_mei" --latency-wsman "$latency_wsman" --)
+  [ "${1:-}" = --no-sim ] && { sim=(); shift; }
   [ "${1:-}" = -- ] && shift
   for i in $(seq "$runs"); do
     local stats="$work/$name-$i.stats.json"
-    AMTCFG_SIM_STATS=$stats scripts/with-sim.sh --latency-mei "$latency_mei" \
-      --latency-wsman "$latency_wsman" -- build/bench_measure -- "$@" >"$work/$name-$i.run.json"
+    AMTCFG_SIM_STATS=$stats "${sim[@]}" build/bench_measure -- "$@" >"$work/$name-$i.run.json"
     [ -f "$stats" ] || echo '{}' >"$stats"
   done
 }
 
 bench info -- build/amtcfg info --json
-bench version -- build/amtcfg version
+bench version --no-sim -- build/amtcfg version
 
 python3 - "$work" "$runs" "$latency_mei" "$latency_wsman" <<'PY'
 import json, statistics, sys
@@ -84,8 +87,10 @@ for name in ("info", "version"):
 head = ("flow", "MEI msgs", "APF handshakes", "WS-Man calls", "wall ms", "CPU ms",
         "peak RSS MB", "wall budget ms", "")
 widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+load = open("/proc/loadavg").read().split()[0]
 print(f"median of {runs} runs; latency {lat_mei:g} ms per MEI message, "
-      f"{lat_wsman:g} ms per WS-Man call; RSS budget 10 MB")
+      f"{lat_wsman:g} ms per WS-Man call; RSS budget 10 MB; load average {load} "
+      f"(wall times are only meaningful on an idle machine)")
 for row in [head] + rows:
     print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
 sys.exit(1 if failures else 0)
