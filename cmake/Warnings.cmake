@@ -6,7 +6,11 @@ target_compile_options(amtcfg_warnings INTERFACE
 
 # The tool runs as root with credentials: build it hardened.
 add_library(amtcfg_hardening INTERFACE)
-target_compile_options(amtcfg_hardening INTERFACE -fstack-protector-strong -fPIE)
+# -fPIE only for executables: the module libraries keep CMAKE_POSITION_INDEPENDENT_CODE's -fPIC,
+# because the simulator's LD_PRELOAD library links them into a shared object (an ASan build
+# cannot link PIE code there).
+target_compile_options(amtcfg_hardening INTERFACE -fstack-protector-strong
+  $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-fPIE>)
 if(NOT AMTCFG_SANITIZE)
   target_compile_definitions(amtcfg_hardening INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
 endif()
