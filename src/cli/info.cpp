@@ -14,9 +14,9 @@ std::string_view interface_name(amthi::LanInterfaceIndex index) {
 }
 
 // The `info --json` object of DESIGN.md section 1 (contract).
-nlohmann::json info_json(const flows::InfoResult& r) {
+nlohmann::json info_json(const flows::InfoResult &r) {
     nlohmann::json hashes = nlohmann::json::array();
-    for (const auto& h : r.cert_hashes) {
+    for (const auto &h : r.cert_hashes) {
         hashes.push_back({{"name", h.name},
                           {"algorithm", amthi::hash_algorithm_name(h.algorithm)},
                           {"hash", to_hex(h.hash)},
@@ -24,7 +24,7 @@ nlohmann::json info_json(const flows::InfoResult& r) {
                           {"active", h.is_active}});
     }
     nlohmann::json lan = nlohmann::json::array();
-    for (const auto& l : r.lan) {
+    for (const auto &l : r.lan) {
         lan.push_back({{"interface", interface_name(l.index)},
                        {"dhcp", l.settings.dhcp_enabled},
                        {"link_up", l.settings.link_up},
@@ -50,7 +50,7 @@ std::string yes_no(bool value) {
     return value ? "yes" : "no";
 }
 
-std::string info_text(const flows::InfoResult& r) {
+std::string info_text(const flows::InfoResult &r) {
     std::string features =
         r.features.empty() ? "" : " (" + fmt::format("{}", fmt::join(r.features, ", ")) + ")";
     std::string out;
@@ -65,14 +65,14 @@ std::string info_text(const flows::InfoResult& r) {
     out += fmt::format("LMS                 {} ({}:{})\n", r.lms ? "answers" : "not answering",
                        r.lms_address, r.lms_port);
     out += fmt::format("LME client          {}\n", r.lme ? "available" : "not available");
-    for (const auto& l : r.lan) {
+    for (const auto &l : r.lan) {
         out += fmt::format("LAN {:<16}{}, link {}, {} {}\n", interface_name(l.index),
                            l.settings.dhcp_enabled ? "DHCP" : "static",
                            l.settings.link_up ? "up" : "down", amthi::format_ipv4(l.settings.ipv4),
                            amthi::format_mac(l.settings.mac));
     }
     out += fmt::format("Trusted root certificate hashes: {}\n", r.cert_hashes.size());
-    for (const auto& h : r.cert_hashes) {
+    for (const auto &h : r.cert_hashes) {
         out += fmt::format("  {}{}{}\n    {} {}\n", h.name, h.is_default ? " [default]" : "",
                            h.is_active ? "" : " [inactive]",
                            amthi::hash_algorithm_name(h.algorithm), to_hex(h.hash));
@@ -82,14 +82,14 @@ std::string info_text(const flows::InfoResult& r) {
 
 } // namespace
 
-Runner add_info(CLI::App& /*command*/) {
-    return [](Session& session) {
+Runner add_info(CLI::App & /*command*/) {
+    return [](Session &session) {
         auto device = session.platform.open_mei(session.options.device);
         flows::InfoOptions options{.lms_address = session.options.lms_address,
                                    .lms_port = session.options.lms_port};
         auto result =
             flows::read_info(*device, session.platform.tcp_accepts, options, session.deadline);
-        for (const auto& warning : result.warnings) {
+        for (const auto &warning : result.warnings) {
             session.log.warning("{}", warning);
         }
         session.output.result(info_json(result), info_text(result));

@@ -1,6 +1,7 @@
 // The command-line front end: parses argv, runs one command, renders its result, exits.
 #pragma once
 
+#include "amtcfg/flows/environment.hpp"
 #include "amtcfg/mei/transport.hpp"
 
 #include <functional>
@@ -14,6 +15,8 @@ namespace amtcfg::cli {
 struct Platform {
     // Opens the MEI device: `path` is --device, or empty to discover the first node that opens.
     std::function<std::unique_ptr<mei::Device>(const std::string& path)> open_mei;
+    // The host's own name and addresses, for hostname and IP synchronisation.
+    std::function<std::unique_ptr<flows::OsInfo>()> open_os;
     // Whether something accepts a TCP connection at address:port (the LMS probe).
     std::function<bool(const std::string& address, int port)> tcp_accepts;
 };

@@ -1,0 +1,109 @@
+// `amtcfg configure`: activate and converge AMT to a profile; --dry-run shows the plan.
+#include "flow_environment.hpp"
+#include "session.hpp"
+
+#include "amtcfg/flows/configure.hpp"
+#include "amtcfg/profile/profile.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <memory>
+
+namespace amtcfg::cli {
+
+namespace {
+
+struct ConfigureArgs {
+    std::string profile;
+    std::string password;
+    std::string escrow;
+    bool dry_run = false;
+};
+
+nlohmann::json to_json(const flows::ConfigureResult &r, bool dry_run) {
+    nlohmann::json plan = nlohmann::json::array();
+    for (const auto &c : r.plan) {
+        plan.push_back({{"step", c.step},
+                        {"setting", c.setting},
+                        {"current", c.current},
+                        {"wanted", c.wanted}});
+    }
+    return {{"control_mode", r.control_mode},
+            {"dry_run", dry_run},
+            {"changed", r.changed},
+            {"unchanged", r.unchanged},
+            {"plan", plan},
+            {"notes", r.notes},
+            {"escrow", r.escrow ? nlohmann::json(*r.escrow) : nlohmann::json(nullptr)},
+            {"wsman_calls", r.wsman_calls}};
+}
+
+std::string to_text(const flows::ConfigureResult &r, bool dry_run) {
+    std::string text;
+    if (dry_run) {
+        text += "dry run: nothing was changed. Plan:\n";
+        for (const auto &c : r.plan) {
+            text +=
+                fmt::format("  {:<14} {:<22} {} -> {}\n", c.step, c.setting, c.current, c.wanted);
+        }
+        if (r.plan.empty()) {
+            text += "  nothing to change: the device already matches the profile\n";
+        }
+    } else {
+        text += fmt::format("AMT is configured in {}.\n", r.control_mode);
+    }
+    auto list = [](const std::vector<std::string> &v) {
+        return v.empty() ? std::string("none") : fmt::format("{}", fmt::join(v, ", "));
+    };
+    text += fmt::format("  {}: {}\n", dry_run ? "would change" : "changed", list(r.changed));
+    text += fmt::format("  unchanged: {}\n", list(r.unchanged));
+    if (r.escrow) {
+        text += fmt::format("  the generated admin password is in {}\n", *r.escrow);
+    }
+    for (const auto &note : r.notes) {
+        text += fmt::format("  note: {}\n", note);
+    }
+    return text;
+}
+
+} // namespace
+
+Runner add_configure(CLI::App &command) {
+    auto args = std::make_shared<ConfigureArgs>();
+    command.add_option("--profile", args->profile, "the XML profile to converge AMT to")
+        ->type_name("FILE")
+        ->required();
+    command
+        .add_option("--password", args->password,
+                    "current admin password of an activated AMT: env:NAME, file:PATH, stdin "
+                    "or prompt")
+        ->type_name("SOURCE");
+    command
+        .add_option("--escrow", args->escrow,
+                    "append generated passwords to FILE (0600) before setting them")
+        ->type_name("FILE");
+    command.add_flag("--dry-run", args->dry_run,
+                     "print the plan (current -> wanted), change nothing");
+    return [args](Session &session) {
+        flows::ConfigureOptions options;
+        options.mode = args->dry_run ? flows::RunMode::dry_run : flows::RunMode::apply;
+        if (!args->password.empty()) {
+            options.admin_password = parse_secret_source(args->password);
+            warn_if_literal(session, *options.admin_password, "--password");
+        }
+        if (!args->escrow.empty()) {
+            options.escrow_path = args->escrow;
+        }
+        profile::ParseOptions parse;
+        parse.escrow =
+            args->escrow.empty() ? profile::EscrowTarget::missing : profile::EscrowTarget::given;
+        auto profile = profile::load_profile(args->profile, parse);
+        FlowEnvironment environment(session);
+        auto result = flows::configure(environment.get(), profile, options);
+        session.output.result(to_json(result, args->dry_run), to_text(result, args->dry_run));
+        return 0;
+    };
+}
+
+} // namespace amtcfg::cli

@@ -1,0 +1,31 @@
+// The flows' Environment for a command run: device, WS-Man opener, OS facts, clock, passwords.
+#include "flow_environment.hpp"
+
+#include "amtcfg/profile/password.hpp"
+
+#include <ctime>
+
+namespace amtcfg::cli {
+
+FlowEnvironment::FlowEnvironment(Session &session)
+    : m_device(session.platform.open_mei(session.options.device)),
+      m_os(session.platform.open_os()),
+      m_link(std::make_unique<flows::AmtLink>(*m_device, transport_options(session.options),
+                                              session.log, session.deadline)) {
+    m_environment = std::make_unique<flows::Environment>(flows::Environment{
+        .device = *m_device,
+        .log = session.log,
+        .deadline = session.deadline,
+        .open_wsman =
+            [link = m_link.get()](std::string_view user, const Secret &password) {
+                return link->client({std::string(user), password.clone()});
+            },
+        .os = *m_os,
+        .now = [] { return std::time(nullptr); },
+        .new_password = profile::generate_password,
+        .progress =
+            [&session](std::string_view text) { session.output.progress(std::string(text)); },
+    });
+}
+
+} // namespace amtcfg::cli

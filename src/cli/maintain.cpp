@@ -1,0 +1,101 @@
+// `amtcfg maintain`: keep a configured AMT healthy; quiet and exit 0 when nothing is due.
+#include "flow_environment.hpp"
+#include "session.hpp"
+
+#include "amtcfg/flows/maintain.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <memory>
+
+namespace amtcfg::cli {
+
+namespace {
+
+struct MaintainArgs {
+    std::string password;
+    std::string profile;
+    std::string escrow;
+    bool automatic = false;
+    bool sync_clock = false;
+    bool sync_hostname = false;
+    bool sync_ip = false;
+    bool rotate_password = false;
+};
+
+std::string to_text(const flows::MaintainResult &r) {
+    std::string text;
+    for (const auto &c : r.checks) {
+        if (c.due) {
+            text += fmt::format("  {:<9} {:<12} {}\n", c.check,
+                                !c.due   ? "not due"
+                                : c.done ? "done"
+                                         : "FAILED",
+                                c.detail);
+        }
+    }
+    return text;
+}
+
+} // namespace
+
+Runner add_maintain(CLI::App &command) {
+    auto args = std::make_shared<MaintainArgs>();
+    command
+        .add_option("--password", args->password,
+                    "admin password: env:NAME, file:PATH, stdin or prompt")
+        ->type_name("SOURCE")
+        ->required();
+    command.add_option("--profile", args->profile, "the profile whose <maintenance> applies")
+        ->type_name("FILE");
+    command.add_flag("--auto", args->automatic,
+                     "do every check that is due (clock, hostname, IP; password rotation by the "
+                     "profile's schedule)");
+    command.add_flag("--sync-clock", args->sync_clock, "set AMT's clock from the host's");
+    command.add_flag("--sync-hostname", args->sync_hostname, "set AMT's host and domain name");
+    command.add_flag("--sync-ip", args->sync_ip, "set AMT's static IP settings from the host's");
+    command.add_flag("--rotate-password", args->rotate_password,
+                     "set a new random admin password now (needs --escrow)");
+    command
+        .add_option("--escrow", args->escrow,
+                    "append new passwords to FILE (0600) before setting them")
+        ->type_name("FILE");
+    return [args](Session &session) {
+        flows::MaintainOptions options;
+        options.admin_password = parse_secret_source(args->password);
+        warn_if_literal(session, options.admin_password, "--password");
+        std::optional<profile::Profile> profile;
+        if (!args->profile.empty()) {
+            profile = profile::load_profile(args->profile);
+            options.profile = &*profile;
+        }
+        options.automatic = args->automatic;
+        options.sync_clock = args->sync_clock;
+        options.sync_hostname = args->sync_hostname;
+        options.sync_ip = args->sync_ip;
+        options.rotate_password = args->rotate_password;
+        if (!args->escrow.empty()) {
+            options.escrow_path = args->escrow;
+        }
+        FlowEnvironment environment(session);
+        auto r = flows::maintain(environment.get(), options);
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto &c : r.checks) {
+            checks.push_back(
+                {{"check", c.check}, {"due", c.due}, {"done", c.done}, {"detail", c.detail}});
+        }
+        auto failed = r.failed();
+        nlohmann::json json = {
+            {"checks", checks}, {"failed", failed}, {"wsman_calls", r.wsman_calls}};
+        session.output.result(json, to_text(r));
+        if (!failed.empty()) {
+            session.log.error("maintenance failed: {} (exit {})", fmt::join(failed, ", "),
+                              exit_code(ErrorCategory::maintenance_failed));
+            return exit_code(ErrorCategory::maintenance_failed);
+        }
+        return 0;
+    };
+}
+
+} // namespace amtcfg::cli

@@ -1,0 +1,146 @@
+// Host-based activation in CCM (reference/wsman.md section 7.1) and admin login.
+#include "activation.hpp"
+
+#include "amtcfg/crypto/digest.hpp"
+
+#include "amtcfg/profile/resolve.hpp"
+#include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret_input.hpp"
+#include "amtcfg/wsman/maintenance.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace amtcfg::flows {
+
+namespace {
+
+constexpr std::string_view k_admin = k_admin_user;
+
+} // namespace
+
+profile::ResolvedPassword new_admin_password(const profile::Profile &profile) {
+    return profile::resolve_amt_password(profile, profile.activation.admin_password,
+                                         "admin password");
+}
+
+void escrow_if_generated(PasswordEscrow &escrow, const profile::ResolvedPassword &password) {
+    if (password.origin == profile::PasswordOrigin::generated) {
+        escrow.record("admin-password", password.value);
+    }
+}
+
+void confirm_activation(amthi::Client &amthi, const std::function<wsman::MethodResult()> &call,
+                        amthi::ControlMode wanted, std::string_view name) {
+    std::string outcome;
+    try {
+        auto result = call();
+        if (result.ok()) {
+            return;
+        }
+        outcome = fmt::format("returned {}", result.describe());
+    } catch (const Error &e) {
+        if (e.category() != ErrorCategory::wsman_unreachable &&
+            e.category() != ErrorCategory::amt_unavailable &&
+            e.category() != ErrorCategory::timed_out) {
+            throw;
+        }
+        outcome = fmt::format("got no answer ({})", e.what());
+    }
+    if (amthi.get_control_mode() == wanted) {
+        return;
+    }
+    throw Error(ErrorCategory::activation_failed,
+                fmt::format("{} {}; AMT's control mode is unchanged (re-run configure after "
+                            "fixing the cause)",
+                            name, outcome));
+}
+
+namespace {
+
+Activated activate_ccm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
+                       RunMode mode, PasswordEscrow &escrow, ConfigureResult &result) {
+    auto resolved = new_admin_password(profile);
+    const Secret &password = resolved.value;
+    env.log.add_secret(password.reveal());
+    auto lsa = amthi.get_local_system_account();
+    env.log.add_secret(lsa.password.reveal());
+    auto session = std::make_unique<WsmanSession>(env, lsa.username, lsa.password);
+    auto general = wsman::get_general_settings(session->client());
+
+    result.plan.push_back({"activation", "control mode", "pre-provisioning", "ccm"});
+    result.changed.push_back("activation");
+    if (mode == RunMode::dry_run) {
+        return {std::move(session), false, std::move(general), 0};
+    }
+    escrow_if_generated(escrow, resolved);
+    if (env.progress) {
+        env.progress("activating AMT in client control mode (CCM)");
+    }
+    auto hash = crypto::network_admin_password(general.digest_realm, password);
+    confirm_activation(
+        amthi, [&] { return wsman::setup(session->client(), hash); }, amthi::ControlMode::ccm,
+        "IPS_HostBasedSetupService.Setup");
+    std::size_t calls = session->calls();
+    session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);
+    return {std::move(session), false, std::move(general), calls};
+}
+
+} // namespace
+
+Activated activate(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
+                   RunMode mode, PasswordEscrow &escrow, ConfigureResult &result) {
+    if (profile.activation.mode == profile::ActivationMode::acm) {
+        return activate_acm(env, amthi, profile, mode, escrow, result);
+    }
+    return activate_ccm(env, amthi, profile, mode, escrow, result);
+}
+
+Activated log_in_as_admin(Environment &env, const DeviceState &device,
+                          const profile::Profile &profile, Secret current_password, RunMode mode,
+                          ConfigureResult &result) {
+    env.log.add_secret(current_password.reveal());
+    auto session = std::make_unique<WsmanSession>(env, std::string(k_admin), current_password);
+    bool acm = device.control_mode == amthi::ControlMode::acm;
+    wsman::GeneralSettings general;
+    try {
+        general = wsman::get_general_settings(session->client());
+    } catch (const Error &e) {
+        if (e.category() == ErrorCategory::auth_failed) {
+            throw e.with_context("AMT is already activated and rejected the admin password "
+                                 "amtcfg was given (pass the current one with --password SOURCE)");
+        }
+        throw;
+    }
+    const auto &source = profile.activation.admin_password.source;
+    if (source.kind == SecretSourceKind::random) {
+        result.unchanged.push_back("admin-password");
+        return {std::move(session), acm, std::move(general), 0};
+    }
+    Secret wanted = std::move(new_admin_password(profile).value);
+    if (wanted.reveal() == current_password.reveal()) {
+        result.unchanged.push_back("admin-password");
+        return {std::move(session), acm, std::move(general), 0};
+    }
+    env.log.add_secret(wanted.reveal());
+    result.plan.push_back({"admin-password", "admin password", "(current)", "(profile's)"});
+    result.changed.push_back("admin-password");
+    if (mode == RunMode::dry_run) {
+        return {std::move(session), acm, std::move(general), 0};
+    }
+    auto changed = wsman::set_admin_acl_entry_ex(
+        session->client(), k_admin,
+        crypto::digest_password_base64(k_admin, general.digest_realm, wanted));
+    if (!changed.ok()) {
+        throw Error(ErrorCategory::config_step_failed,
+                    fmt::format("step \"admin-password\" failed: AMT_AuthorizationService."
+                                "SetAdminAclEntryEx returned {}; the admin password is unchanged",
+                                changed.describe()));
+    }
+    std::size_t calls = session->calls();
+    session = std::make_unique<WsmanSession>(env, std::string(k_admin), wanted);
+    return {std::move(session), acm, std::move(general), calls};
+}
+
+} // namespace amtcfg::flows

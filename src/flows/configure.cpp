@@ -1,0 +1,116 @@
+// configure: decide between activating, upgrading and reconfiguring, then apply the profile.
+#include "amtcfg/flows/configure.hpp"
+
+#include "activation.hpp"
+#include "device_state.hpp"
+#include "profile_steps.hpp"
+#include "wsman_session.hpp"
+
+#include "amtcfg/profile/escrow.hpp"
+#include "amtcfg/profile/resolve.hpp"
+#include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret_input.hpp"
+
+#include <fmt/format.h>
+
+namespace amtcfg::flows {
+
+namespace {
+
+using amthi::ControlMode;
+using profile::ActivationMode;
+
+// Refuses, before anything is touched, what this version cannot do yet.
+void refuse_unsupported(const profile::Profile &profile) {
+    if (profile.tls) {
+        throw Error(ErrorCategory::invalid_input,
+                    fmt::format("{}: <tls> is not supported by this version of amtcfg yet (TLS "
+                                "configuration comes with a later release); remove it to "
+                                "configure the rest",
+                                profile.where(profile.tls->line)));
+    }
+    if (profile.power_policy) {
+        throw Error(ErrorCategory::invalid_input,
+                    fmt::format("{}: <power-policy> is not supported by this version of amtcfg "
+                                "yet; remove it to configure the rest",
+                                profile.file_name));
+    }
+}
+
+bool wants_acm(const profile::Profile &profile) {
+    return profile.activation.mode == ActivationMode::acm;
+}
+
+void check_mode_matches(const DeviceState &device, const profile::Profile &profile) {
+    if (device.control_mode == ControlMode::acm && !wants_acm(profile)) {
+        throw Error(ErrorCategory::wrong_state,
+                    "AMT is activated in ACM but the profile asks for CCM; amtcfg does not "
+                    "downgrade a device: run `amtcfg unconfigure` first, then configure again");
+    }
+}
+
+// The current admin password of an activated device: --password, else the profile's source
+// unless it is "random" (nobody can know it then).
+Secret current_admin_password(const profile::Profile &profile, const ConfigureOptions &options,
+                              const DeviceState &device) {
+    if (options.admin_password) {
+        return read_secret(*options.admin_password, "admin password");
+    }
+    const auto &source = profile.activation.admin_password.source;
+    if (source.kind == SecretSourceKind::random) {
+        throw Error(ErrorCategory::auth_failed,
+                    fmt::format("AMT is already activated in {}, so amtcfg needs its current admin "
+                                "password to reconfigure it, and the profile's admin-password is "
+                                "\"random\": pass --password SOURCE (e.g. env:AMT_PASSWORD; "
+                                "generated passwords are in your escrow file)",
+                                amthi::control_mode_name(device.control_mode)));
+    }
+    return profile::read_profile_secret(profile, profile.activation.admin_password,
+                                        "admin password");
+}
+
+// The parser already refused source="random" without --escrow; a bad path fails here, before
+// the device is touched.
+std::optional<profile::Escrow> prepare_escrow(const ConfigureOptions &options) {
+    if (!options.escrow_path) {
+        return std::nullopt;
+    }
+    profile::Escrow escrow(*options.escrow_path, utc_timestamp);
+    escrow.check();
+    return escrow;
+}
+
+} // namespace
+
+ConfigureResult configure(Environment &env, const profile::Profile &profile,
+                          const ConfigureOptions &options) {
+    refuse_unsupported(profile);
+    amthi::Client amthi(env.device, env.deadline);
+    DeviceState device = read_device_state(env, amthi);
+    require_ws_man_ready(device);
+    check_mode_matches(device, profile);
+
+    ConfigureResult result;
+    bool activating = device.control_mode == ControlMode::pre_provisioning;
+    PasswordEscrow escrow(env, prepare_escrow(options), device.uuid, result);
+    Activated activated = activating
+                              ? activate(env, amthi, profile, options.mode, escrow, result)
+                              : log_in_as_admin(env, device, profile,
+                                                current_admin_password(profile, options, device),
+                                                options.mode, result);
+    if (!activating && wants_acm(profile) && device.control_mode == ControlMode::ccm) {
+        upgrade_to_acm(env, amthi, profile, options.mode, activated, result);
+    }
+
+    StepContext context{
+        activated.session->client(), env.os, env.log, options.mode, escrow, activated.acm, result,
+        std::move(activated.general)};
+    apply_profile(context, profile);
+    result.control_mode = std::string(amthi::control_mode_name(
+        options.mode == RunMode::dry_run ? device.control_mode
+                                         : (activated.acm ? ControlMode::acm : ControlMode::ccm)));
+    result.wsman_calls = activated.calls_before + activated.session->calls();
+    return result;
+}
+
+} // namespace amtcfg::flows

@@ -1,0 +1,107 @@
+// Admin password rotation: escrow first, then SetAdminAclEntryEx, then prove the new password.
+#include "maintain_checks.hpp"
+
+#include "amtcfg/crypto/digest.hpp"
+#include "amtcfg/profile/escrow.hpp"
+#include "amtcfg/util/error.hpp"
+#include "amtcfg/util/log.hpp"
+#include "amtcfg/wsman/maintenance.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace amtcfg::flows {
+
+namespace {
+
+constexpr std::time_t k_day = 24 * 60 * 60;
+
+// Parses the escrow's "2026-11-23T13:13:25.123Z" (util::utc_timestamp) as UTC.
+std::optional<std::time_t> parse_time(const std::string &text) {
+    std::tm tm{};
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+        return std::nullopt;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return ::timegm(&tm);
+}
+
+// Whether rotation is due by the profile's schedule; `why` says why or why not.
+bool schedule_due(MaintainContext &c, std::string &why) {
+    unsigned days = 0;
+    if (c.options.profile && c.options.profile->maintenance) {
+        days = c.options.profile->maintenance->rotate_password_days.value_or(0);
+    }
+    auto last = last_escrowed(*c.options.escrow_path, c.device.uuid);
+    if (!last) {
+        why = "no earlier password of this device is in the escrow file";
+        return true;
+    }
+    auto age = (c.env.now() - *last) / k_day;
+    why = fmt::format("the escrowed password is {} days old (rotate every {} days)", age, days);
+    return age >= static_cast<std::time_t>(days);
+}
+
+} // namespace
+
+std::optional<std::time_t> last_escrowed(const std::string &escrow_path, const std::string &uuid) {
+    std::ifstream in(escrow_path);
+    std::optional<std::time_t> newest;
+    std::string line;
+    while (std::getline(in, line)) {
+        auto record = nlohmann::json::parse(line, nullptr, false);
+        if (!record.is_object() || record.value("uuid", "") != uuid ||
+            record.value("secret", "") != "admin-password") {
+            continue;
+        }
+        auto time = parse_time(record.value("time", ""));
+        if (time && (!newest || *time > *newest)) {
+            newest = time;
+        }
+        wipe_string(line);
+    }
+    return newest;
+}
+
+MaintenanceCheck rotate_password(MaintainContext &c) {
+    MaintenanceCheck check{"password", false, false, {}};
+    if (!c.options.escrow_path) {
+        throw Error(ErrorCategory::usage,
+                    "password rotation needs --escrow FILE: the new password is written there "
+                    "before it is set in AMT");
+    }
+    std::string why = "--rotate-password was given";
+    check.due = c.options.rotate_password || schedule_due(c, why);
+    check.detail = why;
+    if (!check.due) {
+        return check;
+    }
+    profile::Escrow escrow(*c.options.escrow_path, utc_timestamp);
+    escrow.check();
+    Secret fresh = c.env.new_password();
+    c.env.log.add_secret(fresh.reveal());
+    const auto &realm = c.general_settings().digest_realm;
+    escrow.record({c.device.uuid, c.env.os.hostname(), "admin-password"}, fresh);
+    auto set = wsman::set_admin_acl_entry_ex(c.wsman(), "admin",
+                                             crypto::digest_password_base64("admin", realm, fresh));
+    if (!set.ok()) {
+        throw Error(ErrorCategory::maintenance_failed,
+                    fmt::format("AMT_AuthorizationService.SetAdminAclEntryEx returned {}; the old "
+                                "password is still valid (the unused new one stays in the escrow "
+                                "file, marked by its time)",
+                                set.describe()));
+    }
+    // From here on only the new password works: prove it before calling the rotation done.
+    c.calls_before += c.session->calls();
+    c.session = std::make_unique<WsmanSession>(c.env, "admin", fresh);
+    wsman::get_general_settings(c.wsman());
+    check.done = true;
+    check.detail += fmt::format("; rotated, the new password is in {}", escrow.path());
+    return check;
+}
+
+} // namespace amtcfg::flows

@@ -1,0 +1,87 @@
+// unconfigure: CCM through AMTHI Unprovision (no password), ACM and --password through WS-Man
+// (reference/wsman.md section 9, amthi.md section 3.2 "Unprovision").
+#include "amtcfg/flows/unconfigure.hpp"
+
+#include "device_state.hpp"
+#include "wsman_session.hpp"
+
+#include "amtcfg/amthi/client.hpp"
+#include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret_input.hpp"
+#include "amtcfg/wsman/setup.hpp"
+
+#include <fmt/format.h>
+
+namespace amtcfg::flows {
+
+namespace {
+
+using amthi::ControlMode;
+
+void unprovision_over_amthi(amthi::Client &amthi, ControlMode mode) {
+    auto status = amthi.unprovision(amthi::UnprovisionMode::none);
+    if (status != amthi::k_status_success) {
+        throw Error(ErrorCategory::unconfigure_failed,
+                    fmt::format("AMTHI Unprovision returned {}; AMT is still in {}{}",
+                                amthi::describe_status(status), amthi::control_mode_name(mode),
+                                mode == ControlMode::acm
+                                    ? " (ACM needs --password SOURCE to unconfigure over WS-Man)"
+                                    : ""));
+    }
+}
+
+void unprovision_over_wsman(Environment &env, const Secret &password, UnprovisionScope scope) {
+    env.log.add_secret(password.reveal());
+    WsmanSession session(env, "admin", password);
+    auto result = scope == UnprovisionScope::partial ? wsman::partial_unprovision(session.client())
+                                                     : wsman::unprovision(session.client());
+    if (!result.ok()) {
+        throw Error(
+            ErrorCategory::unconfigure_failed,
+            fmt::format("AMT_SetupAndConfigurationService.{} returned {}; AMT is "
+                        "unchanged",
+                        scope == UnprovisionScope::partial ? "PartialUnprovision" : "Unprovision",
+                        result.describe()));
+    }
+}
+
+} // namespace
+
+UnconfigureResult unconfigure(Environment &env, const UnconfigureOptions &options) {
+    amthi::Client amthi(env.device, env.deadline);
+    DeviceState device = read_device_state(env, amthi);
+    bool stuck = device.provisioning_state == amthi::ProvisioningState::in;
+    if (device.control_mode == ControlMode::pre_provisioning && !stuck) {
+        throw Error(ErrorCategory::wrong_state,
+                    "AMT is not activated (pre-provisioning): there is nothing to unconfigure");
+    }
+    UnconfigureResult result;
+    result.control_mode_before = std::string(amthi::control_mode_name(device.control_mode));
+    bool acm = device.control_mode == ControlMode::acm;
+    if (options.scope == UnprovisionScope::partial && !acm) {
+        throw Error(ErrorCategory::wrong_state,
+                    "--partial is an ACM operation and AMT is not in ACM; leave it out to "
+                    "unconfigure fully");
+    }
+    if (acm && !options.admin_password) {
+        throw Error(ErrorCategory::auth_failed,
+                    "AMT is activated in ACM, which can only be unconfigured with the admin "
+                    "password: pass --password SOURCE (e.g. env:AMT_PASSWORD)");
+    }
+    if (options.admin_password && !stuck) {
+        require_ws_man_ready(device);
+        unprovision_over_wsman(env, read_secret(*options.admin_password, "admin password"),
+                               options.scope);
+        result.method = "wsman";
+    } else {
+        // CCM needs no password here: the peers' most requested fix (reference/peers.md).
+        unprovision_over_amthi(amthi, device.control_mode);
+        result.method = "amthi";
+    }
+    result.control_mode = std::string(amthi::control_mode_name(amthi.get_control_mode()));
+    result.provisioning_state =
+        std::string(amthi::provisioning_state_name(amthi.get_provisioning_state()));
+    return result;
+}
+
+} // namespace amtcfg::flows

@@ -1,0 +1,62 @@
+// SimDevice and profile helpers for the configure, maintain and unconfigure CLI tests.
+#include "sim_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace amtcfg::test {
+
+SimDevice::SimDevice(const std::string& device_json) {
+    if (!device_json.empty()) {
+        m_device_file = write("device.json", device_json);
+    }
+}
+
+std::string SimDevice::write(const std::string& name, const std::string& content) const {
+    std::string path = m_dir.file(name);
+    std::ofstream(path) << content;
+    return path;
+}
+
+Run SimDevice::amtcfg(const std::vector<std::string>& args,
+                      const std::vector<std::string>& sim_options,
+                      const std::map<std::string, std::string>& env) const {
+    std::vector<std::string> argv{with_sim(), "--state", m_dir.file("state.json")};
+    if (!m_device_file.empty()) {
+        argv.insert(argv.end(), {"--device-file", m_device_file});
+    }
+    argv.insert(argv.end(), sim_options.begin(), sim_options.end());
+    argv.push_back("--");
+    argv.push_back(amtcfg_binary());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, env);
+}
+
+nlohmann::json SimDevice::info() const {
+    auto r = amtcfg({"--json", "info"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return r.json();
+}
+
+std::string ccm_profile(const std::string& password_source, const std::string& extra) {
+    return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"test\">\n"
+           "  <activation mode=\"ccm\">\n    <admin-password source=\"" +
+           password_source + "\"/>\n  </activation>\n" + extra + "</amtcfg-profile>\n";
+}
+
+std::string escrowed(const std::string& escrow_path, const std::string& secret) {
+    std::ifstream in(escrow_path);
+    std::string line, value;
+    while (std::getline(in, line)) {
+        auto record = nlohmann::json::parse(line);
+        if (record["secret"] == secret) {
+            value = record["value"];
+        }
+    }
+    return value;
+}
+
+} // namespace amtcfg::test

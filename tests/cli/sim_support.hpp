@@ -1,0 +1,40 @@
+// Helpers for CLI tests that run amtcfg against the simulator with a persistent device state.
+#pragma once
+
+#include "support.hpp"
+
+#include <string>
+#include <vector>
+
+namespace amtcfg::test {
+
+// One simulated device kept in a state file across amtcfg runs, as a technician's machine
+// would be across reboots.
+class SimDevice {
+public:
+    // `device_json` is a device file's content (empty: the simulator's default device).
+    explicit SimDevice(const std::string& device_json = "");
+
+    // Runs amtcfg with `args` under scripts/with-sim.sh; `sim_options` go to with-sim.sh.
+    Run amtcfg(const std::vector<std::string>& args,
+               const std::vector<std::string>& sim_options = {},
+               const std::map<std::string, std::string>& env = {}) const;
+    // `amtcfg --json info` of the current state.
+    nlohmann::json info() const;
+
+    const TempDir& dir() const { return m_dir; }
+    // Writes `content` to a file in the test's directory and returns its path.
+    std::string write(const std::string& name, const std::string& content) const;
+
+private:
+    TempDir m_dir;
+    std::string m_device_file;
+};
+
+// A CCM profile with the given admin-password source and extra elements after <activation>.
+std::string ccm_profile(const std::string& password_source, const std::string& extra = "");
+
+// The value of the last escrow line for `secret` ("admin-password").
+std::string escrowed(const std::string& escrow_path, const std::string& secret);
+
+} // namespace amtcfg::test

@@ -1,0 +1,99 @@
+// ACM activation, the CCM -> ACM upgrade and every ACM pre-flight failure, against the simulator.
+#include "sim_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+using namespace amtcfg::test;
+
+namespace {
+
+const std::map<std::string, std::string> k_env{
+    {"AMT_PW", "Adm1n!Passw0rd"}, {"MEBX_PW", "Mebx!Passw0rd1"}, {"PFX_PW", "test-pfx-pw"}};
+
+// Test certificates made once per test run by tests/certs/make-test-certs.sh (no key is
+// committed).
+const std::string& certs() {
+    static TempDir dir;
+    static bool made = false;
+    if (!made) {
+        auto r = run({"bash", source_path("tests/certs/make-test-certs.sh"), dir.path()});
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+        made = true;
+    }
+    return dir.path();
+}
+
+std::string root_sha256() {
+    std::ifstream in(certs() + "/root.sha256");
+    std::string hash;
+    in >> hash;
+    return hash;
+}
+
+std::string device_json(bool active) {
+    return R"({"dns_suffix": "example.com", "cert_hashes": [{"name": "amtcfg Test Root CA",
+        "algorithm": "sha256", "hash": ")" +
+           root_sha256() + R"(", "default": false, "active": )" + (active ? "true" : "false") +
+           "}]}";
+}
+
+std::string acm_profile(const std::string& pfx) {
+    return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"acm\">\n"
+           "  <activation mode=\"acm\">\n"
+           "    <admin-password source=\"env:AMT_PW\"/>\n"
+           "    <mebx-password source=\"env:MEBX_PW\"/>\n"
+           "    <provisioning-certificate file=\"" +
+           certs() + "/" + pfx + ".pfx\" password-source=\"env:PFX_PW\"/>\n"
+           "  </activation>\n</amtcfg-profile>\n";
+}
+
+} // namespace
+
+TEST_CASE("configure activates ACM with a trusted provisioning certificate", "[cli]") {
+    SimDevice device(device_json(true));
+    auto profile = device.write("acm.xml", acm_profile("good"));
+    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["control_mode"] == "acm");
+    CHECK(device.info()["control_mode"] == "acm");
+    // ACM is unconfigured only with the password.
+    CHECK(device.amtcfg({"unconfigure"}).status == 21);
+    CHECK(device.amtcfg({"unconfigure", "--password", "env:AMT_PW"}, {}, k_env).status == 0);
+}
+
+TEST_CASE("a CCM device is upgraded to ACM when the profile asks for ACM", "[cli]") {
+    SimDevice device(device_json(true));
+    auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
+    REQUIRE(device.amtcfg({"configure", "--profile", ccm}, {}, k_env).status == 0);
+    auto acm = device.write("acm.xml", acm_profile("good"));
+    auto r = device.amtcfg({"--json", "configure", "--profile", acm}, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(device.info()["control_mode"] == "acm");
+    // Asking for CCM now is the wrong state, with what to do.
+    auto back = device.amtcfg({"configure", "--profile", ccm}, {}, k_env);
+    CHECK(back.status == 14);
+    CHECK(back.err.find("unconfigure") != std::string::npos);
+}
+
+TEST_CASE("ACM pre-flight failures are exit 31, name the problem and change nothing", "[cli]") {
+    auto [pfx, active, expected] = GENERATE(
+        std::tuple<std::string, bool, std::string>{"wrongcn", true, "prov.other.org"},
+        std::tuple<std::string, bool, std::string>{"noeku", true, "2.16.840.1.113741.1.2.3"},
+        std::tuple<std::string, bool, std::string>{"expired", true, "expired"},
+        std::tuple<std::string, bool, std::string>{"good", false, "not active"},
+        std::tuple<std::string, bool, std::string>{"sha384", true, "not trusted"});
+    INFO(pfx);
+    SimDevice device(device_json(active));
+    auto profile = device.write("acm.xml", acm_profile(pfx));
+    auto r = device.amtcfg({"configure", "--profile", profile}, {}, k_env);
+    INFO(r.err);
+    CHECK(r.status == 31);
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK(device.info()["control_mode"] == "pre-provisioning");
+}
