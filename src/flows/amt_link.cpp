@@ -19,10 +19,13 @@ public:
         try {
             return m_inner->post(path, body);
         } catch (const Error& error) {
-            if (error.category() != ErrorCategory::wsman_unreachable) {
+            // LME's own causes (busy, no LME client) become "both paths failed" here; only a
+            // timeout or a bug keeps its category.
+            if (error.category() == ErrorCategory::timed_out ||
+                error.category() == ErrorCategory::internal) {
                 throw;
             }
-            throw Error(error.category(),
+            throw Error(ErrorCategory::wsman_unreachable,
                         fmt::format("cannot reach AMT's WS-Man service: {}; and over LME: {}",
                                     m_lms_refusal, error.what()));
         }

@@ -158,6 +158,31 @@ TEST_CASE("when both paths fail the error gives both reasons", "[unit]") {
     }
 }
 
+TEST_CASE("in auto mode an LME client that is busy or absent is exit 20 with both reasons",
+          "[unit]") {
+    class BusyDevice : public mei::Device {
+    public:
+        std::unique_ptr<mei::Transport> connect(const mei::ClientGuid&) override {
+            throw Error(ErrorCategory::device_busy, "the LME client is busy");
+        }
+        std::string_view path() const override { return "/dev/busy"; }
+    };
+    BusyDevice device;
+    Log log;
+    Deadline deadline;
+    TransportOptions options;
+    options.lms_port = closed_port();
+    AmtLink link(device, options, log, deadline);
+    try {
+        link.client({"admin", Secret("x")})->post("/wsman", "x");
+        FAIL("no error");
+    } catch (const Error& error) {
+        CHECK(error.category() == ErrorCategory::wsman_unreachable);
+        CHECK_THAT(error.what(), Catch::Contains("connection refused") &&
+                                     Catch::Contains("the LME client is busy"));
+    }
+}
+
 TEST_CASE("forced LMS reports only LMS; unknown transports are usage errors", "[unit]") {
     Fixture f;
     TransportOptions options;
