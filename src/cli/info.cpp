@@ -1,5 +1,9 @@
 // `amtcfg info`: what this AMT is and how it is configured, as text or the JSON contract.
+#include "flow_environment.hpp"
 #include "session.hpp"
+
+#include "amtcfg/flows/configuration.hpp"
+#include "amtcfg/util/secret_input.hpp"
 
 #include "amtcfg/flows/info.hpp"
 
@@ -82,8 +86,40 @@ std::string info_text(const flows::InfoResult &r) {
 
 } // namespace
 
-Runner add_info(CLI::App & /*command*/) {
-    return [](Session &session) {
+nlohmann::json configuration_json(const flows::Configuration &c) {
+    return {{"hostname", c.hostname},
+            {"domain", c.domain},
+            {"ping_response", c.ping_response},
+            {"network", {{"dhcp", c.dhcp}, {"ip_sync", c.ip_sync}, {"ip", c.ip}}},
+            {"redirection",
+             {{"sol", c.sol},
+              {"ider", c.ider},
+              {"kvm", c.kvm ? nlohmann::json(*c.kvm) : nlohmann::json(nullptr)}}},
+            {"user_consent", c.user_consent},
+            {"tls", {{"enabled", c.tls_enabled}}},
+            {"clock_drift_seconds", c.clock_drift_seconds}};
+}
+
+std::string configuration_text(const flows::Configuration &c) {
+    auto on = [](bool value) { return value ? "on" : "off"; };
+    return fmt::format("Configuration:\n  host name       {}{}{}\n  ping response   {}\n"
+                       "  network         {}{}{}\n  redirection     SOL {}, IDER {}, KVM {}\n"
+                       "  user consent    {}\n  TLS             {}\n  clock drift     {} s\n",
+                       c.hostname, c.domain.empty() ? "" : ".", c.domain, on(c.ping_response),
+                       c.dhcp ? "DHCP" : "static", c.ip_sync ? ", IP sync" : "",
+                       c.ip.empty() ? "" : ", " + c.ip, on(c.sol), on(c.ider),
+                       c.kvm ? on(*c.kvm) : "not on this SKU", c.user_consent, on(c.tls_enabled),
+                       c.clock_drift_seconds);
+}
+
+Runner add_info(CLI::App &command) {
+    auto password = std::make_shared<std::string>();
+    command
+        .add_option("--password", *password,
+                    "admin password: also read the configuration over WS-Man (env:NAME, "
+                    "file:PATH, stdin or prompt)")
+        ->type_name("SOURCE");
+    return [password](Session &session) {
         auto device = session.platform.open_mei(session.options.device);
         flows::InfoOptions options{.lms_address = session.options.lms_address,
                                    .lms_port = session.options.lms_port};
@@ -92,7 +128,24 @@ Runner add_info(CLI::App & /*command*/) {
         for (const auto &warning : result.warnings) {
             session.log.warning("{}", warning);
         }
-        session.output.result(info_json(result), info_text(result));
+        auto json = info_json(result);
+        auto text = info_text(result);
+        if (!password->empty()) {
+            if (result.control_mode == amthi::ControlMode::pre_provisioning) {
+                session.log.warning("AMT is not activated: there is no configuration to read "
+                                    "with --password");
+                json["configuration"] = nullptr;
+            } else {
+                auto source = parse_secret_source(*password);
+                warn_if_literal(session, source, "--password");
+                FlowEnvironment environment(session);
+                auto configuration = flows::read_configuration(
+                    environment.get(), read_secret(source, "admin password"));
+                json["configuration"] = configuration_json(configuration);
+                text += configuration_text(configuration);
+            }
+        }
+        session.output.result(json, text);
         return 0;
     };
 }

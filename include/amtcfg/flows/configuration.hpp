@@ -1,0 +1,31 @@
+// How an activated AMT is configured, read over WS-Man: what `info --password` shows.
+#pragma once
+
+#include "amtcfg/flows/environment.hpp"
+
+#include <optional>
+#include <string>
+
+namespace amtcfg::flows {
+
+struct Configuration {
+    std::string hostname;
+    std::string domain;
+    bool ping_response = false;
+    bool dhcp = false;
+    bool ip_sync = false;
+    std::string ip; // AMT's wired address; empty when AMT reports none (DHCP not yet, IP sync)
+    bool sol = false;
+    bool ider = false;
+    std::optional<bool> kvm;           // nullopt: this SKU has no KVM
+    std::string user_consent;          // "none", "kvm", "all"
+    bool tls_enabled = false;          // on the remote (802.3) TLS settings
+    long long clock_drift_seconds = 0; // AMT's clock minus the host's
+    std::size_t wsman_calls = 0;
+};
+
+// Reads the configuration as `admin` with `password`. Throws Error(auth_failed) for a wrong
+// password and Error(wrong_state) on a device that is not activated.
+Configuration read_configuration(Environment &env, const Secret &password);
+
+} // namespace amtcfg::flows
