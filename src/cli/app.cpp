@@ -14,9 +14,9 @@ namespace amtcfg::cli {
 namespace {
 
 struct CommandSpec {
-    const char *name;
-    const char *summary;
-    Runner (*add)(CLI::App &command);
+    const char* name;
+    const char* summary;
+    Runner (*add)(CLI::App& command);
 };
 
 // The commands of DESIGN.md section 1, in the order --help lists them.
@@ -37,7 +37,7 @@ constexpr std::array k_commands{
                 add_version},
 };
 
-void add_global_options(CLI::App &app, GlobalOptions &o) {
+void add_global_options(CLI::App& app, GlobalOptions& o) {
     app.add_flag("--json", o.json, "print exactly one JSON object on stdout; text goes to stderr");
     app.add_flag("-v,--verbose", o.verbose, "more log output (repeat for more: -vvv traces)");
     app.add_flag("-q,--quiet", o.quiet, "only errors on stderr");
@@ -57,8 +57,8 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
         ->type_name("DURATION");
 }
 
-void set_up_logging(Session &session, StreamSink &stderr_sink, std::optional<FileSink> &file_sink) {
-    const auto &o = session.options;
+void set_up_logging(Session& session, StreamSink& stderr_sink, std::optional<FileSink>& file_sink) {
+    const auto& o = session.options;
     auto level = LogLevel::warning;
     if (o.quiet) {
         level = LogLevel::error;
@@ -75,22 +75,22 @@ void set_up_logging(Session &session, StreamSink &stderr_sink, std::optional<Fil
 
 } // namespace
 
-int run(int argc, const char *const *argv, Platform &platform) {
+int run(int argc, const char* const* argv, Platform& platform) {
     Session session{.options = {}, .platform = platform, .log = {}, .deadline = {}};
     CLI::App app{"amtcfg: configure Intel AMT through the Management Engine", "amtcfg"};
     app.fallthrough();
     app.require_subcommand(1);
     add_global_options(app, session.options);
 
-    std::vector<std::pair<CLI::App *, Runner>> runners;
-    for (const auto &spec : k_commands) {
-        CLI::App *command = app.add_subcommand(spec.name, spec.summary);
+    std::vector<std::pair<CLI::App*, Runner>> runners;
+    for (const auto& spec : k_commands) {
+        CLI::App* command = app.add_subcommand(spec.name, spec.summary);
         runners.emplace_back(command, spec.add(*command));
     }
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError &e) {
+    } catch (const CLI::ParseError& e) {
         int status = app.exit(e);
         return status == 0 ? 0 : exit_code(ErrorCategory::usage);
     }
@@ -102,18 +102,18 @@ int run(int argc, const char *const *argv, Platform &platform) {
         if (!session.options.timeout.empty()) {
             session.deadline = Deadline(parse_duration(session.options.timeout));
         }
-        for (auto &[command, runner] : runners) {
+        for (auto& [command, runner] : runners) {
             if (command->parsed()) {
                 session.log.debug("running amtcfg {}", command->get_name());
                 return runner(session);
             }
         }
         throw Error(ErrorCategory::usage, "no command given (see amtcfg --help)");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         session.log.debug("exit {}: {}", exit_code(e.category()), category_name(e.category()));
         session.output.error(e);
         return exit_code(e.category());
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         session.output.error(
             Error(ErrorCategory::internal, fmt::format("internal error (a bug): {}", e.what())));
         return exit_code(ErrorCategory::internal);

@@ -21,9 +21,9 @@ struct ConfigureArgs {
     bool dry_run = false;
 };
 
-nlohmann::json to_json(const flows::ConfigureResult &r, bool dry_run) {
+nlohmann::json to_json(const flows::ConfigureResult& r, bool dry_run) {
     nlohmann::json plan = nlohmann::json::array();
-    for (const auto &c : r.plan) {
+    for (const auto& c : r.plan) {
         plan.push_back({{"step", c.step},
                         {"setting", c.setting},
                         {"current", c.current},
@@ -39,11 +39,11 @@ nlohmann::json to_json(const flows::ConfigureResult &r, bool dry_run) {
             {"wsman_calls", r.wsman_calls}};
 }
 
-std::string to_text(const flows::ConfigureResult &r, bool dry_run) {
+std::string to_text(const flows::ConfigureResult& r, bool dry_run) {
     std::string text;
     if (dry_run) {
         text += "dry run: nothing was changed. Plan:\n";
-        for (const auto &c : r.plan) {
+        for (const auto& c : r.plan) {
             text +=
                 fmt::format("  {:<14} {:<22} {} -> {}\n", c.step, c.setting, c.current, c.wanted);
         }
@@ -53,7 +53,7 @@ std::string to_text(const flows::ConfigureResult &r, bool dry_run) {
     } else {
         text += fmt::format("AMT is configured in {}.\n", r.control_mode);
     }
-    auto list = [](const std::vector<std::string> &v) {
+    auto list = [](const std::vector<std::string>& v) {
         return v.empty() ? std::string("none") : fmt::format("{}", fmt::join(v, ", "));
     };
     text += fmt::format("  {}: {}\n", dry_run ? "would change" : "changed", list(r.changed));
@@ -61,7 +61,7 @@ std::string to_text(const flows::ConfigureResult &r, bool dry_run) {
     if (r.escrow) {
         text += fmt::format("  the generated admin password is in {}\n", *r.escrow);
     }
-    for (const auto &note : r.notes) {
+    for (const auto& note : r.notes) {
         text += fmt::format("  note: {}\n", note);
     }
     return text;
@@ -69,7 +69,7 @@ std::string to_text(const flows::ConfigureResult &r, bool dry_run) {
 
 } // namespace
 
-Runner add_configure(CLI::App &command) {
+Runner add_configure(CLI::App& command) {
     auto args = std::make_shared<ConfigureArgs>();
     command.add_option("--profile", args->profile, "the XML profile to converge AMT to")
         ->type_name("FILE")
@@ -85,7 +85,7 @@ Runner add_configure(CLI::App &command) {
         ->type_name("FILE");
     command.add_flag("--dry-run", args->dry_run,
                      "print the plan (current -> wanted), change nothing");
-    return [args](Session &session) {
+    return [args](Session& session) {
         flows::ConfigureOptions options;
         options.mode = args->dry_run ? flows::RunMode::dry_run : flows::RunMode::apply;
         if (!args->password.empty()) {

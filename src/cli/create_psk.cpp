@@ -34,7 +34,7 @@ struct CreatePskOptions {
     bool show_secrets = false;
 };
 
-psk::PskListFormat list_format(const CreatePskOptions &o) {
+psk::PskListFormat list_format(const CreatePskOptions& o) {
     auto format = psk::parse_psk_list_format(o.format);
     if (!format) {
         throw Error(ErrorCategory::usage, "--format must be csv or json");
@@ -42,7 +42,7 @@ psk::PskListFormat list_format(const CreatePskOptions &o) {
     return *format;
 }
 
-int run_list(Session &session, const CreatePskOptions &o) {
+int run_list(Session& session, const CreatePskOptions& o) {
     if (o.out.empty() && session.options.json) {
         throw Error(ErrorCategory::usage,
                     "--json prints a result object, not keys: give --out FILE for the PID/PPS "
@@ -56,7 +56,7 @@ int run_list(Session &session, const CreatePskOptions &o) {
         return 0;
     }
     nlohmann::json pids = nlohmann::json::array();
-    for (const auto &pair : result.pairs) {
+    for (const auto& pair : result.pairs) {
         pids.push_back(psk::display_pid(pair.pid));
     }
     nlohmann::json object = {{"count", result.pairs.size()},
@@ -68,7 +68,7 @@ int run_list(Session &session, const CreatePskOptions &o) {
     return 0;
 }
 
-Secret password_from(Session &session, const std::string &text, std::string_view option,
+Secret password_from(Session& session, const std::string& text, std::string_view option,
                      std::string_view what) {
     if (text.empty()) {
         throw Error(ErrorCategory::usage,
@@ -89,8 +89,8 @@ Secret password_from(Session &session, const std::string &text, std::string_view
     return secret;
 }
 
-void add_settings(const CreatePskOptions &o, flows::SetupBinRequest &request) {
-    for (const auto &spec : psk::variable_table()) {
+void add_settings(const CreatePskOptions& o, flows::SetupBinRequest& request) {
+    for (const auto& spec : psk::variable_table()) {
         auto it = o.settings.find(std::string(spec.option));
         if (!spec.option.empty() && it != o.settings.end() && !it->second.empty()) {
             request.settings.push_back(psk::make_setting(spec, it->second, request.version));
@@ -107,13 +107,13 @@ void add_settings(const CreatePskOptions &o, flows::SetupBinRequest &request) {
             psk::make_cert_hash(o.cert_hashes[i], o.cert_names[i], request.version));
     }
     if (!o.provisioning_server.empty()) {
-        for (auto &entry : psk::make_provisioning_server(o.provisioning_server, request.version)) {
+        for (auto& entry : psk::make_provisioning_server(o.provisioning_server, request.version)) {
             request.settings.push_back(std::move(entry));
         }
     }
 }
 
-int run_setup_bin(Session &session, const CreatePskOptions &o) {
+int run_setup_bin(Session& session, const CreatePskOptions& o) {
     auto version = psk::parse_setup_bin_version(o.setup_version);
     if (!version) {
         throw Error(ErrorCategory::usage, "--setup-version must be 1, 2, 2.1, 3 or 4");
@@ -130,7 +130,7 @@ int run_setup_bin(Session &session, const CreatePskOptions &o) {
     if (!o.psk_file.empty()) {
         Bytes text = read_whole_file(o.psk_file, k_max_psk_file_size, "PID/PPS list");
         request.pairs = psk::parse_psk_list(std::string_view(
-            reinterpret_cast<const char *>(text.data()), text.size())); // NOLINT: bytes as text
+            reinterpret_cast<const char*>(text.data()), text.size())); // NOLINT: bytes as text
         std::fill(text.begin(), text.end(), std::uint8_t{0});
     }
     request.psk_out_path = o.out;
@@ -140,8 +140,8 @@ int run_setup_bin(Session &session, const CreatePskOptions &o) {
                             flows::write_setup_bin(std::move(request), psk::system_random()));
 }
 
-void add_setup_options(CLI::App &command, CreatePskOptions &o, CLI::Option *setup_bin) {
-    auto needs = [&](CLI::Option *option) { option->needs(setup_bin); };
+void add_setup_options(CLI::App& command, CreatePskOptions& o, CLI::Option* setup_bin) {
+    auto needs = [&](CLI::Option* option) { option->needs(setup_bin); };
     needs(command.add_option("--setup-version", o.setup_version,
                              "setup.bin version: 1, 2, 2.1, 3 or 4 (default 4)"));
     needs(command.add_option("--current-mebx-password", o.current_password,
@@ -163,18 +163,18 @@ void add_setup_options(CLI::App &command, CreatePskOptions &o, CLI::Option *setu
               ->type_name("NAME"));
     needs(command.add_flag("--no-consume", o.no_consume,
                            "one shared record that every device applies (no PID/PPS)"));
-    for (const auto &spec : psk::variable_table()) {
+    for (const auto& spec : psk::variable_table()) {
         if (spec.option.empty()) {
             continue;
         }
         std::string choices;
-        for (const auto &c : spec.choices) {
+        for (const auto& c : spec.choices) {
             choices += (choices.empty() ? "" : "|") + std::string(c.name);
         }
         std::string help =
             fmt::format("{} (variable {}.{}, version {}+)", spec.title, spec.var.module,
                         spec.var.id, psk::version_info(spec.since).name);
-        auto *option = command.add_option(std::string(spec.option),
+        auto* option = command.add_option(std::string(spec.option),
                                           o.settings[std::string(spec.option)], help);
         option->type_name(choices.empty() ? "VALUE" : choices);
         needs(option);
@@ -183,7 +183,7 @@ void add_setup_options(CLI::App &command, CreatePskOptions &o, CLI::Option *setu
 
 } // namespace
 
-Runner add_create_psk(CLI::App &command) {
+Runner add_create_psk(CLI::App& command) {
     auto o = std::make_shared<CreatePskOptions>();
     command.add_option("--count", o->count, "how many PID/PPS pairs to make (1-10000)")
         ->type_name("N");
@@ -191,12 +191,12 @@ Runner add_create_psk(CLI::App &command) {
         ->type_name("FILE");
     command.add_option("--format", o->format, "PID/PPS list format: csv (default) or json")
         ->check(CLI::IsMember({"csv", "json"}));
-    auto *setup_bin = command
+    auto* setup_bin = command
                           .add_option("--setup-bin", o->setup_bin,
                                       "write a USB one-touch setup.bin to FILE (0600)")
                           ->type_name("FILE");
     add_setup_options(command, *o, setup_bin);
-    auto *inspect = command
+    auto* inspect = command
                         .add_option("--inspect", o->inspect,
                                     "decode and check a setup.bin (exit 3 when it is bad)")
                         ->type_name("FILE")
@@ -205,7 +205,7 @@ Runner add_create_psk(CLI::App &command) {
         .add_flag("--show-secrets", o->show_secrets,
                   "--inspect shows MEBx passwords and PPS values")
         ->needs(inspect);
-    return [o](Session &session) {
+    return [o](Session& session) {
         if (!o->inspect.empty()) {
             auto display = o->show_secrets ? psk::SecretDisplay::show : psk::SecretDisplay::hide;
             return render_inspection(session, flows::inspect_setup_bin(o->inspect), display);

@@ -7,14 +7,14 @@ namespace amtcfg::cli {
 
 namespace {
 
-std::string version_name(const psk::DecodedSetupBin &f) {
+std::string version_name(const psk::DecodedSetupBin& f) {
     return f.version ? std::string(psk::version_info(*f.version).name) + " (" +
                            std::to_string(f.major) + "." + std::to_string(f.minor) + ")"
                      : fmt::format("unknown ({}.{})", f.major, f.minor);
 }
 
-nlohmann::json entry_json(const psk::Entry &entry, psk::SecretDisplay display) {
-    const psk::VariableSpec *spec = psk::find_variable(entry.var);
+nlohmann::json entry_json(const psk::Entry& entry, psk::SecretDisplay display) {
+    const psk::VariableSpec* spec = psk::find_variable(entry.var);
     bool hidden = spec != nullptr && spec->sensitivity == psk::Sensitivity::secret &&
                   display == psk::SecretDisplay::hide;
     return {{"module", entry.var.module},
@@ -27,12 +27,12 @@ nlohmann::json entry_json(const psk::Entry &entry, psk::SecretDisplay display) {
              hidden ? nlohmann::json(nullptr) : nlohmann::json(psk::show_value(entry, display))}};
 }
 
-nlohmann::json inspection_json(const flows::SetupBinInspection &in, psk::SecretDisplay display) {
-    const auto &f = in.file;
+nlohmann::json inspection_json(const flows::SetupBinInspection& in, psk::SecretDisplay display) {
+    const auto& f = in.file;
     nlohmann::json records = nlohmann::json::array();
-    for (const auto &rec : f.records) {
+    for (const auto& rec : f.records) {
         nlohmann::json entries = nlohmann::json::array();
-        for (const auto &entry : rec.entries) {
+        for (const auto& entry : rec.entries) {
             entries.push_back(entry_json(entry, display));
         }
         records.push_back({{"number", rec.number},
@@ -44,7 +44,7 @@ nlohmann::json inspection_json(const flows::SetupBinInspection &in, psk::SecretD
                            {"entries", entries}});
     }
     nlohmann::json problems = nlohmann::json::array();
-    for (const auto &p : f.problems) {
+    for (const auto& p : f.problems) {
         problems.push_back({{"where", p.where}, {"problem", p.what}});
     }
     return {{"path", in.path},
@@ -68,14 +68,14 @@ nlohmann::json inspection_json(const flows::SetupBinInspection &in, psk::SecretD
             {"problems", problems}};
 }
 
-std::string record_text(const psk::DecodedRecord &rec, psk::SecretDisplay display) {
+std::string record_text(const psk::DecodedRecord& rec, psk::SecretDisplay display) {
     std::string text =
         fmt::format("record {}{}{}{}\n", rec.position,
                     (rec.flags & psk::k_record_flag_valid) != 0 ? "" : " (not valid)",
                     (rec.flags & psk::k_record_flag_scrambled) != 0 ? ", scrambled" : "",
                     rec.consumed ? ", consumed" : "");
-    for (const auto &entry : rec.entries) {
-        const psk::VariableSpec *spec = psk::find_variable(entry.var);
+    for (const auto& entry : rec.entries) {
+        const psk::VariableSpec* spec = psk::find_variable(entry.var);
         std::string name = spec != nullptr ? std::string(spec->title) : "unknown variable";
         text += fmt::format("  {:>5}  {:<36} {}\n",
                             fmt::format("{}.{}", entry.var.module, entry.var.id), name,
@@ -84,8 +84,8 @@ std::string record_text(const psk::DecodedRecord &rec, psk::SecretDisplay displa
     return text;
 }
 
-std::string inspection_text(const flows::SetupBinInspection &in, psk::SecretDisplay display) {
-    const auto &f = in.file;
+std::string inspection_text(const flows::SetupBinInspection& in, psk::SecretDisplay display) {
+    const auto& f = in.file;
     std::string modules;
     for (auto m : f.modules) {
         modules += (modules.empty() ? "" : ", ") + std::to_string(m);
@@ -97,14 +97,14 @@ std::string inspection_text(const flows::SetupBinInspection &in, psk::SecretDisp
         (f.file_flags & psk::k_file_flag_no_consume) != 0 ? "records are not consumed"
                                                           : "each record is consumed on use",
         modules.empty() ? "(none listed)" : modules);
-    for (const auto &rec : f.records) {
+    for (const auto& rec : f.records) {
         text += record_text(rec, display);
     }
     if (f.problems.empty()) {
         return text + "no problems: firmware should accept this file\n";
     }
     text += fmt::format("{} problem{}:\n", f.problems.size(), f.problems.size() == 1 ? "" : "s");
-    for (const auto &p : f.problems) {
+    for (const auto& p : f.problems) {
         text += fmt::format("  {}: {}\n", p.where, p.what);
     }
     return text;
@@ -112,19 +112,19 @@ std::string inspection_text(const flows::SetupBinInspection &in, psk::SecretDisp
 
 } // namespace
 
-int render_inspection(Session &session, const flows::SetupBinInspection &inspection,
+int render_inspection(Session& session, const flows::SetupBinInspection& inspection,
                       psk::SecretDisplay display) {
     session.output.result(inspection_json(inspection, display),
                           inspection_text(inspection, display));
     return inspection.file.problems.empty() ? 0 : exit_code(ErrorCategory::invalid_input);
 }
 
-int render_setup_bin(Session &session, const flows::SetupBinResult &r) {
-    for (const auto &warning : r.warnings) {
+int render_setup_bin(Session& session, const flows::SetupBinResult& r) {
+    for (const auto& warning : r.warnings) {
         session.log.warning("{}", warning);
     }
     nlohmann::json settings = nlohmann::json::array();
-    for (const auto &var : r.settings) {
+    for (const auto& var : r.settings) {
         settings.push_back(std::string(psk::find_variable(var)->key));
     }
     bool consumed = r.use == flows::RecordUse::consume;

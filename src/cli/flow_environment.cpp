@@ -7,9 +7,8 @@
 
 namespace amtcfg::cli {
 
-FlowEnvironment::FlowEnvironment(Session &session)
-    : m_device(session.platform.open_mei(session.options.device)),
-      m_os(session.platform.open_os()),
+FlowEnvironment::FlowEnvironment(Session& session)
+    : m_device(session.platform.open_mei(session.options.device)), m_os(session.platform.open_os()),
       m_link(std::make_unique<flows::AmtLink>(*m_device, transport_options(session.options),
                                               session.log, session.deadline)) {
     m_environment = std::make_unique<flows::Environment>(flows::Environment{
@@ -17,7 +16,7 @@ FlowEnvironment::FlowEnvironment(Session &session)
         .log = session.log,
         .deadline = session.deadline,
         .open_wsman =
-            [link = m_link.get()](std::string_view user, const Secret &password) {
+            [link = m_link.get()](std::string_view user, const Secret& password) {
                 return link->client({std::string(user), password.clone()});
             },
         .os = *m_os,

@@ -13,10 +13,10 @@ namespace amtcfg::cli {
 // Owns what the Environment refers to; made once per command. Opens nothing until used.
 class FlowEnvironment {
 public:
-    explicit FlowEnvironment(Session &session);
-    flows::Environment &get() { return *m_environment; }
+    explicit FlowEnvironment(Session& session);
+    flows::Environment& get() { return *m_environment; }
     // The path WS-Man took (LMS or LME) and its APF counters, for -v output and bench.sh.
-    const flows::AmtLink &link() const { return *m_link; }
+    const flows::AmtLink& link() const { return *m_link; }
 
 private:
     std::unique_ptr<mei::Device> m_device;

@@ -18,9 +18,9 @@ std::string_view interface_name(amthi::LanInterfaceIndex index) {
 }
 
 // The `info --json` object of DESIGN.md section 1 (contract).
-nlohmann::json info_json(const flows::InfoResult &r) {
+nlohmann::json info_json(const flows::InfoResult& r) {
     nlohmann::json hashes = nlohmann::json::array();
-    for (const auto &h : r.cert_hashes) {
+    for (const auto& h : r.cert_hashes) {
         hashes.push_back({{"name", h.name},
                           {"algorithm", amthi::hash_algorithm_name(h.algorithm)},
                           {"hash", to_hex(h.hash)},
@@ -28,7 +28,7 @@ nlohmann::json info_json(const flows::InfoResult &r) {
                           {"active", h.is_active}});
     }
     nlohmann::json lan = nlohmann::json::array();
-    for (const auto &l : r.lan) {
+    for (const auto& l : r.lan) {
         lan.push_back({{"interface", interface_name(l.index)},
                        {"dhcp", l.settings.dhcp_enabled},
                        {"link_up", l.settings.link_up},
@@ -54,7 +54,7 @@ std::string yes_no(bool value) {
     return value ? "yes" : "no";
 }
 
-std::string info_text(const flows::InfoResult &r) {
+std::string info_text(const flows::InfoResult& r) {
     std::string features =
         r.features.empty() ? "" : " (" + fmt::format("{}", fmt::join(r.features, ", ")) + ")";
     std::string out;
@@ -69,14 +69,14 @@ std::string info_text(const flows::InfoResult &r) {
     out += fmt::format("LMS                 {} ({}:{})\n", r.lms ? "answers" : "not answering",
                        r.lms_address, r.lms_port);
     out += fmt::format("LME client          {}\n", r.lme ? "available" : "not available");
-    for (const auto &l : r.lan) {
+    for (const auto& l : r.lan) {
         out += fmt::format("LAN {:<16}{}, link {}, {} {}\n", interface_name(l.index),
                            l.settings.dhcp_enabled ? "DHCP" : "static",
                            l.settings.link_up ? "up" : "down", amthi::format_ipv4(l.settings.ipv4),
                            amthi::format_mac(l.settings.mac));
     }
     out += fmt::format("Trusted root certificate hashes: {}\n", r.cert_hashes.size());
-    for (const auto &h : r.cert_hashes) {
+    for (const auto& h : r.cert_hashes) {
         out += fmt::format("  {}{}{}\n    {} {}\n", h.name, h.is_default ? " [default]" : "",
                            h.is_active ? "" : " [inactive]",
                            amthi::hash_algorithm_name(h.algorithm), to_hex(h.hash));
@@ -86,7 +86,7 @@ std::string info_text(const flows::InfoResult &r) {
 
 } // namespace
 
-nlohmann::json configuration_json(const flows::Configuration &c) {
+nlohmann::json configuration_json(const flows::Configuration& c) {
     return {{"hostname", c.hostname},
             {"domain", c.domain},
             {"ping_response", c.ping_response},
@@ -100,7 +100,7 @@ nlohmann::json configuration_json(const flows::Configuration &c) {
             {"clock_drift_seconds", c.clock_drift_seconds}};
 }
 
-std::string configuration_text(const flows::Configuration &c) {
+std::string configuration_text(const flows::Configuration& c) {
     auto on = [](bool value) { return value ? "on" : "off"; };
     return fmt::format("Configuration:\n  host name       {}{}{}\n  ping response   {}\n"
                        "  network         {}{}{}\n  redirection     SOL {}, IDER {}, KVM {}\n"
@@ -112,20 +112,20 @@ std::string configuration_text(const flows::Configuration &c) {
                        c.clock_drift_seconds);
 }
 
-Runner add_info(CLI::App &command) {
+Runner add_info(CLI::App& command) {
     auto password = std::make_shared<std::string>();
     command
         .add_option("--password", *password,
                     "admin password: also read the configuration over WS-Man (env:NAME, "
                     "file:PATH, stdin or prompt)")
         ->type_name("SOURCE");
-    return [password](Session &session) {
+    return [password](Session& session) {
         auto device = session.platform.open_mei(session.options.device);
         flows::InfoOptions options{.lms_address = session.options.lms_address,
                                    .lms_port = session.options.lms_port};
         auto result =
             flows::read_info(*device, session.platform.tcp_accepts, options, session.deadline);
-        for (const auto &warning : result.warnings) {
+        for (const auto& warning : result.warnings) {
             session.log.warning("{}", warning);
         }
         auto json = info_json(result);

@@ -24,9 +24,9 @@ struct MaintainArgs {
     bool rotate_password = false;
 };
 
-std::string to_text(const flows::MaintainResult &r) {
+std::string to_text(const flows::MaintainResult& r) {
     std::string text;
-    for (const auto &c : r.checks) {
+    for (const auto& c : r.checks) {
         if (c.due) {
             text += fmt::format("  {:<9} {:<12} {}\n", c.check,
                                 !c.due   ? "not due"
@@ -40,7 +40,7 @@ std::string to_text(const flows::MaintainResult &r) {
 
 } // namespace
 
-Runner add_maintain(CLI::App &command) {
+Runner add_maintain(CLI::App& command) {
     auto args = std::make_shared<MaintainArgs>();
     command
         .add_option("--password", args->password,
@@ -61,7 +61,7 @@ Runner add_maintain(CLI::App &command) {
         .add_option("--escrow", args->escrow,
                     "append new passwords to FILE (0600) before setting them")
         ->type_name("FILE");
-    return [args](Session &session) {
+    return [args](Session& session) {
         flows::MaintainOptions options;
         options.admin_password = parse_secret_source(args->password);
         warn_if_literal(session, options.admin_password, "--password");
@@ -81,7 +81,7 @@ Runner add_maintain(CLI::App &command) {
         FlowEnvironment environment(session);
         auto r = flows::maintain(environment.get(), options);
         nlohmann::json checks = nlohmann::json::array();
-        for (const auto &c : r.checks) {
+        for (const auto& c : r.checks) {
             checks.push_back(
                 {{"check", c.check}, {"due", c.due}, {"done", c.done}, {"detail", c.detail}});
         }

@@ -7,7 +7,7 @@
 
 namespace amtcfg::cli {
 
-void Output::result(const nlohmann::json &object, const std::string &text) {
+void Output::result(const nlohmann::json& object, const std::string& text) {
     if (m_options.json) {
         fmt::print(stdout, "{}\n", object.dump(2));
         if (!text.empty() && !m_options.quiet) {
@@ -19,7 +19,7 @@ void Output::result(const nlohmann::json &object, const std::string &text) {
     std::fflush(stdout);
 }
 
-void Output::error(const Error &failure) {
+void Output::error(const Error& failure) {
     fmt::print(stderr, "amtcfg: error: {}\n", failure.what());
     if (m_options.json) {
         nlohmann::json object = {{"error",
@@ -30,7 +30,7 @@ void Output::error(const Error &failure) {
     }
 }
 
-void warn_if_literal(Session &session, const SecretSource &source, std::string_view option) {
+void warn_if_literal(Session& session, const SecretSource& source, std::string_view option) {
     if (source.kind == SecretSourceKind::literal) {
         session.log.warning("{} was given a literal secret, which other users can read in the "
                             "process list; prefer env:NAME, file:PATH, stdin or prompt",
@@ -38,7 +38,7 @@ void warn_if_literal(Session &session, const SecretSource &source, std::string_v
     }
 }
 
-void Output::progress(const std::string &text) {
+void Output::progress(const std::string& text) {
     if (!m_options.quiet) {
         fmt::print(stderr, "{}\n", text);
     }

@@ -35,35 +35,35 @@ flows::TransportOptions transport_options(const GlobalOptions& options);
 // stderr; otherwise the human text on stdout.
 class Output {
 public:
-    explicit Output(const GlobalOptions &options) : m_options(options) {}
-    void result(const nlohmann::json &object, const std::string &text);
-    void error(const Error &failure);
+    explicit Output(const GlobalOptions& options) : m_options(options) {}
+    void result(const nlohmann::json& object, const std::string& text);
+    void error(const Error& failure);
     // Progress and notes for a person; stderr, suppressed by --quiet.
-    void progress(const std::string &text);
+    void progress(const std::string& text);
 
 private:
-    const GlobalOptions &m_options;
+    const GlobalOptions& m_options;
 };
 
 struct Session {
     GlobalOptions options;
-    Platform &platform;
+    Platform& platform;
     Log log;
     Output output{options};
     Deadline deadline;
 };
 
 // A command adds its options to its CLI11 subcommand and returns the function that runs it.
-using Runner = std::function<int(Session &)>;
+using Runner = std::function<int(Session&)>;
 
 // Warns that a secret given literally on the command line can be read by other users.
-void warn_if_literal(Session &session, const SecretSource &source, std::string_view option);
+void warn_if_literal(Session& session, const SecretSource& source, std::string_view option);
 
-Runner add_info(CLI::App &command);
-Runner add_configure(CLI::App &command);
-Runner add_unconfigure(CLI::App &command);
-Runner add_maintain(CLI::App &command);
-Runner add_create_psk(CLI::App &command);
-Runner add_version(CLI::App &command);
+Runner add_info(CLI::App& command);
+Runner add_configure(CLI::App& command);
+Runner add_unconfigure(CLI::App& command);
+Runner add_maintain(CLI::App& command);
+Runner add_create_psk(CLI::App& command);
+Runner add_version(CLI::App& command);
 
 } // namespace amtcfg::cli

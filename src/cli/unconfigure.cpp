@@ -19,7 +19,7 @@ struct UnconfigureArgs {
 
 } // namespace
 
-Runner add_unconfigure(CLI::App &command) {
+Runner add_unconfigure(CLI::App& command) {
     auto args = std::make_shared<UnconfigureArgs>();
     command
         .add_option("--password", args->password,
@@ -28,7 +28,7 @@ Runner add_unconfigure(CLI::App &command) {
         ->type_name("SOURCE");
     command.add_flag("--partial", args->partial,
                      "ACM only: partial unprovision, keeping what AMT keeps in that case");
-    return [args](Session &session) {
+    return [args](Session& session) {
         flows::UnconfigureOptions options;
         if (!args->password.empty()) {
             options.admin_password = parse_secret_source(args->password);

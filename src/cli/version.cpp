@@ -3,8 +3,8 @@
 
 namespace amtcfg::cli {
 
-Runner add_version(CLI::App & /*command*/) {
-    return [](Session &session) {
+Runner add_version(CLI::App& /*command*/) {
+    return [](Session& session) {
         nlohmann::json result = {{"name", "amtcfg"}, {"version", AMTCFG_VERSION}};
         session.output.result(result, fmt::format("amtcfg {}\n", AMTCFG_VERSION));
         return 0;

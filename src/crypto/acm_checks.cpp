@@ -21,16 +21,16 @@ std::string normalized_domain(std::string_view name) {
     return out;
 }
 
-std::string name_of(const Certificate &certificate) {
+std::string name_of(const Certificate& certificate) {
     return certificate.subject.empty() ? std::string("the certificate")
                                        : "\"" + certificate.subject + "\"";
 }
 
 } // namespace
 
-std::optional<std::string> check_setup_usage(const Certificate &leaf) {
-    const auto &usages = leaf.extended_key_usages;
-    const auto &units = leaf.organizational_units;
+std::optional<std::string> check_setup_usage(const Certificate& leaf) {
+    const auto& usages = leaf.extended_key_usages;
+    const auto& units = leaf.organizational_units;
     if (std::find(usages.begin(), usages.end(), k_amt_setup_oid) != usages.end() ||
         std::find(units.begin(), units.end(), k_client_setup_ou) != units.end()) {
         return std::nullopt;
@@ -41,7 +41,7 @@ std::optional<std::string> check_setup_usage(const Certificate &leaf) {
                        name_of(leaf), k_amt_setup_oid, k_client_setup_ou);
 }
 
-std::optional<std::string> check_dns_suffix(const Certificate &leaf, std::string_view dns_suffix) {
+std::optional<std::string> check_dns_suffix(const Certificate& leaf, std::string_view dns_suffix) {
     std::string suffix = normalized_domain(dns_suffix);
     std::string common_name = normalized_domain(leaf.common_name);
     if (common_name.rfind("*.", 0) == 0) {
@@ -71,7 +71,7 @@ std::optional<std::string> check_dns_suffix(const Certificate &leaf, std::string
                        dns_suffix, leaf.common_name, dns_suffix);
 }
 
-std::optional<std::string> check_validity(const Certificate &certificate,
+std::optional<std::string> check_validity(const Certificate& certificate,
                                           std::chrono::system_clock::time_point now) {
     if (now < certificate.not_before) {
         return fmt::format("certificate {} is not valid before {} (check the host clock, or wait)",
@@ -84,11 +84,11 @@ std::optional<std::string> check_validity(const Certificate &certificate,
     return std::nullopt;
 }
 
-std::optional<std::string> check_root_trusted(const Certificate &root,
-                                              const std::vector<TrustedRootHash> &trusted) {
-    const TrustedRootHash *inactive = nullptr;
+std::optional<std::string> check_root_trusted(const Certificate& root,
+                                              const std::vector<TrustedRootHash>& trusted) {
+    const TrustedRootHash* inactive = nullptr;
     std::string names;
-    for (const auto &entry : trusted) {
+    for (const auto& entry : trusted) {
         names += names.empty() ? "" : ", ";
         names += entry.name;
         for (auto algorithm : {HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384,
@@ -114,7 +114,7 @@ std::optional<std::string> check_root_trusted(const Certificate &root,
                        names.empty() ? "nothing" : names);
 }
 
-PreflightReport acm_preflight(const ProvisioningChain &chain, std::string_view dns_suffix,
+PreflightReport acm_preflight(const ProvisioningChain& chain, std::string_view dns_suffix,
                               std::chrono::system_clock::time_point now) {
     PreflightReport report;
     auto add = [&](std::optional<std::string> problem) {
@@ -124,7 +124,7 @@ PreflightReport acm_preflight(const ProvisioningChain &chain, std::string_view d
     };
     add(check_setup_usage(chain.leaf()));
     add(check_dns_suffix(chain.leaf(), dns_suffix));
-    for (const auto &certificate : chain.chain) {
+    for (const auto& certificate : chain.chain) {
         add(check_validity(certificate, now));
         if (certificate.signature_digest == "sha1" && !certificate.self_issued) {
             report.warnings.push_back(fmt::format(

@@ -20,7 +20,7 @@ std::string last_error() {
     if (code == 0) {
         return "unknown error";
     }
-    const char *reason = ERR_reason_error_string(code);
+    const char* reason = ERR_reason_error_string(code);
     return reason != nullptr ? reason : fmt::format("OpenSSL error {:#x}", code);
 }
 
@@ -30,32 +30,32 @@ void clear_errors() {
 
 namespace {
 
-std::string name_text(const X509_NAME *name) {
+std::string name_text(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
     X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char *data = nullptr;
+    char* data = nullptr;
     long size = BIO_get_mem_data(bio.get(), &data);
     return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
-std::vector<std::string> entries(const X509_NAME *name, int nid) {
+std::vector<std::string> entries(const X509_NAME* name, int nid) {
     std::vector<std::string> out;
     for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0;
          i = X509_NAME_get_index_by_NID(name, nid, i)) {
-        unsigned char *utf8 = nullptr;
+        unsigned char* utf8 = nullptr;
         int size =
             ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
         if (size >= 0) {
-            out.emplace_back(reinterpret_cast<char *>(utf8), static_cast<std::size_t>(size));
+            out.emplace_back(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(size));
             OPENSSL_free(utf8);
         }
     }
     return out;
 }
 
-std::vector<std::string> key_usages(X509 *certificate) {
+std::vector<std::string> key_usages(X509* certificate) {
     std::vector<std::string> out;
-    auto *usages = static_cast<EXTENDED_KEY_USAGE *>(
+    auto* usages = static_cast<EXTENDED_KEY_USAGE*>(
         X509_get_ext_d2i(certificate, NID_ext_key_usage, nullptr, nullptr));
     if (usages == nullptr) {
         return out;
@@ -69,7 +69,7 @@ std::vector<std::string> key_usages(X509 *certificate) {
     return out;
 }
 
-std::chrono::system_clock::time_point time_of(const ASN1_TIME *time) {
+std::chrono::system_clock::time_point time_of(const ASN1_TIME* time) {
     std::tm parts{};
     if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
         return {};
@@ -77,7 +77,7 @@ std::chrono::system_clock::time_point time_of(const ASN1_TIME *time) {
     return std::chrono::system_clock::from_time_t(timegm(&parts));
 }
 
-std::string digest_name(X509 *certificate) {
+std::string digest_name(X509* certificate) {
     int digest = NID_undef;
     int key = NID_undef;
     if (OBJ_find_sigid_algs(X509_get_signature_nid(certificate), &digest, &key) != 1 ||
@@ -89,22 +89,22 @@ std::string digest_name(X509 *certificate) {
 
 } // namespace
 
-Bytes der_of(X509 *certificate) {
+Bytes der_of(X509* certificate) {
     int size = i2d_X509(certificate, nullptr);
     if (size <= 0) {
         throw Error(ErrorCategory::internal, "cannot encode a certificate: " + last_error());
     }
     Bytes out(static_cast<std::size_t>(size));
-    unsigned char *cursor = out.data();
+    unsigned char* cursor = out.data();
     i2d_X509(certificate, &cursor);
     return out;
 }
 
-Certificate describe(X509 *certificate) {
+Certificate describe(X509* certificate) {
     Certificate out;
     out.der = der_of(certificate);
-    const X509_NAME *subject = X509_get_subject_name(certificate);
-    const X509_NAME *issuer = X509_get_issuer_name(certificate);
+    const X509_NAME* subject = X509_get_subject_name(certificate);
+    const X509_NAME* issuer = X509_get_issuer_name(certificate);
     out.subject = name_text(subject);
     out.issuer = name_text(issuer);
     auto names = entries(subject, NID_commonName);
@@ -114,7 +114,7 @@ Certificate describe(X509 *certificate) {
     out.not_before = time_of(X509_get0_notBefore(certificate));
     out.not_after = time_of(X509_get0_notAfter(certificate));
     out.signature_digest = digest_name(certificate);
-    for (auto &c : out.signature_digest) {
+    for (auto& c : out.signature_digest) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     out.self_issued = X509_NAME_cmp(subject, issuer) == 0;
@@ -138,7 +138,7 @@ std::string_view to_string(HashAlgorithm algorithm) {
 }
 
 Bytes fingerprint(ByteView data, HashAlgorithm algorithm) {
-    const EVP_MD *md = algorithm == HashAlgorithm::sha1     ? EVP_sha1()
+    const EVP_MD* md = algorithm == HashAlgorithm::sha1     ? EVP_sha1()
                        : algorithm == HashAlgorithm::sha256 ? EVP_sha256()
                        : algorithm == HashAlgorithm::sha384 ? EVP_sha384()
                                                             : EVP_sha512();
@@ -153,7 +153,7 @@ Bytes fingerprint(ByteView data, HashAlgorithm algorithm) {
 }
 
 Certificate parse_certificate(ByteView der, std::string_view what) {
-    const unsigned char *cursor = der.data();
+    const unsigned char* cursor = der.data();
     detail::X509Ptr certificate(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
     if (!certificate || cursor != der.data() + der.size()) {
         detail::clear_errors();

@@ -16,7 +16,7 @@ namespace {
 using Md5 = std::array<unsigned char, 16>;
 
 // MD5 of "user:realm:password"; the input buffer is wiped after hashing.
-Md5 ha1(std::string_view user, std::string_view realm, const Secret &password) {
+Md5 ha1(std::string_view user, std::string_view realm, const Secret& password) {
     std::string input;
     input.reserve(user.size() + realm.size() + password.size() + 2);
     input.append(user).append(":").append(realm).append(":").append(password.reveal());
@@ -33,7 +33,7 @@ Md5 ha1(std::string_view user, std::string_view realm, const Secret &password) {
 
 } // namespace
 
-Secret network_admin_password(std::string_view realm, const Secret &password) {
+Secret network_admin_password(std::string_view realm, const Secret& password) {
     Md5 digest = ha1("admin", realm, password);
     constexpr std::string_view k_hex = "0123456789abcdef";
     std::string out;
@@ -47,7 +47,7 @@ Secret network_admin_password(std::string_view realm, const Secret &password) {
 }
 
 Secret digest_password_base64(std::string_view user, std::string_view realm,
-                              const Secret &password) {
+                              const Secret& password) {
     Md5 digest = ha1(user, realm, password);
     Secret out(base64_encode(ByteView(digest.data(), digest.size())));
     OPENSSL_cleanse(digest.data(), digest.size());

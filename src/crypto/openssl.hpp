@@ -13,7 +13,7 @@
 namespace amtcfg::crypto::detail {
 
 template <auto Free> struct Deleter {
-    template <typename T> void operator()(T *pointer) const { Free(pointer); }
+    template <typename T> void operator()(T* pointer) const { Free(pointer); }
 };
 
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
@@ -27,7 +27,7 @@ std::string last_error();
 // Clears the error queue after an expected failure.
 void clear_errors();
 
-Certificate describe(X509 *certificate);
-Bytes der_of(X509 *certificate);
+Certificate describe(X509* certificate);
+Bytes der_of(X509* certificate);
 
 } // namespace amtcfg::crypto::detail

@@ -9,9 +9,9 @@
 
 namespace amtcfg::crypto {
 
-Bytes sign_sha256(const PrivateKey &key, ByteView data) {
+Bytes sign_sha256(const PrivateKey& key, ByteView data) {
     detail::MdCtxPtr context(EVP_MD_CTX_new());
-    EVP_PKEY_CTX *key_context = nullptr; // owned by `context`
+    EVP_PKEY_CTX* key_context = nullptr; // owned by `context`
     std::size_t size = 0;
     if (!context ||
         EVP_DigestSignInit(context.get(), &key_context, EVP_sha256(), nullptr, key.get()) != 1 ||
@@ -29,7 +29,7 @@ Bytes sign_sha256(const PrivateKey &key, ByteView data) {
     return signature;
 }
 
-std::string sign_setup_nonces(const PrivateKey &key, ByteView configuration_nonce,
+std::string sign_setup_nonces(const PrivateKey& key, ByteView configuration_nonce,
                               ByteView mc_nonce) {
     Bytes data(configuration_nonce.begin(), configuration_nonce.end());
     data.insert(data.end(), mc_nonce.begin(), mc_nonce.end());
@@ -38,7 +38,7 @@ std::string sign_setup_nonces(const PrivateKey &key, ByteView configuration_nonc
 
 std::string base64_encode(ByteView data) {
     std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    int size = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data.data(),
+    int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
                                static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(size));
     return out;
@@ -59,7 +59,7 @@ Bytes base64_decode(std::string_view text) {
         throw DecodeError("invalid base64 text");
     }
     Bytes out(text.size() / 4 * 3);
-    int size = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char *>(text.data()),
+    int size = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
                                static_cast<int>(text.size()));
     if (size < 0) {
         throw DecodeError("invalid base64 text");

@@ -20,18 +20,18 @@ constexpr std::string_view k_admin = k_admin_user;
 
 } // namespace
 
-profile::ResolvedPassword new_admin_password(const profile::Profile &profile) {
+profile::ResolvedPassword new_admin_password(const profile::Profile& profile) {
     return profile::resolve_amt_password(profile, profile.activation.admin_password,
                                          "admin password");
 }
 
-void escrow_if_generated(PasswordEscrow &escrow, const profile::ResolvedPassword &password) {
+void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password) {
     if (password.origin == profile::PasswordOrigin::generated) {
         escrow.record("admin-password", password.value);
     }
 }
 
-void confirm_activation(amthi::Client &amthi, const std::function<wsman::MethodResult()> &call,
+void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name) {
     std::string outcome;
     try {
@@ -40,7 +40,7 @@ void confirm_activation(amthi::Client &amthi, const std::function<wsman::MethodR
             return;
         }
         outcome = fmt::format("returned {}", result.describe());
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() != ErrorCategory::wsman_unreachable &&
             e.category() != ErrorCategory::amt_unavailable &&
             e.category() != ErrorCategory::timed_out) {
@@ -59,10 +59,10 @@ void confirm_activation(amthi::Client &amthi, const std::function<wsman::MethodR
 
 namespace {
 
-Activated activate_ccm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                       RunMode mode, PasswordEscrow &escrow, ConfigureResult &result) {
+Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     auto resolved = new_admin_password(profile);
-    const Secret &password = resolved.value;
+    const Secret& password = resolved.value;
     env.log.add_secret(password.reveal());
     auto lsa = amthi.get_local_system_account();
     env.log.add_secret(lsa.password.reveal());
@@ -89,31 +89,31 @@ Activated activate_ccm(Environment &env, amthi::Client &amthi, const profile::Pr
 
 } // namespace
 
-Activated activate(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                   RunMode mode, PasswordEscrow &escrow, ConfigureResult &result) {
+Activated activate(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     if (profile.activation.mode == profile::ActivationMode::acm) {
         return activate_acm(env, amthi, profile, mode, escrow, result);
     }
     return activate_ccm(env, amthi, profile, mode, escrow, result);
 }
 
-Activated log_in_as_admin(Environment &env, const DeviceState &device,
-                          const profile::Profile &profile, Secret current_password, RunMode mode,
-                          ConfigureResult &result) {
+Activated log_in_as_admin(Environment& env, const DeviceState& device,
+                          const profile::Profile& profile, Secret current_password, RunMode mode,
+                          ConfigureResult& result) {
     env.log.add_secret(current_password.reveal());
     auto session = std::make_unique<WsmanSession>(env, std::string(k_admin), current_password);
     bool acm = device.control_mode == amthi::ControlMode::acm;
     wsman::GeneralSettings general;
     try {
         general = wsman::get_general_settings(session->client());
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() == ErrorCategory::auth_failed) {
             throw e.with_context("AMT is already activated and rejected the admin password "
                                  "amtcfg was given (pass the current one with --password SOURCE)");
         }
         throw;
     }
-    const auto &source = profile.activation.admin_password.source;
+    const auto& source = profile.activation.admin_password.source;
     if (source.kind == SecretSourceKind::random) {
         result.unchanged.push_back("admin-password");
         return {std::move(session), acm, std::move(general), 0};

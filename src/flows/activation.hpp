@@ -28,30 +28,30 @@ struct Activated {
 
 // Activates a pre-provisioned device in the profile's mode. A generated password is written to
 // `escrow` before it is set in AMT.
-Activated activate(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                   RunMode mode, PasswordEscrow &escrow, ConfigureResult &result);
+Activated activate(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result);
 
 // Opens an admin session to an activated device and, when the profile names a different admin
 // password than the current one, changes it.
-Activated log_in_as_admin(Environment &env, const DeviceState &device,
-                          const profile::Profile &profile, Secret current_password, RunMode mode,
-                          ConfigureResult &result);
+Activated log_in_as_admin(Environment& env, const DeviceState& device,
+                          const profile::Profile& profile, Secret current_password, RunMode mode,
+                          ConfigureResult& result);
 
-Activated activate_acm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                       RunMode mode, PasswordEscrow &escrow, ConfigureResult &result);
+Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result);
 
 // Shared by the CCM and ACM paths: the admin password to set (the profile's, or generated), and
 // its escrow, which must happen right before it is set.
-profile::ResolvedPassword new_admin_password(const profile::Profile &profile);
-void escrow_if_generated(PasswordEscrow &escrow, const profile::ResolvedPassword &password);
+profile::ResolvedPassword new_admin_password(const profile::Profile& profile);
+void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password);
 // Runs the activation method `call`. Its reply can be lost while AMT still activates (wsman.md
 // 7.1 step 4), so on a non-zero ReturnValue or no answer the control mode is re-read over AMTHI
 // before Error(activation_failed) is thrown.
-void confirm_activation(amthi::Client &amthi, const std::function<wsman::MethodResult()> &call,
+void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name);
 
 // UpgradeClientToAdmin with the profile's provisioning certificate (CCM -> ACM).
-void upgrade_to_acm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                    RunMode mode, Activated &activated, ConfigureResult &result);
+void upgrade_to_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                    RunMode mode, Activated& activated, ConfigureResult& result);
 
 } // namespace amtcfg::flows

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::size_t k_nonce_size = 20; // "AMT only accepts a nonce that is 20 bytes long"
 
-std::vector<crypto::TrustedRootHash> trusted_hashes(amthi::Client &amthi) {
+std::vector<crypto::TrustedRootHash> trusted_hashes(amthi::Client& amthi) {
     std::vector<crypto::TrustedRootHash> hashes;
     for (auto handle : amthi.enumerate_hash_handles()) {
         auto entry = amthi.get_cert_hash_entry(handle);
@@ -28,9 +28,9 @@ std::vector<crypto::TrustedRootHash> trusted_hashes(amthi::Client &amthi) {
     return hashes;
 }
 
-crypto::ProvisioningChain load_and_check(Environment &env, amthi::Client &amthi,
-                                         const profile::Profile &profile) {
-    const auto &certificate = *profile.activation.provisioning_certificate;
+crypto::ProvisioningChain load_and_check(Environment& env, amthi::Client& amthi,
+                                         const profile::Profile& profile) {
+    const auto& certificate = *profile.activation.provisioning_certificate;
     Secret password = profile::read_profile_secret(profile, certificate.password,
                                                    "provisioning certificate password");
     auto chain = crypto::load_pkcs12_file(certificate.file, password);
@@ -43,7 +43,7 @@ crypto::ProvisioningChain load_and_check(Environment &env, amthi::Client &amthi,
     if (auto problem = crypto::check_root_trusted(chain.root(), trusted_hashes(amthi))) {
         report.problems.push_back(*problem);
     }
-    for (const auto &warning : report.warnings) {
+    for (const auto& warning : report.warnings) {
         env.log.warning("{}", warning);
     }
     if (!report.ok()) {
@@ -54,7 +54,7 @@ crypto::ProvisioningChain load_and_check(Environment &env, amthi::Client &amthi,
     return chain;
 }
 
-Bytes configuration_nonce(wsman::Client &client) {
+Bytes configuration_nonce(wsman::Client& client) {
     auto service = wsman::get_host_based_setup_service(client);
     Bytes nonce = crypto::base64_decode(service.configuration_nonce);
     if (nonce.size() != k_nonce_size) {
@@ -65,7 +65,7 @@ Bytes configuration_nonce(wsman::Client &client) {
     return nonce;
 }
 
-void send_chain(wsman::Client &client, const crypto::ProvisioningChain &chain) {
+void send_chain(wsman::Client& client, const crypto::ProvisioningChain& chain) {
     for (std::size_t i = 0; i < chain.chain.size(); ++i) {
         auto link = i == 0                        ? wsman::ChainLink::leaf
                     : i + 1 == chain.chain.size() ? wsman::ChainLink::root
@@ -86,13 +86,13 @@ struct SignedNonce {
     std::string signature; // base64
 };
 
-SignedNonce sign(const crypto::ProvisioningChain &chain, const Bytes &configuration) {
+SignedNonce sign(const crypto::ProvisioningChain& chain, const Bytes& configuration) {
     Bytes mc = crypto::random_bytes(k_nonce_size);
     return {crypto::base64_encode(mc), crypto::sign_setup_nonces(chain.key, configuration, mc)};
 }
 
-void set_mebx_password(Environment &env, wsman::Client &client, const profile::Profile &profile,
-                       ConfigureResult &result) {
+void set_mebx_password(Environment& env, wsman::Client& client, const profile::Profile& profile,
+                       ConfigureResult& result) {
     if (!profile.activation.mebx_password) {
         return;
     }
@@ -113,11 +113,11 @@ void set_mebx_password(Environment &env, wsman::Client &client, const profile::P
 
 } // namespace
 
-Activated activate_acm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                       RunMode mode, PasswordEscrow &escrow, ConfigureResult &result) {
+Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     auto chain = load_and_check(env, amthi, profile);
     auto resolved = new_admin_password(profile);
-    const Secret &password = resolved.value;
+    const Secret& password = resolved.value;
     env.log.add_secret(password.reveal());
     auto lsa = amthi.get_local_system_account();
     env.log.add_secret(lsa.password.reveal());
@@ -149,15 +149,15 @@ Activated activate_acm(Environment &env, amthi::Client &amthi, const profile::Pr
     return {std::move(session), true, std::move(general), calls};
 }
 
-void upgrade_to_acm(Environment &env, amthi::Client &amthi, const profile::Profile &profile,
-                    RunMode mode, Activated &activated, ConfigureResult &result) {
+void upgrade_to_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
+                    RunMode mode, Activated& activated, ConfigureResult& result) {
     auto chain = load_and_check(env, amthi, profile);
     result.plan.push_back({"upgrade", "control mode", "ccm", "acm"});
     result.changed.push_back("upgrade");
     if (mode == RunMode::dry_run) {
         return;
     }
-    auto &client = activated.session->client();
+    auto& client = activated.session->client();
     Bytes nonce = configuration_nonce(client);
     if (env.progress) {
         env.progress("upgrading AMT from client control mode (CCM) to admin control mode (ACM)");

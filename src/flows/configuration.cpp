@@ -28,8 +28,8 @@ std::string consent_name(std::uint32_t value) {
     }
 }
 
-void read_network(wsman::Client &client, Configuration &out) {
-    for (const auto &port : wsman::enumerate_ethernet_port_settings(client)) {
+void read_network(wsman::Client& client, Configuration& out) {
+    for (const auto& port : wsman::enumerate_ethernet_port_settings(client)) {
         if (port.physical_connection_type == 0) {
             out.dhcp = port.dhcp_enabled;
             out.ip_sync = port.ip_sync_enabled;
@@ -38,7 +38,7 @@ void read_network(wsman::Client &client, Configuration &out) {
     }
 }
 
-void read_redirection(wsman::Client &client, Configuration &out) {
+void read_redirection(wsman::Client& client, Configuration& out) {
     auto state =
         static_cast<wsman::RedirectionState>(wsman::get_redirection_service(client).enabled_state);
     out.sol =
@@ -48,7 +48,7 @@ void read_redirection(wsman::Client &client, Configuration &out) {
     try {
         auto kvm = wsman::get_kvm_redirection_sap(client).enabled_state;
         out.kvm = kvm == 2 || kvm == 6; // 6: enabled, no session
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() != ErrorCategory::amt_unavailable) {
             throw; // DestinationUnreachable: no KVM on this SKU
         }
@@ -57,10 +57,10 @@ void read_redirection(wsman::Client &client, Configuration &out) {
 
 } // namespace
 
-Configuration read_configuration(Environment &env, const Secret &password) {
+Configuration read_configuration(Environment& env, const Secret& password) {
     env.log.add_secret(password.reveal());
     WsmanSession session(env, "admin", password);
-    auto &client = session.client();
+    auto& client = session.client();
     Configuration out;
     auto general = wsman::get_general_settings(client);
     out.hostname = general.host_name;
@@ -70,7 +70,7 @@ Configuration read_configuration(Environment &env, const Secret &password) {
     read_redirection(client, out);
     out.user_consent = consent_name(wsman::get_opt_in_service(client).opt_in_required);
     auto tls = wsman::enumerate_tls_setting_data(client);
-    out.tls_enabled = std::any_of(tls.begin(), tls.end(), [](const auto &t) {
+    out.tls_enabled = std::any_of(tls.begin(), tls.end(), [](const auto& t) {
         return t.enabled && t.instance_id.find("802.3") != std::string::npos;
     });
     auto time = wsman::get_low_accuracy_time_synch(client);

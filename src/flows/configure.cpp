@@ -21,7 +21,7 @@ using amthi::ControlMode;
 using profile::ActivationMode;
 
 // Refuses, before anything is touched, what this version cannot do yet.
-void refuse_unsupported(const profile::Profile &profile) {
+void refuse_unsupported(const profile::Profile& profile) {
     if (profile.tls) {
         throw Error(ErrorCategory::invalid_input,
                     fmt::format("{}: <tls> is not supported by this version of amtcfg yet (TLS "
@@ -37,11 +37,11 @@ void refuse_unsupported(const profile::Profile &profile) {
     }
 }
 
-bool wants_acm(const profile::Profile &profile) {
+bool wants_acm(const profile::Profile& profile) {
     return profile.activation.mode == ActivationMode::acm;
 }
 
-void check_mode_matches(const DeviceState &device, const profile::Profile &profile) {
+void check_mode_matches(const DeviceState& device, const profile::Profile& profile) {
     if (device.control_mode == ControlMode::acm && !wants_acm(profile)) {
         throw Error(ErrorCategory::wrong_state,
                     "AMT is activated in ACM but the profile asks for CCM; amtcfg does not "
@@ -51,12 +51,12 @@ void check_mode_matches(const DeviceState &device, const profile::Profile &profi
 
 // The current admin password of an activated device: --password, else the profile's source
 // unless it is "random" (nobody can know it then).
-Secret current_admin_password(const profile::Profile &profile, const ConfigureOptions &options,
-                              const DeviceState &device) {
+Secret current_admin_password(const profile::Profile& profile, const ConfigureOptions& options,
+                              const DeviceState& device) {
     if (options.admin_password) {
         return read_secret(*options.admin_password, "admin password");
     }
-    const auto &source = profile.activation.admin_password.source;
+    const auto& source = profile.activation.admin_password.source;
     if (source.kind == SecretSourceKind::random) {
         throw Error(ErrorCategory::auth_failed,
                     fmt::format("AMT is already activated in {}, so amtcfg needs its current admin "
@@ -71,7 +71,7 @@ Secret current_admin_password(const profile::Profile &profile, const ConfigureOp
 
 // The parser already refused source="random" without --escrow; a bad path fails here, before
 // the device is touched.
-std::optional<profile::Escrow> prepare_escrow(const ConfigureOptions &options) {
+std::optional<profile::Escrow> prepare_escrow(const ConfigureOptions& options) {
     if (!options.escrow_path) {
         return std::nullopt;
     }
@@ -82,8 +82,8 @@ std::optional<profile::Escrow> prepare_escrow(const ConfigureOptions &options) {
 
 } // namespace
 
-ConfigureResult configure(Environment &env, const profile::Profile &profile,
-                          const ConfigureOptions &options) {
+ConfigureResult configure(Environment& env, const profile::Profile& profile,
+                          const ConfigureOptions& options) {
     refuse_unsupported(profile);
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);

@@ -15,7 +15,7 @@ namespace {
 constexpr int k_first_watchdog_version = 12;
 constexpr int k_watchdog_timeout_ms = 2000;
 
-int major_of(const std::string &version) {
+int major_of(const std::string& version) {
     int major = 0;
     std::from_chars(version.data(), version.data() + version.size(), major);
     return major;
@@ -23,7 +23,7 @@ int major_of(const std::string &version) {
 
 } // namespace
 
-DeviceState read_device_state(Environment &env, amthi::Client &amthi) {
+DeviceState read_device_state(Environment& env, amthi::Client& amthi) {
     DeviceState state;
     state.provisioning_state = amthi.get_provisioning_state();
     state.control_mode = amthi.get_control_mode();
@@ -39,7 +39,7 @@ DeviceState read_device_state(Environment &env, amthi::Client &amthi) {
     return state;
 }
 
-void require_ws_man_ready(const DeviceState &state) {
+void require_ws_man_ready(const DeviceState& state) {
     if (state.provisioning_state == amthi::ProvisioningState::in) {
         throw Error(ErrorCategory::wrong_state,
                     "AMT is stuck in the middle of provisioning (provisioning state \"in\"): run "

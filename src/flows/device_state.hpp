@@ -17,11 +17,11 @@ struct DeviceState {
 };
 
 // Reads the state over AMTHI (and the watchdog client on AMT 12+, which answers it).
-DeviceState read_device_state(Environment &env, amthi::Client &amthi);
+DeviceState read_device_state(Environment& env, amthi::Client& amthi);
 
 // Throws Error(wrong_state) for a device stuck in provisioning state "in", and
 // Error(amt_unavailable) for a device that enforces TLS on its local ports, which this version
 // cannot talk WS-Man to yet.
-void require_ws_man_ready(const DeviceState &state);
+void require_ws_man_ready(const DeviceState& state);
 
 } // namespace amtcfg::flows

@@ -16,7 +16,7 @@ constexpr int k_watchdog_timeout_ms = 2000;
 // AMT 11 and older never answer IsChangeToAMTEnabled (mei-heci.md section 5).
 constexpr int k_first_watchdog_major = 12;
 
-void read_versions(amthi::Client &amthi, InfoResult &result) {
+void read_versions(amthi::Client& amthi, InfoResult& result) {
     auto versions = amthi.get_code_versions();
     auto version = versions.find("AMT");
     if (!version || version->empty()) {
@@ -28,13 +28,13 @@ void read_versions(amthi::Client &amthi, InfoResult &result) {
     result.build = versions.find("Build Number").value_or("");
     result.sku = versions.find("Sku").value_or("");
     std::uint32_t sku = 0;
-    const char *end = result.sku.data() + result.sku.size();
+    const char* end = result.sku.data() + result.sku.size();
     if (std::from_chars(result.sku.data(), end, sku).ptr == end && !result.sku.empty()) {
         result.features = amthi::decode_sku_features(sku, major_version(result.version));
     }
 }
 
-void read_amthi(amthi::Client &amthi, InfoResult &result) {
+void read_amthi(amthi::Client& amthi, InfoResult& result) {
     read_versions(amthi, result);
     result.uuid = amthi::format_uuid(amthi.get_uuid());
     result.provisioning_state = amthi.get_provisioning_state();
@@ -50,7 +50,7 @@ void read_amthi(amthi::Client &amthi, InfoResult &result) {
     }
 }
 
-void read_watchdog(mei::Device &device, const Deadline &deadline, InfoResult &result) {
+void read_watchdog(mei::Device& device, const Deadline& deadline, InfoResult& result) {
     int major = major_version(result.version);
     if (major > 0 && major < k_first_watchdog_major) {
         return; // nothing to ask: no TLS enforcement and no operational-state switch there
@@ -65,7 +65,7 @@ void read_watchdog(mei::Device &device, const Deadline &deadline, InfoResult &re
         }
         result.tls_enforced = flags->tls_enforced();
         result.amt_enabled = flags->amt_enabled();
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() == ErrorCategory::timed_out) {
             throw; // the --timeout budget, not the firmware
         }
@@ -74,13 +74,13 @@ void read_watchdog(mei::Device &device, const Deadline &deadline, InfoResult &re
     }
 }
 
-bool lme_connects(mei::Device &device) {
+bool lme_connects(mei::Device& device) {
     try {
         // Connected and closed again, no message sent; one attempt, because when LMS runs it
         // holds LME and a busy answer is the answer.
         device.connect_once(mei::k_lme);
         return true;
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() == ErrorCategory::timed_out) {
             throw;
         }
@@ -96,8 +96,8 @@ int major_version(std::string_view version) {
     return ec == std::errc{} ? major : 0;
 }
 
-InfoResult read_info(mei::Device &device, const TcpProbe &lms_probe, const InfoOptions &options,
-                     const Deadline &deadline) {
+InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoOptions& options,
+                     const Deadline& deadline) {
     InfoResult result;
     {
         amthi::Client amthi(device, deadline);

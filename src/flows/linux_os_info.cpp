@@ -42,22 +42,22 @@ std::vector<std::string> resolv_conf(std::string_view keyword) {
     return values;
 }
 
-std::string read_line(const std::string &path) {
+std::string read_line(const std::string& path) {
     std::ifstream in(path);
     std::string line;
     std::getline(in, line);
     return line;
 }
 
-std::string ipv4_text(const sockaddr *address) {
+std::string ipv4_text(const sockaddr* address) {
     std::array<char, INET_ADDRSTRLEN> text{};
-    const auto *in = reinterpret_cast<const sockaddr_in *>(address);
+    const auto* in = reinterpret_cast<const sockaddr_in*>(address);
     ::inet_ntop(AF_INET, &in->sin_addr, text.data(), text.size());
     return text.data();
 }
 
 // The default gateway of `interface` from /proc/net/route (hex, network byte order).
-std::string default_gateway(const std::string &interface) {
+std::string default_gateway(const std::string& interface) {
     std::ifstream in("/proc/net/route");
     std::string line;
     std::getline(in, line); // header
@@ -97,15 +97,15 @@ std::string LinuxOsInfo::domain() {
     return {};
 }
 
-std::optional<OsAddress> LinuxOsInfo::address_of(const std::array<std::uint8_t, 6> &mac) {
+std::optional<OsAddress> LinuxOsInfo::address_of(const std::array<std::uint8_t, 6>& mac) {
     std::string wanted = fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", mac[0], mac[1],
                                      mac[2], mac[3], mac[4], mac[5]);
-    ifaddrs *list = nullptr;
+    ifaddrs* list = nullptr;
     if (::getifaddrs(&list) != 0) {
         return std::nullopt;
     }
     std::optional<OsAddress> found;
-    for (ifaddrs *entry = list; entry != nullptr && !found; entry = entry->ifa_next) {
+    for (ifaddrs* entry = list; entry != nullptr && !found; entry = entry->ifa_next) {
         if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != AF_INET) {
             continue;
         }

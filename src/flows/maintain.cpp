@@ -17,7 +17,7 @@ namespace amtcfg::flows {
 
 std::vector<std::string> MaintainResult::failed() const {
     std::vector<std::string> names;
-    for (const auto &c : checks) {
+    for (const auto& c : checks) {
         if (c.due && !c.done) {
             names.push_back(c.check);
         }
@@ -36,11 +36,11 @@ struct Selection {
 
 // --auto selects what needs no profile (clock, hostname, IP) plus what the profile's
 // <maintenance> schedules (password rotation); the explicit flags add to it.
-Selection select(const MaintainOptions &o) {
+Selection select(const MaintainOptions& o) {
     Selection s{o.sync_clock, o.sync_hostname, o.sync_ip, o.rotate_password};
     if (o.automatic) {
         s.clock = s.hostname = s.ip = true;
-        const auto *maintenance =
+        const auto* maintenance =
             o.profile && o.profile->maintenance ? &*o.profile->maintenance : nullptr;
         s.password =
             s.password || (maintenance && maintenance->rotate_password_days.value_or(0) > 0);
@@ -55,7 +55,7 @@ Selection select(const MaintainOptions &o) {
 
 } // namespace
 
-MaintainResult maintain(Environment &env, const MaintainOptions &options) {
+MaintainResult maintain(Environment& env, const MaintainOptions& options) {
     Selection selection = select(options);
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);
@@ -82,7 +82,7 @@ MaintainResult maintain(Environment &env, const MaintainOptions &options) {
         {selection.password, "password", [&] { return rotate_password(context); }},
     };
     MaintainResult result;
-    for (const auto &check : checks) {
+    for (const auto& check : checks) {
         if (check.selected) {
             result.checks.push_back(run_check(check.name, check.run));
         }

@@ -11,17 +11,17 @@
 
 namespace amtcfg::flows {
 
-const wsman::GeneralSettings &MaintainContext::general_settings() {
+const wsman::GeneralSettings& MaintainContext::general_settings() {
     if (!general) {
         general = wsman::get_general_settings(wsman());
     }
     return *general;
 }
 
-MaintenanceCheck run_check(std::string_view name, const std::function<MaintenanceCheck()> &check) {
+MaintenanceCheck run_check(std::string_view name, const std::function<MaintenanceCheck()>& check) {
     try {
         return check();
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         if (e.category() == ErrorCategory::auth_failed ||
             e.category() == ErrorCategory::timed_out) {
             throw;
@@ -32,14 +32,14 @@ MaintenanceCheck run_check(std::string_view name, const std::function<Maintenanc
 
 namespace {
 
-void require_ok(const wsman::MethodResult &result, std::string_view call) {
+void require_ok(const wsman::MethodResult& result, std::string_view call) {
     if (!result.ok()) {
         throw Error(ErrorCategory::maintenance_failed,
                     fmt::format("{} returned {}", call, result.describe()));
     }
 }
 
-std::chrono::seconds drift_limit(const MaintainOptions &options) {
+std::chrono::seconds drift_limit(const MaintainOptions& options) {
     if (options.profile && options.profile->maintenance &&
         options.profile->maintenance->clock_drift_max) {
         return std::chrono::duration_cast<std::chrono::seconds>(
@@ -50,7 +50,7 @@ std::chrono::seconds drift_limit(const MaintainOptions &options) {
 
 } // namespace
 
-MaintenanceCheck check_clock(MaintainContext &c) {
+MaintenanceCheck check_clock(MaintainContext& c) {
     MaintenanceCheck check{"clock", false, false, {}};
     auto time = wsman::get_low_accuracy_time_synch(c.wsman());
     require_ok(time.result, "AMT_TimeSynchronizationService.GetLowAccuracyTimeSynch");
@@ -70,13 +70,13 @@ MaintenanceCheck check_clock(MaintainContext &c) {
     return check;
 }
 
-MaintenanceCheck check_hostname(MaintainContext &c) {
+MaintenanceCheck check_hostname(MaintainContext& c) {
     MaintenanceCheck check{"hostname", false, false, {}};
     auto wanted = c.general_settings();
     wanted.host_name = c.env.os.hostname();
     wanted.domain_name = c.env.os.domain();
-    const auto &current = c.general_settings();
-    auto fqdn = [](const wsman::GeneralSettings &s) {
+    const auto& current = c.general_settings();
+    auto fqdn = [](const wsman::GeneralSettings& s) {
         return s.domain_name.empty() ? s.host_name : s.host_name + "." + s.domain_name;
     };
     check.due = wanted.host_name != current.host_name || wanted.domain_name != current.domain_name;
@@ -90,11 +90,11 @@ MaintenanceCheck check_hostname(MaintainContext &c) {
     return check;
 }
 
-MaintenanceCheck check_ip(MaintainContext &c, amthi::Client &amthi) {
+MaintenanceCheck check_ip(MaintainContext& c, amthi::Client& amthi) {
     MaintenanceCheck check{"ip", false, false, {}};
     auto ports = wsman::enumerate_ethernet_port_settings(c.wsman());
     auto wired = std::find_if(ports.begin(), ports.end(),
-                              [](const auto &p) { return p.physical_connection_type == 0; });
+                              [](const auto& p) { return p.physical_connection_type == 0; });
     if (wired == ports.end()) {
         check.detail = "AMT reports no wired interface";
         return check;

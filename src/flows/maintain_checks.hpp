@@ -15,28 +15,28 @@
 namespace amtcfg::flows {
 
 struct MaintainContext {
-    Environment &env;
+    Environment& env;
     std::unique_ptr<WsmanSession> session;
-    const MaintainOptions &options;
-    const DeviceState &device;
+    const MaintainOptions& options;
+    const DeviceState& device;
     std::optional<wsman::GeneralSettings> general; // read once, shared by the checks
     std::size_t calls_before = 0;                  // calls of sessions already replaced
 
     std::size_t calls() const { return calls_before + session->calls(); }
-    wsman::Client &wsman() { return session->client(); }
-    const wsman::GeneralSettings &general_settings();
+    wsman::Client& wsman() { return session->client(); }
+    const wsman::GeneralSettings& general_settings();
 };
 
 // Runs one check; an Error in it (other than a rejected password or the deadline, which stop
 // everything) marks it due and not done, with the message as its detail.
-MaintenanceCheck run_check(std::string_view name, const std::function<MaintenanceCheck()> &check);
+MaintenanceCheck run_check(std::string_view name, const std::function<MaintenanceCheck()>& check);
 
-MaintenanceCheck check_clock(MaintainContext &context);
-MaintenanceCheck check_hostname(MaintainContext &context);
-MaintenanceCheck check_ip(MaintainContext &context, amthi::Client &amthi);
-MaintenanceCheck rotate_password(MaintainContext &context);
+MaintenanceCheck check_clock(MaintainContext& context);
+MaintenanceCheck check_hostname(MaintainContext& context);
+MaintenanceCheck check_ip(MaintainContext& context, amthi::Client& amthi);
+MaintenanceCheck rotate_password(MaintainContext& context);
 
 // The time of the newest admin-password record for `uuid` in the escrow file, if any.
-std::optional<std::time_t> last_escrowed(const std::string &escrow_path, const std::string &uuid);
+std::optional<std::time_t> last_escrowed(const std::string& escrow_path, const std::string& uuid);
 
 } // namespace amtcfg::flows

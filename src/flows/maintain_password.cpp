@@ -19,7 +19,7 @@ namespace {
 constexpr std::time_t k_day = 24 * 60 * 60;
 
 // Parses the escrow's "2026-11-23T13:13:25.123Z" (util::utc_timestamp) as UTC.
-std::optional<std::time_t> parse_time(const std::string &text) {
+std::optional<std::time_t> parse_time(const std::string& text) {
     std::tm tm{};
     if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
@@ -31,7 +31,7 @@ std::optional<std::time_t> parse_time(const std::string &text) {
 }
 
 // Whether rotation is due by the profile's schedule; `why` says why or why not.
-bool schedule_due(MaintainContext &c, std::string &why) {
+bool schedule_due(MaintainContext& c, std::string& why) {
     unsigned days = 0;
     if (c.options.profile && c.options.profile->maintenance) {
         days = c.options.profile->maintenance->rotate_password_days.value_or(0);
@@ -48,7 +48,7 @@ bool schedule_due(MaintainContext &c, std::string &why) {
 
 } // namespace
 
-std::optional<std::time_t> last_escrowed(const std::string &escrow_path, const std::string &uuid) {
+std::optional<std::time_t> last_escrowed(const std::string& escrow_path, const std::string& uuid) {
     std::ifstream in(escrow_path);
     std::optional<std::time_t> newest;
     std::string line;
@@ -67,7 +67,7 @@ std::optional<std::time_t> last_escrowed(const std::string &escrow_path, const s
     return newest;
 }
 
-MaintenanceCheck rotate_password(MaintainContext &c) {
+MaintenanceCheck rotate_password(MaintainContext& c) {
     MaintenanceCheck check{"password", false, false, {}};
     if (!c.options.escrow_path) {
         throw Error(ErrorCategory::usage,
@@ -84,7 +84,7 @@ MaintenanceCheck rotate_password(MaintainContext &c) {
     escrow.check();
     Secret fresh = c.env.new_password();
     c.env.log.add_secret(fresh.reveal());
-    const auto &realm = c.general_settings().digest_realm;
+    const auto& realm = c.general_settings().digest_realm;
     escrow.record({c.device.uuid, c.env.os.hostname(), "admin-password"}, fresh);
     auto set = wsman::set_admin_acl_entry_ex(c.wsman(), "admin",
                                              crypto::digest_password_base64("admin", realm, fresh));

@@ -23,17 +23,17 @@ std::string yes_no(bool value) {
 // Collects what differs for one step and reports it in the result.
 class StepPlan {
 public:
-    StepPlan(StepContext &context, std::string step)
+    StepPlan(StepContext& context, std::string step)
         : m_context(context), m_step(std::move(step)) {}
 
-    void compare(std::string_view setting, const std::string &current, const std::string &wanted) {
+    void compare(std::string_view setting, const std::string& current, const std::string& wanted) {
         if (current != wanted) {
             m_context.result.plan.push_back({m_step, std::string(setting), current, wanted});
             m_differs = true;
         }
     }
     // Applies the change unless this is a dry run, then records the step as changed or not.
-    void finish(const std::function<void()> &apply) {
+    void finish(const std::function<void()>& apply) {
         if (!m_differs) {
             m_context.result.unchanged.push_back(m_step);
             return;
@@ -45,12 +45,12 @@ public:
     }
 
 private:
-    StepContext &m_context;
+    StepContext& m_context;
     std::string m_step;
     bool m_differs = false;
 };
 
-void step_general(StepContext &c, const profile::General &general) {
+void step_general(StepContext& c, const profile::General& general) {
     wsman::GeneralSettings current = c.general ? *c.general : wsman::get_general_settings(c.wsman);
     wsman::GeneralSettings wanted = current;
     if (general.hostname_sync.value_or(false)) {
@@ -68,9 +68,9 @@ void step_general(StepContext &c, const profile::General &general) {
     plan.finish([&] { c.general = wsman::put_general_settings(c.wsman, wanted); });
 }
 
-const wsman::EthernetPortSettings &
-wired_port(const std::vector<wsman::EthernetPortSettings> &ports) {
-    for (const auto &port : ports) {
+const wsman::EthernetPortSettings&
+wired_port(const std::vector<wsman::EthernetPortSettings>& ports) {
+    for (const auto& port : ports) {
         if (port.physical_connection_type == 0) {
             return port;
         }
@@ -79,9 +79,9 @@ wired_port(const std::vector<wsman::EthernetPortSettings> &ports) {
                 "AMT reports no wired AMT_EthernetPortSettings instance to configure");
 }
 
-void step_network(StepContext &c, const profile::Network &network) {
+void step_network(StepContext& c, const profile::Network& network) {
     auto ports = wsman::enumerate_ethernet_port_settings(c.wsman);
-    const auto &current = wired_port(ports);
+    const auto& current = wired_port(ports);
     wsman::EthernetPortSettings wanted = current;
     bool dhcp = network.dhcp.value_or(current.dhcp_enabled);
     bool ip_sync = network.ip_sync.value_or(current.ip_sync_enabled);
@@ -106,7 +106,7 @@ bool kvm_enabled(std::uint32_t enabled_state) {
     return enabled_state == 2 || enabled_state == 6;
 }
 
-void step_redirection(StepContext &c, const profile::Redirection &redirection) {
+void step_redirection(StepContext& c, const profile::Redirection& redirection) {
     auto service = wsman::get_redirection_service(c.wsman);
     auto state = static_cast<wsman::RedirectionState>(service.enabled_state);
     bool sol_now =
@@ -177,7 +177,7 @@ std::string opt_in_name(std::uint32_t value) {
     }
 }
 
-void step_user_consent(StepContext &c, profile::UserConsent consent) {
+void step_user_consent(StepContext& c, profile::UserConsent consent) {
     auto service = wsman::get_opt_in_service(c.wsman);
     std::uint32_t wanted = opt_in_value(consent);
     if (!c.acm && wanted != service.opt_in_required) {
@@ -209,7 +209,7 @@ void step_user_consent(StepContext &c, profile::UserConsent consent) {
 
 } // namespace
 
-void PasswordEscrow::record(std::string_view secret, const Secret &value) {
+void PasswordEscrow::record(std::string_view secret, const Secret& value) {
     if (!m_escrow) {
         throw Error(ErrorCategory::usage,
                     fmt::format("a generated {} needs --escrow FILE: it is written there before "
@@ -221,16 +221,16 @@ void PasswordEscrow::record(std::string_view secret, const Secret &value) {
     m_result.escrow = m_escrow->path();
 }
 
-void require_success(const wsman::MethodResult &result, std::string_view call) {
+void require_success(const wsman::MethodResult& result, std::string_view call) {
     if (!result.ok()) {
         throw Error(ErrorCategory::config_step_failed,
                     fmt::format("{} returned {}", call, result.describe()));
     }
 }
 
-void run_user_steps(StepContext &context, const Profile &profile);
+void run_user_steps(StepContext& context, const Profile& profile);
 
-void apply_profile(StepContext &context, const Profile &profile) {
+void apply_profile(StepContext& context, const Profile& profile) {
     struct Step {
         std::string name;
         std::function<void()> run;
@@ -258,7 +258,7 @@ void apply_profile(StepContext &context, const Profile &profile) {
         try {
             steps[i].run();
             done.push_back(steps[i].name);
-        } catch (const Error &e) {
+        } catch (const Error& e) {
             if (e.category() == ErrorCategory::auth_failed ||
                 e.category() == ErrorCategory::timed_out) {
                 throw;

@@ -14,37 +14,37 @@ namespace amtcfg::flows {
 // that it did.
 class PasswordEscrow {
 public:
-    PasswordEscrow(Environment &env, std::optional<profile::Escrow> escrow, std::string uuid,
-                   ConfigureResult &result)
+    PasswordEscrow(Environment& env, std::optional<profile::Escrow> escrow, std::string uuid,
+                   ConfigureResult& result)
         : m_env(env), m_escrow(std::move(escrow)), m_uuid(std::move(uuid)), m_result(result) {}
     // Returns only once the value is on disk. `secret` names it ("admin-password").
-    void record(std::string_view secret, const Secret &value);
+    void record(std::string_view secret, const Secret& value);
 
 private:
-    Environment &m_env;
+    Environment& m_env;
     std::optional<profile::Escrow> m_escrow;
     std::string m_uuid;
-    ConfigureResult &m_result;
+    ConfigureResult& m_result;
 };
 
 struct StepContext {
-    wsman::Client &wsman;
-    OsInfo &os;
-    Log &log;
+    wsman::Client& wsman;
+    OsInfo& os;
+    Log& log;
     RunMode mode;
-    PasswordEscrow &escrow;
+    PasswordEscrow& escrow;
     bool acm; // control mode the steps run in (after activation)
-    ConfigureResult &result;
+    ConfigureResult& result;
     // AMT_GeneralSettings as read during activation, so the general step need not read it again.
     std::optional<wsman::GeneralSettings> general;
 };
 
 // Runs every step the profile asks for, in a safe order. A step that fails throws
 // Error(config_step_failed) naming the step, what AMT returned, and what was and was not applied.
-void apply_profile(StepContext &context, const profile::Profile &profile);
+void apply_profile(StepContext& context, const profile::Profile& profile);
 
 // Throws when `result` is not SUCCESS; `call` names the method ("AMT_RedirectionService.
 // RequestStateChange").
-void require_success(const wsman::MethodResult &result, std::string_view call);
+void require_success(const wsman::MethodResult& result, std::string_view call);
 
 } // namespace amtcfg::flows

@@ -15,7 +15,7 @@ void check_psk_count(std::size_t count) {
     }
 }
 
-PskListResult create_psk_list(const PskListRequest &request, const psk::RandomBytes &random) {
+PskListResult create_psk_list(const PskListRequest& request, const psk::RandomBytes& random) {
     check_psk_count(request.count);
     PskListResult result;
     result.pairs = psk::generate_pairs(request.count, random);

@@ -17,15 +17,15 @@ namespace {
 // (1 + 10000 records) x 512 bytes is about 5 MB; anything far larger is not a setup.bin.
 constexpr std::size_t k_max_setup_bin_size = 64U * 1024U * 1024U;
 
-std::string joined(const std::vector<std::string> &problems) {
+std::string joined(const std::vector<std::string>& problems) {
     std::string out;
-    for (const auto &p : problems) {
+    for (const auto& p : problems) {
         out += (out.empty() ? "" : "; ") + p;
     }
     return out;
 }
 
-void check_passwords(const SetupBinRequest &request, SetupBinResult &result) {
+void check_passwords(const SetupBinRequest& request, SetupBinResult& result) {
     auto current = psk::current_mebx_password_problems(request.current_password.reveal());
     if (!current.empty()) {
         throw Error(ErrorCategory::usage,
@@ -44,7 +44,7 @@ void check_passwords(const SetupBinRequest &request, SetupBinResult &result) {
     }
 }
 
-void check_request(const SetupBinRequest &request) {
+void check_request(const SetupBinRequest& request) {
     if (request.count != 0 && !request.pairs.empty()) {
         throw Error(ErrorCategory::usage, "give either --count or --psk-file, not both");
     }
@@ -73,7 +73,7 @@ void check_request(const SetupBinRequest &request) {
     }
 }
 
-psk::Record make_record(const SetupBinRequest &request, const psk::PskPair *pair) {
+psk::Record make_record(const SetupBinRequest& request, const psk::PskPair* pair) {
     psk::Record record;
     if (request.version >= psk::SetupBinVersion::v2_0) {
         record.flags |= psk::k_record_flag_scrambled;
@@ -86,20 +86,20 @@ psk::Record make_record(const SetupBinRequest &request, const psk::PskPair *pair
         record.entries.push_back(psk::make_text_entry(psk::vars::pid, pair->pid));
         record.entries.push_back(psk::Entry{psk::vars::pps, pair->pps.clone()});
     }
-    for (const auto &setting : request.settings) {
+    for (const auto& setting : request.settings) {
         record.entries.push_back(psk::Entry{setting.var, setting.value.clone()});
     }
     return record;
 }
 
-psk::SetupBin build(const SetupBinRequest &request, const std::vector<psk::PskPair> &pairs) {
+psk::SetupBin build(const SetupBinRequest& request, const std::vector<psk::PskPair>& pairs) {
     psk::SetupBin file;
     file.version = request.version;
     file.file_flags = request.use == RecordUse::keep ? psk::k_file_flag_no_consume : 0;
     if (pairs.empty()) {
         file.records.push_back(make_record(request, nullptr));
     }
-    for (const auto &pair : pairs) {
+    for (const auto& pair : pairs) {
         file.records.push_back(make_record(request, &pair));
     }
     return file;
@@ -109,7 +109,7 @@ psk::SetupBin build(const SetupBinRequest &request, const std::vector<psk::PskPa
 void self_check(ByteView bytes) {
     auto decoded = psk::decode_setup_bin(bytes);
     if (!decoded.problems.empty()) {
-        const auto &p = decoded.problems.front();
+        const auto& p = decoded.problems.front();
         throw Error(ErrorCategory::internal,
                     fmt::format("the setup.bin writer made a file its reader rejects ({}: {})",
                                 p.where, p.what));
@@ -118,7 +118,7 @@ void self_check(ByteView bytes) {
 
 } // namespace
 
-SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes &random) {
+SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes& random) {
     SetupBinResult result;
     check_passwords(request, result);
     check_request(request);
@@ -142,16 +142,16 @@ SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes &
     result.bytes = (1 + result.records) * psk::k_chunk_size;
     result.use = request.use;
     result.scrambled = request.version >= psk::SetupBinVersion::v2_0;
-    for (const auto &pair : pairs) {
+    for (const auto& pair : pairs) {
         result.pids.push_back(psk::display_pid(pair.pid));
     }
-    for (const auto &setting : request.settings) {
+    for (const auto& setting : request.settings) {
         result.settings.push_back(setting.var);
     }
     return result;
 }
 
-SetupBinInspection inspect_setup_bin(const std::string &path) {
+SetupBinInspection inspect_setup_bin(const std::string& path) {
     Bytes bytes = read_whole_file(path, k_max_setup_bin_size, "setup.bin");
     SetupBinInspection inspection{path, psk::decode_setup_bin(bytes)};
     OPENSSL_cleanse(bytes.data(), bytes.size());

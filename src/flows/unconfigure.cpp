@@ -18,7 +18,7 @@ namespace {
 
 using amthi::ControlMode;
 
-void unprovision_over_amthi(amthi::Client &amthi, ControlMode mode) {
+void unprovision_over_amthi(amthi::Client& amthi, ControlMode mode) {
     auto status = amthi.unprovision(amthi::UnprovisionMode::none);
     if (status != amthi::k_status_success) {
         throw Error(ErrorCategory::unconfigure_failed,
@@ -30,7 +30,7 @@ void unprovision_over_amthi(amthi::Client &amthi, ControlMode mode) {
     }
 }
 
-void unprovision_over_wsman(Environment &env, const Secret &password, UnprovisionScope scope) {
+void unprovision_over_wsman(Environment& env, const Secret& password, UnprovisionScope scope) {
     env.log.add_secret(password.reveal());
     WsmanSession session(env, "admin", password);
     auto result = scope == UnprovisionScope::partial ? wsman::partial_unprovision(session.client())
@@ -47,7 +47,7 @@ void unprovision_over_wsman(Environment &env, const Secret &password, Unprovisio
 
 } // namespace
 
-UnconfigureResult unconfigure(Environment &env, const UnconfigureOptions &options) {
+UnconfigureResult unconfigure(Environment& env, const UnconfigureOptions& options) {
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);
     bool stuck = device.provisioning_state == amthi::ProvisioningState::in;

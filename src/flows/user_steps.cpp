@@ -21,7 +21,7 @@ std::uint32_t realm_number(profile::Realm realm) {
     return 2U + static_cast<std::uint32_t>(realm);
 }
 
-std::set<std::string> existing_users(wsman::Client &client) {
+std::set<std::string> existing_users(wsman::Client& client) {
     auto handles = wsman::enumerate_user_acl_entries(client);
     require_success(handles.result, "AMT_AuthorizationService.EnumerateUserAclEntries");
     std::set<std::string> names;
@@ -35,10 +35,10 @@ std::set<std::string> existing_users(wsman::Client &client) {
 
 } // namespace
 
-void run_user_steps(StepContext &c, const profile::Profile &profile) {
+void run_user_steps(StepContext& c, const profile::Profile& profile) {
     auto names = existing_users(c.wsman);
-    std::vector<const profile::User *> missing;
-    for (const auto &user : profile.users) {
+    std::vector<const profile::User*> missing;
+    for (const auto& user : profile.users) {
         if (names.count(user.name) == 0) {
             c.result.plan.push_back({"users", "user " + user.name, "absent", "present"});
             missing.push_back(&user);
@@ -55,7 +55,7 @@ void run_user_steps(StepContext &c, const profile::Profile &profile) {
     if (!c.general) {
         c.general = wsman::get_general_settings(c.wsman);
     }
-    for (const auto *user : missing) {
+    for (const auto* user : missing) {
         auto password = profile::resolve_amt_password(profile, user->password,
                                                       "password of user " + user->name);
         c.log.add_secret(password.value.reveal());

@@ -11,12 +11,12 @@ namespace amtcfg::flows {
 
 class WsmanSession {
 public:
-    WsmanSession(Environment &env, std::string user, const Secret &password)
+    WsmanSession(Environment& env, std::string user, const Secret& password)
         : m_user(std::move(user)), m_http(env.open_wsman(m_user, password)),
           m_client(*m_http, env.log) {}
 
-    wsman::Client &client() { return m_client; }
-    const std::string &user() const { return m_user; }
+    wsman::Client& client() { return m_client; }
+    const std::string& user() const { return m_user; }
     std::size_t calls() const { return m_client.request_count(); }
 
 private:

@@ -26,15 +26,15 @@ public:
             ::close(m_fd);
         }
     }
-    Fd(const Fd &) = delete;
-    Fd &operator=(const Fd &) = delete;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
     int get() const { return m_fd; }
 
 private:
     int m_fd;
 };
 
-[[noreturn]] void fail_errno(const std::string &path, std::string_view doing) {
+[[noreturn]] void fail_errno(const std::string& path, std::string_view doing) {
     int error = errno;
     std::string hint;
     if (error == ELOOP) {
@@ -46,7 +46,7 @@ private:
                                                   std::strerror(error), hint));
 }
 
-void check_safe(int fd, const std::string &path) {
+void check_safe(int fd, const std::string& path) {
     struct stat info {};
     if (::fstat(fd, &info) != 0) {
         fail_errno(path, "inspect");
@@ -71,7 +71,7 @@ void check_safe(int fd, const std::string &path) {
     }
 }
 
-void sync_directory(const std::string &path) {
+void sync_directory(const std::string& path) {
     auto directory = std::filesystem::path(path).parent_path();
     std::string name = directory.empty() ? "." : directory.string();
     Fd fd(::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -82,7 +82,7 @@ void sync_directory(const std::string &path) {
 
 // Opens for appending; creates the file 0600 when it does not exist. O_NOFOLLOW refuses a
 // symbolic link, which another user could point at a file they can read.
-int open_escrow(const std::string &path) {
+int open_escrow(const std::string& path) {
     int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     S_IRUSR | S_IWUSR);
     if (fd >= 0) {
@@ -99,7 +99,7 @@ int open_escrow(const std::string &path) {
     return fd;
 }
 
-void write_all(int fd, std::string_view data, const std::string &path) {
+void write_all(int fd, std::string_view data, const std::string& path) {
     while (!data.empty()) {
         ssize_t written = ::write(fd, data.data(), data.size());
         if (written < 0 && errno == EINTR) {
@@ -114,7 +114,7 @@ void write_all(int fd, std::string_view data, const std::string &path) {
 
 } // namespace
 
-void append_json_string(std::string &out, std::string_view text) {
+void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     for (char c : text) {
         auto byte = static_cast<unsigned char>(c);
@@ -148,7 +148,7 @@ void Escrow::check() const {
     sync_directory(m_path);
 }
 
-void Escrow::record(const EscrowRecord &record, const Secret &value) const {
+void Escrow::record(const EscrowRecord& record, const Secret& value) const {
     Fd fd(open_escrow(m_path));
     check_safe(fd.get(), m_path);
     // Another amtcfg may append to the same file; the lock keeps lines whole.
@@ -168,7 +168,7 @@ void Escrow::record(const EscrowRecord &record, const Secret &value) const {
         {"secret", record.secret},
         {"value", value.reveal()},
     };
-    for (const auto &[name, text] : fields) {
+    for (const auto& [name, text] : fields) {
         line += line.empty() ? "{" : ",";
         append_json_string(line, name);
         line += ':';

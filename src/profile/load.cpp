@@ -13,7 +13,7 @@
 
 namespace amtcfg::profile {
 
-Profile load_profile(const std::string &path, const ParseOptions &options) {
+Profile load_profile(const std::string& path, const ParseOptions& options) {
     std::ifstream in(path, std::ios::binary);
     std::error_code ignored;
     if (std::filesystem::is_directory(path, ignored)) {

@@ -65,8 +65,8 @@ inline constexpr std::array<NameOf<Realm>, 20> k_realms{{
 }};
 
 template <typename Enum, std::size_t N>
-std::string_view name_in(const std::array<NameOf<Enum>, N> &table, Enum value) {
-    for (const auto &entry : table) {
+std::string_view name_in(const std::array<NameOf<Enum>, N>& table, Enum value) {
+    for (const auto& entry : table) {
         if (entry.value == value) {
             return entry.name;
         }

@@ -21,19 +21,19 @@ std::string lower_first(std::string text) {
     return text;
 }
 
-SecretSetting required_secret(XmlReader &xml, pugi::xml_node node, std::string_view name,
+SecretSetting required_secret(XmlReader& xml, pugi::xml_node node, std::string_view name,
                               RandomSource random) {
     xml.required(node, name, "a secret source such as env:NAME or file:PATH");
     return *xml.secret(node, name, random);
 }
 
-SecretSetting password_element(XmlReader &xml, pugi::xml_node node) {
+SecretSetting password_element(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"source"});
     xml.check_children(node, {});
     return required_secret(xml, node, "source", RandomSource::allowed);
 }
 
-ProvisioningCertificate provisioning_certificate(XmlReader &xml, pugi::xml_node node) {
+ProvisioningCertificate provisioning_certificate(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"file", "password-source"});
     xml.check_children(node, {});
     ProvisioningCertificate out;
@@ -44,7 +44,7 @@ ProvisioningCertificate provisioning_certificate(XmlReader &xml, pugi::xml_node 
     return out;
 }
 
-Activation activation(XmlReader &xml, pugi::xml_node node) {
+Activation activation(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"mode"});
     xml.check_children(node, {"admin-password", "mebx-password", "provisioning-certificate"});
     Activation out;
@@ -66,20 +66,20 @@ Activation activation(XmlReader &xml, pugi::xml_node node) {
     return out;
 }
 
-General general(XmlReader &xml, pugi::xml_node node) {
+General general(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"hostname-sync", "ping-response"});
     xml.check_children(node, {});
     return General{xml.boolean(node, "hostname-sync"), xml.boolean(node, "ping-response"),
                    xml.line_of(node)};
 }
 
-Network network(XmlReader &xml, pugi::xml_node node) {
+Network network(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"dhcp", "ip-sync"});
     xml.check_children(node, {});
     return Network{xml.boolean(node, "dhcp"), xml.boolean(node, "ip-sync"), xml.line_of(node)};
 }
 
-Redirection redirection(XmlReader &xml, pugi::xml_node node) {
+Redirection redirection(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"kvm", "sol", "ider", "user-consent"});
     xml.check_children(node, {});
     return Redirection{xml.boolean(node, "kvm"), xml.boolean(node, "sol"),
@@ -87,7 +87,7 @@ Redirection redirection(XmlReader &xml, pugi::xml_node node) {
                        xml.line_of(node)};
 }
 
-PowerPolicy power_policy(XmlReader &xml, pugi::xml_node node) {
+PowerPolicy power_policy(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {});
     for (auto child : node.children()) {
         if (child.type() == pugi::node_element) {
@@ -100,7 +100,7 @@ PowerPolicy power_policy(XmlReader &xml, pugi::xml_node node) {
     auto first = value.find_first_not_of(" \t\r\n");
     auto last = value.find_last_not_of(" \t\r\n");
     value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
-    for (const auto &entry : k_power_policies) {
+    for (const auto& entry : k_power_policies) {
         if (entry.name == value) {
             return entry.value;
         }
@@ -109,7 +109,7 @@ PowerPolicy power_policy(XmlReader &xml, pugi::xml_node node) {
                                XmlReader::names_of(k_power_policies)));
 }
 
-Maintenance maintenance(XmlReader &xml, pugi::xml_node node) {
+Maintenance maintenance(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node,
                          {"clock-drift-max", "renew-certificate-days", "rotate-password-days"});
     xml.check_children(node, {});
@@ -118,7 +118,7 @@ Maintenance maintenance(XmlReader &xml, pugi::xml_node node) {
     if (auto drift = xml.text(node, "clock-drift-max")) {
         try {
             out.clock_drift_max = parse_duration(*drift);
-        } catch (const Error &) {
+        } catch (const Error&) {
             xml.fail(xml.line_of(node, "clock-drift-max"),
                      fmt::format("invalid clock-drift-max=\"{}\" on <maintenance> (expected a "
                                  "duration such as 60s, 5m or 1h)",
@@ -132,7 +132,7 @@ Maintenance maintenance(XmlReader &xml, pugi::xml_node node) {
 
 // pugixml tolerates content after the root element; a profile is exactly one element. Text
 // after the last tag is dropped by pugixml, so it is looked for in the source.
-void check_single_root(XmlReader &xml, const pugi::xml_document &doc, std::string_view text) {
+void check_single_root(XmlReader& xml, const pugi::xml_document& doc, std::string_view text) {
     auto last_tag = text.rfind('>');
     auto stray =
         text.find_first_not_of(" \t\r\n", last_tag == std::string_view::npos ? 0 : last_tag + 1);
@@ -158,7 +158,7 @@ void check_single_root(XmlReader &xml, const pugi::xml_document &doc, std::strin
 }
 
 // The root's version and name, then each section once.
-Profile document(XmlReader &xml, pugi::xml_node root) {
+Profile document(XmlReader& xml, pugi::xml_node root) {
     if (std::string_view(root.name()) != "amtcfg-profile") {
         xml.fail(root, fmt::format("the root element is <{}> (expected <amtcfg-profile "
                                    "version=\"1\">)",
@@ -213,8 +213,8 @@ std::string Profile::where(int line) const {
     return fmt::format("{}:{}", file_name, line);
 }
 
-Profile parse_profile(std::string_view text, const std::string &file_name,
-                      const ParseOptions &options) {
+Profile parse_profile(std::string_view text, const std::string& file_name,
+                      const ParseOptions& options) {
     if (text.size() > k_max_profile_size) {
         throw Error(ErrorCategory::invalid_input,
                     fmt::format("{}: the profile is {} bytes, more than the {} a profile may "

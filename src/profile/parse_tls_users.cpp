@@ -28,7 +28,7 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-std::string url(XmlReader &xml, pugi::xml_node node) {
+std::string url(XmlReader& xml, pugi::xml_node node) {
     std::string value =
         xml.required(node, "url", "the enrollment server's http:// or https:// URL");
     if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
@@ -39,7 +39,7 @@ std::string url(XmlReader &xml, pugi::xml_node node) {
     return value;
 }
 
-Issuer issuer(XmlReader &xml, pugi::xml_node node) {
+Issuer issuer(XmlReader& xml, pugi::xml_node node) {
     Issuer out;
     out.line = xml.line_of(node);
     xml.required(node, "type", XmlReader::names_of(k_issuer_types));
@@ -82,13 +82,13 @@ Issuer issuer(XmlReader &xml, pugi::xml_node node) {
     return out;
 }
 
-std::vector<Realm> realms(XmlReader &xml, pugi::xml_node node) {
+std::vector<Realm> realms(XmlReader& xml, pugi::xml_node node) {
     std::string text = xml.required(node, "realms", "a comma-separated list of realms");
     int line = xml.line_of(node, "realms");
     std::vector<Realm> out;
-    for (const auto &name : split_list(text)) {
+    for (const auto& name : split_list(text)) {
         auto found = std::find_if(k_realms.begin(), k_realms.end(),
-                                  [&](const auto &entry) { return entry.name == name; });
+                                  [&](const auto& entry) { return entry.name == name; });
         if (found == k_realms.end()) {
             xml.fail(line, fmt::format("unknown realm \"{}\" in realms on <user> (expected a "
                                        "comma-separated list of {})",
@@ -103,7 +103,7 @@ std::vector<Realm> realms(XmlReader &xml, pugi::xml_node node) {
 }
 
 // AMT digest user names (Intel AMT SDK "Valid Usernames and Passwords"; Intel SCS ACL help).
-void check_user_name(XmlReader &xml, pugi::xml_node node, const std::string &name) {
+void check_user_name(XmlReader& xml, pugi::xml_node node, const std::string& name) {
     constexpr std::size_t k_max_name = 16;
     bool printable = std::all_of(name.begin(), name.end(), [](char c) {
         return c >= 33 && c <= 126 && std::string_view(":,<>&\"").find(c) == std::string_view::npos;
@@ -122,7 +122,7 @@ void check_user_name(XmlReader &xml, pugi::xml_node node, const std::string &nam
     }
 }
 
-User user(XmlReader &xml, pugi::xml_node node) {
+User user(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"name", "password-source", "realms"});
     xml.check_children(node, {});
     User out;
@@ -137,7 +137,7 @@ User user(XmlReader &xml, pugi::xml_node node) {
 
 } // namespace
 
-Tls parse_tls(XmlReader &xml, pugi::xml_node node) {
+Tls parse_tls(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {"mode", "allow-non-tls", "trusted-root", "trusted-cn"});
     xml.check_children(node, {"issuer"});
     Tls out;
@@ -163,7 +163,7 @@ Tls parse_tls(XmlReader &xml, pugi::xml_node node) {
     return out;
 }
 
-std::vector<User> parse_users(XmlReader &xml, pugi::xml_node node) {
+std::vector<User> parse_users(XmlReader& xml, pugi::xml_node node) {
     xml.check_attributes(node, {});
     xml.check_children(node, {"user"}, {"user"});
     std::vector<User> out;

@@ -37,8 +37,8 @@ bool is_symbol(char c) {
 
 } // namespace
 
-std::optional<std::string> password_rule_broken(const Secret &password) {
-    const std::string &text = password.reveal();
+std::optional<std::string> password_rule_broken(const Secret& password) {
+    const std::string& text = password.reveal();
     if (text.size() < k_min_length || text.size() > k_max_length) {
         return "is not 8 to 32 characters long";
     }

@@ -9,7 +9,7 @@
 
 namespace amtcfg::profile {
 
-Secret read_profile_secret(const Profile &profile, const SecretSetting &setting,
+Secret read_profile_secret(const Profile& profile, const SecretSetting& setting,
                            std::string_view what) {
     if (setting.source.kind == SecretSourceKind::random) {
         throw Error(ErrorCategory::internal,
@@ -18,12 +18,12 @@ Secret read_profile_secret(const Profile &profile, const SecretSetting &setting,
     }
     try {
         return read_secret(setting.source, what);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         throw error.with_context(profile.where(setting.line));
     }
 }
 
-ResolvedPassword resolve_amt_password(const Profile &profile, const SecretSetting &setting,
+ResolvedPassword resolve_amt_password(const Profile& profile, const SecretSetting& setting,
                                       std::string_view what) {
     if (setting.source.kind == SecretSourceKind::random) {
         return {generate_password(), PasswordOrigin::generated};
@@ -40,8 +40,8 @@ ResolvedPassword resolve_amt_password(const Profile &profile, const SecretSettin
     return {std::move(value), PasswordOrigin::from_source};
 }
 
-crypto::ProvisioningChain load_provisioning_certificate(const Profile &profile) {
-    const auto &certificate = profile.activation.provisioning_certificate;
+crypto::ProvisioningChain load_provisioning_certificate(const Profile& profile) {
+    const auto& certificate = profile.activation.provisioning_certificate;
     if (!certificate) {
         throw Error(ErrorCategory::invalid_input,
                     fmt::format("{}: the profile has no <provisioning-certificate> (ACM needs "
@@ -52,7 +52,7 @@ crypto::ProvisioningChain load_provisioning_certificate(const Profile &profile) 
         read_profile_secret(profile, certificate->password, "provisioning certificate password");
     try {
         return crypto::load_pkcs12_file(certificate->file, password);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         throw error.with_context(profile.where(certificate->line));
     }
 }

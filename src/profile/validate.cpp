@@ -6,12 +6,12 @@ namespace amtcfg::profile {
 
 namespace {
 
-[[noreturn]] void fail(const Profile &profile, int line, const std::string &message) {
+[[noreturn]] void fail(const Profile& profile, int line, const std::string& message) {
     throw Error(ErrorCategory::invalid_input, fmt::format("{}: {}", profile.where(line), message));
 }
 
-void check_activation(const Profile &profile) {
-    const Activation &activation = profile.activation;
+void check_activation(const Profile& profile) {
+    const Activation& activation = profile.activation;
     if (activation.mode == ActivationMode::ccm) {
         if (activation.mebx_password) {
             fail(profile, activation.mebx_password->line,
@@ -39,7 +39,7 @@ void check_activation(const Profile &profile) {
     }
 }
 
-void check_network(const Profile &profile) {
+void check_network(const Profile& profile) {
     if (!profile.network || !profile.network->dhcp || !profile.network->ip_sync) {
         return;
     }
@@ -55,7 +55,7 @@ void check_network(const Profile &profile) {
     }
 }
 
-void check_tls(const Profile &profile) {
+void check_tls(const Profile& profile) {
     if (!profile.tls) {
         if (profile.maintenance && profile.maintenance->renew_certificate_days.value_or(0) > 0) {
             fail(profile, profile.maintenance->line,
@@ -64,7 +64,7 @@ void check_tls(const Profile &profile) {
         }
         return;
     }
-    const Tls &tls = *profile.tls;
+    const Tls& tls = *profile.tls;
     if (tls.mode == TlsMode::mutual && tls.trusted_root.empty()) {
         fail(profile, tls.line,
              "mode=\"mutual\" on <tls> needs trusted-root=\"FILE\" (the PEM CA certificate that "
@@ -77,9 +77,9 @@ void check_tls(const Profile &profile) {
     }
 }
 
-void check_secrets(const Profile &profile, const ParseOptions &options) {
-    const SecretUse *from_stdin = nullptr;
-    for (const auto &use : secrets_of(profile)) {
+void check_secrets(const Profile& profile, const ParseOptions& options) {
+    const SecretUse* from_stdin = nullptr;
+    for (const auto& use : secrets_of(profile)) {
         auto kind = use.setting->source.kind;
         if (kind == SecretSourceKind::standard_input) {
             if (from_stdin != nullptr) {
@@ -108,9 +108,9 @@ void check_secrets(const Profile &profile, const ParseOptions &options) {
 
 } // namespace
 
-std::vector<SecretUse> secrets_of(const Profile &profile) {
+std::vector<SecretUse> secrets_of(const Profile& profile) {
     std::vector<SecretUse> out;
-    const Activation &activation = profile.activation;
+    const Activation& activation = profile.activation;
     out.push_back({"admin password", &activation.admin_password});
     if (activation.mebx_password) {
         out.push_back({"MEBx password", &*activation.mebx_password});
@@ -120,21 +120,21 @@ std::vector<SecretUse> secrets_of(const Profile &profile) {
             {"provisioning certificate password", &activation.provisioning_certificate->password});
     }
     if (profile.tls) {
-        const Issuer &issuer = profile.tls->issuer;
-        for (const auto *setting : {&issuer.ca_key_password, &issuer.challenge, &issuer.secret}) {
+        const Issuer& issuer = profile.tls->issuer;
+        for (const auto* setting : {&issuer.ca_key_password, &issuer.challenge, &issuer.secret}) {
             if (*setting) {
                 out.push_back({"TLS issuer secret", &**setting});
             }
         }
     }
-    for (const auto &user : profile.users) {
+    for (const auto& user : profile.users) {
         out.push_back({"password of user " + user.name, &user.password});
     }
     return out;
 }
 
-bool needs_escrow(const Profile &profile) {
-    for (const auto &use : secrets_of(profile)) {
+bool needs_escrow(const Profile& profile) {
+    for (const auto& use : secrets_of(profile)) {
         if (use.setting->source.kind == SecretSourceKind::random) {
             return true;
         }
@@ -142,7 +142,7 @@ bool needs_escrow(const Profile &profile) {
     return profile.maintenance && profile.maintenance->rotate_password_days.value_or(0) > 0;
 }
 
-void validate(const Profile &profile, const ParseOptions &options) {
+void validate(const Profile& profile, const ParseOptions& options) {
     check_activation(profile);
     check_network(profile);
     check_tls(profile);

@@ -74,7 +74,7 @@ int XmlReader::line_of(pugi::xml_node node, std::string_view attribute) const {
     return line_of(node);
 }
 
-void XmlReader::fail(int line, const std::string &message) const {
+void XmlReader::fail(int line, const std::string& message) const {
     throw Error(ErrorCategory::invalid_input, fmt::format("{}:{}: {}", m_file_name, line, message));
 }
 
@@ -163,7 +163,7 @@ std::optional<unsigned> XmlReader::number(pugi::xml_node node, std::string_view 
         return std::nullopt;
     }
     unsigned result = 0;
-    const char *end = value->data() + value->size();
+    const char* end = value->data() + value->size();
     auto [stop, ec] = std::from_chars(value->data(), end, result);
     if (ec != std::errc() || stop != end || value->empty() || result > max) {
         fail(line_of(node, name),

@@ -24,13 +24,13 @@ class XmlReader {
 public:
     XmlReader(std::string_view text, std::string file_name);
 
-    const std::string &file_name() const { return m_file_name; }
+    const std::string& file_name() const { return m_file_name; }
     int line_of(pugi::xml_node node) const;
     int line_of(pugi::xml_node node, std::string_view attribute) const;
     int line_at(std::ptrdiff_t offset) const;
 
-    [[noreturn]] void fail(int line, const std::string &message) const;
-    [[noreturn]] void fail(pugi::xml_node node, const std::string &message) const {
+    [[noreturn]] void fail(int line, const std::string& message) const;
+    [[noreturn]] void fail(pugi::xml_node node, const std::string& message) const {
         fail(line_of(node), message);
     }
 
@@ -52,12 +52,12 @@ public:
 
     template <typename Enum, std::size_t N>
     std::optional<Enum> choice(pugi::xml_node node, std::string_view name,
-                               const std::array<NameOf<Enum>, N> &table) {
+                               const std::array<NameOf<Enum>, N>& table) {
         auto value = text(node, name);
         if (!value) {
             return std::nullopt;
         }
-        for (const auto &entry : table) {
+        for (const auto& entry : table) {
             if (entry.name == *value) {
                 return entry.value;
             }
@@ -67,9 +67,9 @@ public:
     }
 
     template <typename Enum, std::size_t N>
-    static std::string names_of(const std::array<NameOf<Enum>, N> &table) {
+    static std::string names_of(const std::array<NameOf<Enum>, N>& table) {
         std::string out;
-        for (const auto &entry : table) {
+        for (const auto& entry : table) {
             out += out.empty() ? "" : ", ";
             out += entry.name;
         }

@@ -59,7 +59,7 @@ std::optional<std::string> alphabet_problem(std::string_view bare, std::string_v
     return std::nullopt;
 }
 
-std::string random_chars(std::size_t count, const RandomBytes &random) {
+std::string random_chars(std::size_t count, const RandomBytes& random) {
     std::string out;
     std::array<std::uint8_t, 64> buffer{};
     while (out.size() < count) {
@@ -91,7 +91,7 @@ char checksum_char(std::string_view covered) {
     return k_alphabet[sum % k_modulus];
 }
 
-PskPair generate_pair(const RandomBytes &random) {
+PskPair generate_pair(const RandomBytes& random) {
     std::string pid = random_chars(k_pid_covered, random);
     pid.push_back(checksum_char(pid));
     std::string pps;
@@ -104,7 +104,7 @@ PskPair generate_pair(const RandomBytes &random) {
     return PskPair{std::move(pid), Secret(std::move(pps))};
 }
 
-std::vector<PskPair> generate_pairs(std::size_t count, const RandomBytes &random) {
+std::vector<PskPair> generate_pairs(std::size_t count, const RandomBytes& random) {
     std::vector<PskPair> pairs;
     pairs.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {

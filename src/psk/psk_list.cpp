@@ -14,10 +14,10 @@ namespace {
 
 constexpr std::string_view k_csv_header = "pid,pps";
 
-PskPair checked_pair(std::string_view pid, std::string_view pps, const std::string &where) {
+PskPair checked_pair(std::string_view pid, std::string_view pps, const std::string& where) {
     try {
         return PskPair{parse_pid(pid), parse_pps(pps)};
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         throw e.with_context(where);
     }
 }
@@ -64,7 +64,7 @@ std::vector<PskPair> parse_json(std::string_view text) {
     }
     std::vector<PskPair> pairs;
     std::size_t index = 0;
-    for (auto &entry : doc["pairs"]) {
+    for (auto& entry : doc["pairs"]) {
         ++index;
         std::string where = fmt::format("PID/PPS list entry {}", index);
         if (!entry.is_object() || !entry.contains("pid") || !entry.contains("pps") ||
@@ -72,8 +72,8 @@ std::vector<PskPair> parse_json(std::string_view text) {
             throw Error(ErrorCategory::invalid_input,
                         where + ": expected an object with string members pid and pps");
         }
-        auto &pps = entry["pps"].get_ref<std::string &>();
-        pairs.push_back(checked_pair(entry["pid"].get_ref<const std::string &>(), pps, where));
+        auto& pps = entry["pps"].get_ref<std::string&>();
+        pairs.push_back(checked_pair(entry["pid"].get_ref<const std::string&>(), pps, where));
         wipe_string(pps);
     }
     return pairs;
@@ -91,11 +91,11 @@ std::optional<PskListFormat> parse_psk_list_format(std::string_view name) {
     return std::nullopt;
 }
 
-Secret render_psk_list(const std::vector<PskPair> &pairs, PskListFormat format) {
+Secret render_psk_list(const std::vector<PskPair>& pairs, PskListFormat format) {
     std::string out;
     if (format == PskListFormat::csv) {
         out = std::string(k_csv_header) + "\n";
-        for (const auto &pair : pairs) {
+        for (const auto& pair : pairs) {
             out += display_pid(pair.pid) + "," + display_pps(pair.pps.reveal()) + "\n";
         }
         return Secret(std::move(out));
@@ -120,7 +120,7 @@ std::vector<PskPair> parse_psk_list(std::string_view text) {
         throw Error(ErrorCategory::invalid_input, "the PID/PPS list holds no pairs");
     }
     std::set<std::string> seen;
-    for (const auto &pair : pairs) {
+    for (const auto& pair : pairs) {
         if (!seen.insert(pair.pid).second) {
             throw Error(ErrorCategory::invalid_input,
                         fmt::format("the PID/PPS list has PID {} twice; each device needs its own "

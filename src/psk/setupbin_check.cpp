@@ -13,29 +13,29 @@ namespace amtcfg::psk {
 
 namespace {
 
-std::string label(const Entry &entry) {
-    const VariableSpec *spec = find_variable(entry.var);
+std::string label(const Entry& entry) {
+    const VariableSpec* spec = find_variable(entry.var);
     return fmt::format("{}.{} {}", entry.var.module, entry.var.id,
                        spec != nullptr ? spec->title : "(unknown variable)");
 }
 
-void add(std::vector<Problem> &problems, const std::string &where, const Entry &entry,
+void add(std::vector<Problem>& problems, const std::string& where, const Entry& entry,
          std::string what) {
     problems.push_back(Problem{where + ", " + label(entry), std::move(what)});
 }
 
-void check_password(const Entry &entry, const std::string &where, std::vector<Problem> &out) {
-    const std::string &text = entry.value.reveal();
+void check_password(const Entry& entry, const std::string& where, std::vector<Problem>& out) {
+    const std::string& text = entry.value.reveal();
     auto problems = entry.var == vars::new_mebx_password ? mebx_password_problems(text)
                                                          : current_mebx_password_problems(text);
-    for (auto &problem : problems) {
+    for (auto& problem : problems) {
         add(out, where, entry, "the password breaks a MEBx rule: " + problem);
     }
 }
 
-void check_value(const Entry &entry, SetupBinVersion version, const std::string &where,
-                 std::vector<Problem> &out) {
-    const VariableSpec *spec = find_variable(entry.var);
+void check_value(const Entry& entry, SetupBinVersion version, const std::string& where,
+                 std::vector<Problem>& out) {
+    const VariableSpec* spec = find_variable(entry.var);
     if (spec == nullptr) {
         add(out, where, entry, "this variable is not defined for setup.bin");
         return;
@@ -49,7 +49,7 @@ void check_value(const Entry &entry, SetupBinVersion version, const std::string 
         add(out, where, entry, *problem);
         return;
     }
-    const std::string &text = entry.value.reveal();
+    const std::string& text = entry.value.reveal();
     if (entry.var == vars::pid) {
         if (auto problem = pid_problem(text)) {
             add(out, where, entry, *problem + " (AMT_STATUS_INVALID_PID_FORMAT)");
@@ -74,13 +74,13 @@ void check_value(const Entry &entry, SetupBinVersion version, const std::string 
     }
 }
 
-void check_set(std::span<const Entry> entries, SetupBinVersion version, const std::string &where,
-               std::vector<Problem> &out) {
+void check_set(std::span<const Entry> entries, SetupBinVersion version, const std::string& where,
+               std::vector<Problem>& out) {
     std::map<VarId, std::size_t> counts;
-    for (const auto &entry : entries) {
+    for (const auto& entry : entries) {
         ++counts[entry.var];
     }
-    for (const auto &[var, count] : counts) {
+    for (const auto& [var, count] : counts) {
         std::size_t allowed = var == vars::user_cert_add ? k_max_cert_hashes : 1;
         if (count > allowed) {
             out.push_back(Problem{where, fmt::format("variable {}.{} appears {} times; at most {} "
@@ -105,14 +105,14 @@ void check_set(std::span<const Entry> entries, SetupBinVersion version, const st
 } // namespace
 
 void check_entries(std::span<const Entry> entries, SetupBinVersion version,
-                   const std::string &where, std::vector<Problem> &problems) {
-    for (const auto &entry : entries) {
+                   const std::string& where, std::vector<Problem>& problems) {
+    for (const auto& entry : entries) {
         check_value(entry, version, where, problems);
     }
     check_set(entries, version, where, problems);
     auto unsorted =
         std::adjacent_find(entries.begin(), entries.end(),
-                           [](const Entry &a, const Entry &b) { return b.var < a.var; });
+                           [](const Entry& a, const Entry& b) { return b.var < a.var; });
     if (unsorted != entries.end()) {
         problems.push_back(
             Problem{where, fmt::format("entries are out of order: {}.{} comes before {}.{}; "

@@ -14,12 +14,12 @@ namespace {
 
 constexpr std::size_t k_max_modules = (k_chunk_size - k_file_header_fixed_bytes) / 2;
 
-void add(std::vector<Problem> &problems, std::string where, std::string what) {
+void add(std::vector<Problem>& problems, std::string where, std::string what) {
     problems.push_back(Problem{std::move(where), std::move(what)});
 }
 
-std::optional<SetupBinVersion> version_of(const DecodedSetupBin &f) {
-    for (const auto &info : setup_bin_versions()) {
+std::optional<SetupBinVersion> version_of(const DecodedSetupBin& f) {
+    for (const auto& info : setup_bin_versions()) {
         if (info.uuid == f.uuid && info.major == f.major && info.minor == f.minor) {
             return info.version;
         }
@@ -31,7 +31,7 @@ std::string uuid_text(ByteView b) {
     return format_guid(b);
 }
 
-void check_chunk_count(std::uint16_t value, std::string_view field, std::vector<Problem> &out) {
+void check_chunk_count(std::uint16_t value, std::string_view field, std::vector<Problem>& out) {
     if (value == 0) {
         add(out, "header",
             fmt::format("{} is 0: firmware ignores such files (the MeshCommander generator bug); "
@@ -42,7 +42,7 @@ void check_chunk_count(std::uint16_t value, std::string_view field, std::vector<
     }
 }
 
-void read_header(ByteReader &r, DecodedSetupBin &f) {
+void read_header(ByteReader& r, DecodedSetupBin& f) {
     f.uuid = uuid_text(r.bytes(16, "FileTypeUUID"));
     f.record_chunk_count = r.u16le("RecordChunkCount");
     f.header_bytes = r.u16le("RecordHeaderByteCount");
@@ -63,10 +63,10 @@ void read_header(ByteReader &r, DecodedSetupBin &f) {
     }
 }
 
-void check_header(DecodedSetupBin &f) {
-    auto &p = f.problems;
+void check_header(DecodedSetupBin& f) {
+    auto& p = f.problems;
     bool known_uuid = std::any_of(setup_bin_versions().begin(), setup_bin_versions().end(),
-                                  [&](const VersionInfo &v) { return v.uuid == f.uuid; });
+                                  [&](const VersionInfo& v) { return v.uuid == f.uuid; });
     f.version = version_of(f);
     if (!known_uuid) {
         add(p, "header",
@@ -99,8 +99,8 @@ void check_header(DecodedSetupBin &f) {
     }
 }
 
-std::vector<Entry> read_entries(ByteView body, const std::string &where,
-                                std::vector<Problem> &problems) {
+std::vector<Entry> read_entries(ByteView body, const std::string& where,
+                                std::vector<Problem>& problems) {
     std::vector<Entry> entries;
     ByteReader r(body);
     while (r.remaining() >= 4) {
@@ -133,8 +133,8 @@ std::vector<Entry> read_entries(ByteView body, const std::string &where,
     return entries;
 }
 
-void check_record_header(const DecodedRecord &rec, const std::string &where,
-                         std::vector<Problem> &p) {
+void check_record_header(const DecodedRecord& rec, const std::string& where,
+                         std::vector<Problem>& p) {
     if (rec.type != k_record_type_data) {
         add(p, where, fmt::format("RecordTypeIdentifier is {}; a data record is 1", rec.type));
     }
@@ -157,8 +157,8 @@ void check_record_header(const DecodedRecord &rec, const std::string &where,
     }
 }
 
-DecodedRecord read_record(ByteView chunk, std::size_t position, const DecodedSetupBin &f,
-                          std::vector<Problem> &problems) {
+DecodedRecord read_record(ByteView chunk, std::size_t position, const DecodedSetupBin& f,
+                          std::vector<Problem>& problems) {
     ByteReader r(chunk);
     DecodedRecord rec;
     rec.position = position;
@@ -173,7 +173,7 @@ DecodedRecord read_record(ByteView chunk, std::size_t position, const DecodedSet
     check_record_header(rec, where, problems);
     Bytes body(r.rest().begin(), r.rest().end());
     if ((rec.flags & k_record_flag_scrambled) != 0) {
-        for (auto &b : body) {
+        for (auto& b : body) {
             b = static_cast<std::uint8_t>(b - k_scramble_add);
         }
     }
@@ -185,8 +185,8 @@ DecodedRecord read_record(ByteView chunk, std::size_t position, const DecodedSet
     return rec;
 }
 
-void check_counts(DecodedSetupBin &f, std::size_t chunks) {
-    auto &p = f.problems;
+void check_counts(DecodedSetupBin& f, std::size_t chunks) {
+    auto& p = f.problems;
     if (f.file_size % k_chunk_size != 0) {
         add(p, "file", fmt::format("the size {} is not a multiple of 512", f.file_size));
     }
@@ -209,12 +209,12 @@ void check_counts(DecodedSetupBin &f, std::size_t chunks) {
     }
 }
 
-void check_module_list(DecodedSetupBin &f) {
+void check_module_list(DecodedSetupBin& f) {
     if (f.modules.empty()) {
         return;
     }
-    for (const auto &rec : f.records) {
-        for (const auto &entry : rec.entries) {
+    for (const auto& rec : f.records) {
+        for (const auto& entry : rec.entries) {
             if (std::find(f.modules.begin(), f.modules.end(), entry.var.module) ==
                 f.modules.end()) {
                 add(f.problems, "header",

@@ -29,18 +29,18 @@ Bytes uuid_bytes_le(std::string_view text) {
                  raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]};
 }
 
-std::vector<std::uint16_t> modules_in_use(const SetupBin &file) {
+std::vector<std::uint16_t> modules_in_use(const SetupBin& file) {
     std::set<std::uint16_t> modules;
-    for (const auto &record : file.records) {
-        for (const auto &entry : record.entries) {
+    for (const auto& record : file.records) {
+        for (const auto& entry : record.entries) {
             modules.insert(entry.var.module);
         }
     }
     return {modules.begin(), modules.end()};
 }
 
-void write_header(ByteWriter &w, const SetupBin &file, const std::vector<std::uint16_t> &modules) {
-    const auto &info = version_info(file.version);
+void write_header(ByteWriter& w, const SetupBin& file, const std::vector<std::uint16_t>& modules) {
+    const auto& info = version_info(file.version);
     w.bytes(uuid_bytes_le(info.uuid))
         .u16le(1) // RecordChunkCount: firmware ignores a file with 0 (MeshCommander issue #110)
         .u16le(static_cast<std::uint16_t>(k_file_header_fixed_bytes + 2 * modules.size() + 2))
@@ -59,17 +59,17 @@ void write_header(ByteWriter &w, const SetupBin &file, const std::vector<std::ui
     w.zeros(k_chunk_size - w.size());
 }
 
-Bytes record_body(const Record &record, std::size_t number) {
-    std::vector<const Entry *> entries;
-    for (const auto &entry : record.entries) {
+Bytes record_body(const Record& record, std::size_t number) {
+    std::vector<const Entry*> entries;
+    for (const auto& entry : record.entries) {
         entries.push_back(&entry);
     }
     // Sorting puts 1.1/1.2/1.3 first, ME settings before CM ones, and 2.28 after 2.3/2.4/2.17.
     std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry *a, const Entry *b) { return a->var < b->var; });
+                     [](const Entry* a, const Entry* b) { return a->var < b->var; });
     ByteWriter body;
-    for (const Entry *entry : entries) {
-        const std::string &value = entry->value.reveal();
+    for (const Entry* entry : entries) {
+        const std::string& value = entry->value.reveal();
         if (value.size() > 0xFFFF) {
             throw Error(ErrorCategory::usage, "a setup.bin value is longer than 65535 bytes");
         }
@@ -94,7 +94,7 @@ Bytes record_body(const Record &record, std::size_t number) {
 
 } // namespace
 
-Bytes encode_setup_bin(const SetupBin &file) {
+Bytes encode_setup_bin(const SetupBin& file) {
     if (file.records.empty()) {
         throw Error(ErrorCategory::usage, "a setup.bin needs at least one record");
     }
@@ -102,13 +102,13 @@ Bytes encode_setup_bin(const SetupBin &file) {
     ByteWriter w;
     write_header(w, file, modules);
     for (std::size_t i = 0; i < file.records.size(); ++i) {
-        const Record &record = file.records[i];
+        const Record& record = file.records[i];
         w.u32le(record.type).u32le(record.flags).zeros(8);
         w.u16le(1).u16le(static_cast<std::uint16_t>(k_record_header_bytes));
         w.u32le(static_cast<std::uint32_t>(i + 1));
         Bytes body = record_body(record, i + 1);
         if ((record.flags & k_record_flag_scrambled) != 0) {
-            for (auto &b : body) {
+            for (auto& b : body) {
                 b = static_cast<std::uint8_t>(b + k_scramble_add);
             }
         }

@@ -289,12 +289,12 @@ std::span<const VersionInfo> setup_bin_versions() {
     return k_versions;
 }
 
-const VersionInfo &version_info(SetupBinVersion version) {
+const VersionInfo& version_info(SetupBinVersion version) {
     return k_versions[static_cast<std::size_t>(version)];
 }
 
 std::optional<SetupBinVersion> parse_setup_bin_version(std::string_view text) {
-    for (const auto &info : k_versions) {
+    for (const auto& info : k_versions) {
         bool whole = text == info.name;
         bool with_zero = info.minor == 0 && text.size() == 3 && text.substr(1) == ".0" &&
                          text.substr(0, 1) == info.name;
@@ -309,9 +309,9 @@ std::span<const VariableSpec> variable_table() {
     return k_variables;
 }
 
-const VariableSpec *find_variable(VarId var) {
+const VariableSpec* find_variable(VarId var) {
     auto it = std::find_if(k_variables.begin(), k_variables.end(),
-                           [&](const VariableSpec &spec) { return spec.var == var; });
+                           [&](const VariableSpec& spec) { return spec.var == var; });
     return it == k_variables.end() ? nullptr : &*it;
 }
 

@@ -54,16 +54,16 @@ std::uint32_t type_max(ValueKind kind) {
     return kind == ValueKind::u8 ? 0xFFU : kind == ValueKind::u16 ? 0xFFFFU : 0xFFFFFFFFU;
 }
 
-std::string choice_list(const VariableSpec &spec) {
+std::string choice_list(const VariableSpec& spec) {
     std::string names;
-    for (const auto &c : spec.choices) {
+    for (const auto& c : spec.choices) {
         names += (names.empty() ? "" : ", ") + std::string(c.name);
     }
     return names;
 }
 
-std::uint32_t parse_numeric_setting(const VariableSpec &spec, std::string_view text) {
-    for (const auto &c : spec.choices) {
+std::uint32_t parse_numeric_setting(const VariableSpec& spec, std::string_view text) {
+    for (const auto& c : spec.choices) {
         if (text == c.name) {
             return c.value;
         }
@@ -120,7 +120,7 @@ Entry make_text_entry(VarId var, std::string_view text) {
     return Entry{var, Secret(std::string(text))};
 }
 
-void require_version(const VariableSpec &spec, SetupBinVersion version, std::string_view what) {
+void require_version(const VariableSpec& spec, SetupBinVersion version, std::string_view what) {
     if (version < spec.since) {
         throw Error(ErrorCategory::usage,
                     fmt::format("{} needs setup.bin version {} or later (variable {}.{}, {}); "
@@ -130,7 +130,7 @@ void require_version(const VariableSpec &spec, SetupBinVersion version, std::str
     }
 }
 
-Entry make_setting(const VariableSpec &spec, std::string_view text, SetupBinVersion version) {
+Entry make_setting(const VariableSpec& spec, std::string_view text, SetupBinVersion version) {
     require_version(spec, version, spec.option);
     switch (spec.kind) {
     case ValueKind::u8:
@@ -161,7 +161,7 @@ Entry make_cert_hash(std::string_view hex, std::string_view name, SetupBinVersio
     Bytes hash;
     try {
         hash = from_hex(hex);
-    } catch (const DecodeError &) {
+    } catch (const DecodeError&) {
         throw Error(ErrorCategory::usage, "--cert-hash takes the hash in hex (no separators)");
     }
     std::uint8_t algorithm = hash.size() == 20   ? 1
@@ -231,7 +231,7 @@ std::string format_guid(ByteView b) {
     std::string text = fmt::format("{:02X}{:02X}{:02X}{:02X}-{:02X}{:02X}-{:02X}{:02X}-{}-{}", b[3],
                                    b[2], b[1], b[0], b[5], b[4], b[7], b[6],
                                    to_hex(b.subspan(8, 2)), to_hex(b.subspan(10, 6)));
-    for (auto &c : text) {
+    for (auto& c : text) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     return text;
@@ -251,7 +251,7 @@ std::optional<Bytes> parse_guid(std::string_view text) {
     Bytes raw;
     try {
         raw = from_hex(hex);
-    } catch (const DecodeError &) {
+    } catch (const DecodeError&) {
         return std::nullopt;
     }
     // bytes_le: the first three groups are little-endian.
@@ -259,7 +259,7 @@ std::optional<Bytes> parse_guid(std::string_view text) {
                  raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]};
 }
 
-std::optional<std::string> value_problem(const VariableSpec &spec, ByteView value) {
+std::optional<std::string> value_problem(const VariableSpec& spec, ByteView value) {
     std::size_t size = fixed_size(spec.kind);
     if (size != 0 && value.size() != size) {
         return fmt::format("has {} bytes; a {} value has {}", value.size(), spec.title, size);
@@ -270,7 +270,7 @@ std::optional<std::string> value_problem(const VariableSpec &spec, ByteView valu
     if (spec.kind == ValueKind::u8 || spec.kind == ValueKind::u16 || spec.kind == ValueKind::u32) {
         std::uint32_t n = number_of(value);
         bool known = spec.choices.empty();
-        for (const auto &c : spec.choices) {
+        for (const auto& c : spec.choices) {
             known = known || c.value == n;
         }
         if (!known || (spec.choices.empty() && spec.limit != 0 && n > spec.limit)) {
@@ -280,10 +280,10 @@ std::optional<std::string> value_problem(const VariableSpec &spec, ByteView valu
     return std::nullopt;
 }
 
-std::string show_value(const Entry &entry, SecretDisplay display) {
-    const std::string &raw = entry.value.reveal();
+std::string show_value(const Entry& entry, SecretDisplay display) {
+    const std::string& raw = entry.value.reveal();
     ByteView v = as_bytes(raw);
-    const VariableSpec *spec = find_variable(entry.var);
+    const VariableSpec* spec = find_variable(entry.var);
     if (spec == nullptr) {
         return to_hex(v);
     }
@@ -298,7 +298,7 @@ std::string show_value(const Entry &entry, SecretDisplay display) {
     case ValueKind::u16:
     case ValueKind::u32: {
         std::uint32_t n = number_of(v);
-        for (const auto &c : spec->choices) {
+        for (const auto& c : spec->choices) {
             if (c.value == n) {
                 return fmt::format("{} ({})", c.name, n);
             }

@@ -97,7 +97,7 @@ constexpr std::array<std::pair<std::uint32_t, std::string_view>, 83> k_status{{
 } // namespace
 
 std::string_view amt_status_name(std::uint32_t code) {
-    for (const auto &[value, name] : k_status) {
+    for (const auto& [value, name] : k_status) {
         if (value == code) {
             return name;
         }

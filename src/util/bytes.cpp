@@ -17,7 +17,9 @@ ByteView ByteReader::take(std::size_t count, std::string_view field) {
     return out;
 }
 
-std::uint8_t ByteReader::u8(std::string_view field) { return take(1, field)[0]; }
+std::uint8_t ByteReader::u8(std::string_view field) {
+    return take(1, field)[0];
+}
 
 std::uint16_t ByteReader::u16le(std::string_view field) {
     auto b = take(2, field);
@@ -50,7 +52,9 @@ std::string ByteReader::string(std::size_t count, std::string_view field) {
     return {b.begin(), b.end()};
 }
 
-void ByteReader::skip(std::size_t count, std::string_view field) { take(count, field); }
+void ByteReader::skip(std::size_t count, std::string_view field) {
+    take(count, field);
+}
 
 ByteWriter& ByteWriter::u8(std::uint8_t value) {
     m_data.push_back(value);
@@ -88,7 +92,9 @@ ByteWriter& ByteWriter::bytes(ByteView value) {
     return *this;
 }
 
-ByteWriter& ByteWriter::string(std::string_view value) { return bytes(as_bytes(value)); }
+ByteWriter& ByteWriter::string(std::string_view value) {
+    return bytes(as_bytes(value));
+}
 
 ByteWriter& ByteWriter::zeros(std::size_t count) {
     m_data.insert(m_data.end(), count, 0);

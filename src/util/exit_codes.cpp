@@ -50,11 +50,17 @@ const ExitCodeEntry& entry(ErrorCategory category) {
 
 } // namespace
 
-std::span<const ExitCodeEntry> exit_code_table() { return k_table; }
+std::span<const ExitCodeEntry> exit_code_table() {
+    return k_table;
+}
 
-int exit_code(ErrorCategory category) { return entry(category).code; }
+int exit_code(ErrorCategory category) {
+    return entry(category).code;
+}
 
-std::string_view category_name(ErrorCategory category) { return entry(category).name; }
+std::string_view category_name(ErrorCategory category) {
+    return entry(category).name;
+}
 
 Error Error::with_context(std::string_view context) const {
     return Error(m_category, std::string(context) + ": " + what());

@@ -20,7 +20,7 @@ std::string errno_text() {
     return std::strerror(errno);
 }
 
-void write_all(int fd, ByteView data, const std::string &temp, std::string_view what) {
+void write_all(int fd, ByteView data, const std::string& temp, std::string_view what) {
     std::size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -40,7 +40,7 @@ void write_all(int fd, ByteView data, const std::string &temp, std::string_view 
 
 } // namespace
 
-void write_private_file(const std::string &path, ByteView data, std::string_view what) {
+void write_private_file(const std::string& path, ByteView data, std::string_view what) {
     std::string temp = path + ".tmp-XXXXXX";
     // mkstemp creates the file 0600, so the secrets are never readable by others.
     int fd = ::mkstemp(temp.data());
@@ -66,7 +66,7 @@ void write_private_file(const std::string &path, ByteView data, std::string_view
     }
 }
 
-Bytes read_whole_file(const std::string &path, std::size_t max_size, std::string_view what) {
+Bytes read_whole_file(const std::string& path, std::size_t max_size, std::string_view what) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         throw Error(ErrorCategory::invalid_input,

@@ -12,7 +12,9 @@
 
 namespace amtcfg {
 
-void Log::add_sink(LogSink& sink, LogLevel max_level) { m_targets.push_back({&sink, max_level}); }
+void Log::add_sink(LogSink& sink, LogLevel max_level) {
+    m_targets.push_back({&sink, max_level});
+}
 
 void Log::add_secret(std::string_view secret) {
     if (!secret.empty()) {

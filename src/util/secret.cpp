@@ -12,7 +12,9 @@ void wipe_string(std::string& text) noexcept {
     text.clear();
 }
 
-void Secret::wipe() noexcept { wipe_string(m_value); }
+void Secret::wipe() noexcept {
+    wipe_string(m_value);
+}
 
 Secret& Secret::operator=(Secret&& other) noexcept {
     if (this != &other) {

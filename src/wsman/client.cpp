@@ -22,7 +22,7 @@ Error not_wsman(std::string_view what, std::string_view why) {
 
 } // namespace
 
-Reply Client::exchange(const Request &request) {
+Reply Client::exchange(const Request& request) {
     std::string id = std::to_string(m_next_message_id++);
     std::string envelope = build_envelope(request, id);
     if (m_log.enabled(LogLevel::trace)) {
@@ -32,7 +32,7 @@ Reply Client::exchange(const Request &request) {
     http::Response response;
     try {
         response = m_http.post(std::string(k_to), envelope);
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         wipe_string(envelope);
         throw e.with_context(fmt::format("WS-Man {}", request.what));
     }
@@ -46,7 +46,7 @@ Reply Client::exchange(const Request &request) {
     return reply;
 }
 
-Reply Client::interpret(const Request &request, const http::Response &response) {
+Reply Client::interpret(const Request& request, const http::Response& response) {
     if (response.status == 401) {
         throw Error(ErrorCategory::auth_failed,
                     fmt::format("AMT rejected the credentials for {} (HTTP 401): check the user "
@@ -58,7 +58,7 @@ Reply Client::interpret(const Request &request, const http::Response &response) 
     reply.http_status = response.status;
     try {
         reply.envelope = parse_envelope(response.body);
-    } catch (const DecodeError &e) {
+    } catch (const DecodeError& e) {
         if (response.status != 200) {
             throw Error(ErrorCategory::amt_unavailable,
                         fmt::format("AMT answered {} with HTTP {} and no SOAP fault", request.what,
@@ -77,7 +77,7 @@ Reply Client::interpret(const Request &request, const http::Response &response) 
     return reply;
 }
 
-Envelope Client::call(const Request &request) {
+Envelope Client::call(const Request& request) {
     Reply reply = exchange(request);
     if (reply.fault) {
         throw fault_error(*reply.fault, request.what);
@@ -105,8 +105,8 @@ void Client::remove(std::string_view resource_uri, std::vector<Selector> selecto
 std::vector<Element> Client::enumerate(std::string_view resource_uri) {
     Request first = make_enumerate(resource_uri);
     Envelope started = call(first);
-    const Element *response = started.body.find(ns::enumeration, "EnumerateResponse");
-    const Element *context =
+    const Element* response = started.body.find(ns::enumeration, "EnumerateResponse");
+    const Element* context =
         response != nullptr ? response->find(ns::enumeration, "EnumerationContext") : nullptr;
     if (context == nullptr) {
         throw not_wsman(first.what, "EnumerateResponse has no EnumerationContext");
@@ -116,12 +116,12 @@ std::vector<Element> Client::enumerate(std::string_view resource_uri) {
     for (int pulls = 0; pulls < k_max_pulls; ++pulls) {
         Request pull = make_pull(resource_uri, current);
         Envelope page = call(pull);
-        Element *pulled = page.body.find(ns::enumeration, "PullResponse");
+        Element* pulled = page.body.find(ns::enumeration, "PullResponse");
         if (pulled == nullptr) {
             throw not_wsman(pull.what, "the body has no PullResponse");
         }
-        if (Element *list = pulled->find(ns::enumeration, "Items")) {
-            for (auto &item : list->children) {
+        if (Element* list = pulled->find(ns::enumeration, "Items")) {
+            for (auto& item : list->children) {
                 items.push_back(std::move(item));
             }
         }
@@ -129,7 +129,7 @@ std::vector<Element> Client::enumerate(std::string_view resource_uri) {
             return items;
         }
         // A partial Pull carries the context to continue with (reference/wsman.md section 4).
-        if (const Element *next = pulled->find(ns::enumeration, "EnumerationContext")) {
+        if (const Element* next = pulled->find(ns::enumeration, "EnumerationContext")) {
             current = next->text;
         }
     }
@@ -139,7 +139,7 @@ std::vector<Element> Client::enumerate(std::string_view resource_uri) {
 }
 
 MethodResult Client::invoke(std::string_view resource_uri, std::string_view method,
-                            const std::vector<std::pair<std::string, std::string>> &arguments,
+                            const std::vector<std::pair<std::string, std::string>>& arguments,
                             std::vector<Selector> selectors) {
     return invoke(make_invoke(resource_uri, method, arguments, std::move(selectors)), method);
 }
@@ -162,13 +162,13 @@ MethodResult Client::invoke(Request request, std::string_view method) {
     }
     try {
         return parse_method_result(reply.envelope, request.resource_uri, method);
-    } catch (const DecodeError &e) {
+    } catch (const DecodeError& e) {
         throw not_wsman(request.what, e.what());
     }
 }
 
-const Element &instance_of(const Envelope &envelope, std::string_view resource_uri) {
-    const Element *instance = envelope.body.find(resource_uri, class_name_of(resource_uri));
+const Element& instance_of(const Envelope& envelope, std::string_view resource_uri) {
+    const Element* instance = envelope.body.find(resource_uri, class_name_of(resource_uri));
     if (instance == nullptr) {
         throw not_wsman(std::string(class_name_of(resource_uri)),
                         "the body does not hold the instance");

@@ -19,10 +19,10 @@ Request make(std::string_view act, std::string_view resource_uri, std::string_vi
     return r;
 }
 
-void add_selector_set(Element &parent, const std::vector<Selector> &selectors) {
-    Element &set = parent.add(ns::wsman, "SelectorSet");
-    for (const auto &s : selectors) {
-        Element &sel = set.add(ns::wsman, "Selector", s.value);
+void add_selector_set(Element& parent, const std::vector<Selector>& selectors) {
+    Element& set = parent.add(ns::wsman, "SelectorSet");
+    for (const auto& s : selectors) {
+        Element& sel = set.add(ns::wsman, "Selector", s.value);
         sel.attributes.push_back({"", "Name", s.name});
     }
 }
@@ -70,12 +70,12 @@ Element make_method_input(std::string_view resource_uri, std::string_view method
 }
 
 Request make_invoke(std::string_view resource_uri, std::string_view method,
-                    const std::vector<std::pair<std::string, std::string>> &arguments,
+                    const std::vector<std::pair<std::string, std::string>>& arguments,
                     std::vector<Selector> selectors) {
     Request r = make(std::string(resource_uri) + "/" + std::string(method), resource_uri, method,
                      std::move(selectors));
     Element input = make_method_input(resource_uri, method);
-    for (const auto &[name, value] : arguments) {
+    for (const auto& [name, value] : arguments) {
         input.add(resource_uri, name, value);
     }
     r.body = std::move(input);
@@ -83,18 +83,18 @@ Request make_invoke(std::string_view resource_uri, std::string_view method,
 }
 
 Element make_endpoint_reference(std::string_view element_ns, std::string_view element_name,
-                                std::string_view resource_uri, const std::vector<Selector> &sel) {
+                                std::string_view resource_uri, const std::vector<Selector>& sel) {
     Element epr{std::string(element_ns), std::string(element_name), {}, {}, {}};
     epr.add(ns::addressing, "Address", k_anonymous);
-    Element &params = epr.add(ns::addressing, "ReferenceParameters");
+    Element& params = epr.add(ns::addressing, "ReferenceParameters");
     params.add(ns::wsman, "ResourceURI", resource_uri);
     add_selector_set(params, sel);
     return epr;
 }
 
-std::string build_envelope(const Request &request, std::string_view message_id) {
+std::string build_envelope(const Request& request, std::string_view message_id) {
     Element env{std::string(ns::soap_envelope), "Envelope", {}, {}, {}};
-    Element &header = env.add(ns::soap_envelope, "Header");
+    Element& header = env.add(ns::soap_envelope, "Header");
     header.add(ns::addressing, "Action", request.action);
     header.add(ns::addressing, "To", k_to);
     header.add(ns::wsman, "ResourceURI", request.resource_uri);
@@ -104,7 +104,7 @@ std::string build_envelope(const Request &request, std::string_view message_id) 
     if (!request.selectors.empty()) {
         add_selector_set(header, request.selectors);
     }
-    Element &body = env.add(ns::soap_envelope, "Body");
+    Element& body = env.add(ns::soap_envelope, "Body");
     if (request.body) {
         body.children.push_back(*request.body);
     }
@@ -127,21 +127,21 @@ Envelope parse_envelope(std::string_view xml) {
         throw DecodeError("the root element is not a SOAP 1.2 Envelope");
     }
     Envelope out;
-    if (const Element *header = root.find(ns::soap_envelope, "Header")) {
-        if (const Element *e = header->find(ns::addressing, "Action")) {
+    if (const Element* header = root.find(ns::soap_envelope, "Header")) {
+        if (const Element* e = header->find(ns::addressing, "Action")) {
             out.action = e->text;
         }
-        if (const Element *e = header->find(ns::addressing, "RelatesTo")) {
+        if (const Element* e = header->find(ns::addressing, "RelatesTo")) {
             out.relates_to = e->text;
         }
-        if (const Element *e = header->find(ns::addressing, "MessageID")) {
+        if (const Element* e = header->find(ns::addressing, "MessageID")) {
             out.message_id = e->text;
         }
-        if (const Element *e = header->find(ns::wsman, "ResourceURI")) {
+        if (const Element* e = header->find(ns::wsman, "ResourceURI")) {
             out.resource_uri = e->text;
         }
     }
-    Element *body = root.find(ns::soap_envelope, "Body");
+    Element* body = root.find(ns::soap_envelope, "Body");
     if (body == nullptr) {
         throw DecodeError("the SOAP envelope has no Body");
     }

@@ -48,7 +48,7 @@ OptInService opt_in_from(Element raw) {
 }
 
 // The instance to Put: what AMT sent, or a bare one of the class when nothing was read.
-Element put_body(const Element &raw, std::string_view class_name) {
+Element put_body(const Element& raw, std::string_view class_name) {
     if (!raw.name.empty()) {
         return raw;
     }
@@ -57,40 +57,40 @@ Element put_body(const Element &raw, std::string_view class_name) {
 
 } // namespace
 
-RedirectionService get_redirection_service(Client &client) {
+RedirectionService get_redirection_service(Client& client) {
     return redirection_from(detail::instance(client.get(class_uri(k_redirection)), k_redirection));
 }
 
-RedirectionService put_redirection_service(Client &client, const RedirectionService &service) {
+RedirectionService put_redirection_service(Client& client, const RedirectionService& service) {
     Element body = put_body(service.raw, k_redirection);
     body.set_property("ListenerEnabled", bool_text(service.listener_enabled));
     return redirection_from(
         detail::instance(client.put(class_uri(k_redirection), std::move(body)), k_redirection));
 }
 
-MethodResult request_redirection_state_change(Client &client, RedirectionState state) {
+MethodResult request_redirection_state_change(Client& client, RedirectionState state) {
     return client.invoke(class_uri(k_redirection), "RequestStateChange",
                          {{"RequestedState", std::to_string(static_cast<std::uint32_t>(state))}});
 }
 
-KvmRedirectionSap get_kvm_redirection_sap(Client &client) {
+KvmRedirectionSap get_kvm_redirection_sap(Client& client) {
     Element raw = detail::instance(client.get(class_uri(k_kvm_sap)), k_kvm_sap);
     return {u32_property(raw, "EnabledState"), u32_property(raw, "RequestedState"),
             u32_property(raw, "KVMProtocol")};
 }
 
-MethodResult request_kvm_state_change(Client &client, KvmState state) {
+MethodResult request_kvm_state_change(Client& client, KvmState state) {
     return client.invoke(class_uri(k_kvm_sap), "RequestStateChange",
                          {{"RequestedState", std::to_string(static_cast<std::uint32_t>(state))}});
 }
 
-KvmRedirectionSettingData get_kvm_redirection_setting_data(Client &client) {
+KvmRedirectionSettingData get_kvm_redirection_setting_data(Client& client) {
     return kvm_settings_from(
         detail::instance(client.get(class_uri(k_kvm_settings)), k_kvm_settings));
 }
 
 KvmRedirectionSettingData
-put_kvm_redirection_setting_data(Client &client, const KvmRedirectionSettingData &settings) {
+put_kvm_redirection_setting_data(Client& client, const KvmRedirectionSettingData& settings) {
     Element body = put_body(settings.raw, k_kvm_settings);
     body.remove_property("RFBPassword");
     body.set_property("Is5900PortEnabled", bool_text(settings.is_5900_port_enabled));
@@ -101,21 +101,21 @@ put_kvm_redirection_setting_data(Client &client, const KvmRedirectionSettingData
         detail::instance(client.put(class_uri(k_kvm_settings), std::move(body)), k_kvm_settings));
 }
 
-OptInService get_opt_in_service(Client &client) {
+OptInService get_opt_in_service(Client& client) {
     return opt_in_from(detail::instance(client.get(class_uri(k_opt_in)), k_opt_in));
 }
 
-OptInService put_opt_in_service(Client &client, const OptInService &service) {
+OptInService put_opt_in_service(Client& client, const OptInService& service) {
     Element body = put_body(service.raw, k_opt_in);
     body.set_property("OptInRequired", std::to_string(service.opt_in_required));
     return opt_in_from(
         detail::instance(client.put(class_uri(k_opt_in), std::move(body)), k_opt_in));
 }
 
-std::vector<SoftwareIdentity> enumerate_software_identity(Client &client) {
+std::vector<SoftwareIdentity> enumerate_software_identity(Client& client) {
     std::string uri = class_uri(k_software);
     std::vector<SoftwareIdentity> out;
-    for (const auto &item : client.enumerate(uri)) {
+    for (const auto& item : client.enumerate(uri)) {
         if (item.ns == uri && item.name == k_software) {
             out.push_back({item.property("InstanceID"), item.property("VersionString"),
                            bool_property(item, "IsEntity")});
@@ -124,8 +124,8 @@ std::vector<SoftwareIdentity> enumerate_software_identity(Client &client) {
     return out;
 }
 
-std::string amt_version(const std::vector<SoftwareIdentity> &identities) {
-    for (const auto &identity : identities) {
+std::string amt_version(const std::vector<SoftwareIdentity>& identities) {
+    for (const auto& identity : identities) {
         if (identity.instance_id == "AMT") {
             return identity.version_string;
         }

@@ -40,7 +40,7 @@ EthernetPortSettings port_from(Element raw) {
     return s;
 }
 
-void set_or_remove(Element &body, std::string_view name, const std::string &value) {
+void set_or_remove(Element& body, std::string_view name, const std::string& value) {
     if (value.empty()) {
         body.remove_property(name);
     } else {
@@ -50,23 +50,23 @@ void set_or_remove(Element &body, std::string_view name, const std::string &valu
 
 } // namespace
 
-LowAccuracyTime get_low_accuracy_time_synch(Client &client) {
+LowAccuracyTime get_low_accuracy_time_synch(Client& client) {
     LowAccuracyTime out{client.invoke(class_uri(k_time), "GetLowAccuracyTimeSynch", {}), 0};
     out.ta0 = u32_property(out.result.output, "Ta0");
     return out;
 }
 
-MethodResult set_high_accuracy_time_synch(Client &client, std::uint32_t ta0, std::uint32_t tm1,
+MethodResult set_high_accuracy_time_synch(Client& client, std::uint32_t ta0, std::uint32_t tm1,
                                           std::uint32_t tm2) {
     return client.invoke(
         class_uri(k_time), "SetHighAccuracyTimeSynch",
         {{"Ta0", std::to_string(ta0)}, {"Tm1", std::to_string(tm1)}, {"Tm2", std::to_string(tm2)}});
 }
 
-std::vector<EthernetPortSettings> enumerate_ethernet_port_settings(Client &client) {
+std::vector<EthernetPortSettings> enumerate_ethernet_port_settings(Client& client) {
     std::string uri = class_uri(k_port);
     std::vector<EthernetPortSettings> out;
-    for (auto &item : client.enumerate(uri)) {
+    for (auto& item : client.enumerate(uri)) {
         if (item.ns == uri && item.name == k_port) {
             out.push_back(port_from(std::move(item)));
         }
@@ -74,8 +74,8 @@ std::vector<EthernetPortSettings> enumerate_ethernet_port_settings(Client &clien
     return out;
 }
 
-EthernetPortSettings put_ethernet_port_settings(Client &client,
-                                                const EthernetPortSettings &settings) {
+EthernetPortSettings put_ethernet_port_settings(Client& client,
+                                                const EthernetPortSettings& settings) {
     bool manual_static = !settings.dhcp_enabled && !settings.ip_sync_enabled;
     if (manual_static && (settings.ip_address.empty() || settings.subnet_mask.empty())) {
         throw Error(ErrorCategory::invalid_input,
@@ -106,16 +106,16 @@ EthernetPortSettings put_ethernet_port_settings(Client &client,
     return port_from(detail::instance(answer, k_port));
 }
 
-MethodResult set_admin_acl_entry_ex(Client &client, std::string_view username,
-                                    const Secret &digest_password) {
+MethodResult set_admin_acl_entry_ex(Client& client, std::string_view username,
+                                    const Secret& digest_password) {
     return detail::invoke_secret(
         client, k_authorization, "SetAdminAclEntryEx",
         {{"Username", std::string(username)}, {"DigestPassword", digest_password.reveal()}});
 }
 
-AddUserResult add_user_acl_entry_ex(Client &client, std::string_view username,
-                                    const Secret &digest_password, AccessPermission permission,
-                                    const std::vector<std::uint32_t> &realms) {
+AddUserResult add_user_acl_entry_ex(Client& client, std::string_view username,
+                                    const Secret& digest_password, AccessPermission permission,
+                                    const std::vector<std::uint32_t>& realms) {
     std::vector<std::pair<std::string, std::string>> arguments{
         {"DigestUsername", std::string(username)},
         {"DigestPassword", digest_password.reveal()},
@@ -130,7 +130,7 @@ AddUserResult add_user_acl_entry_ex(Client &client, std::string_view username,
     return out;
 }
 
-UserHandles enumerate_user_acl_entries(Client &client) {
+UserHandles enumerate_user_acl_entries(Client& client) {
     UserHandles out;
     std::uint32_t start = 1;
     // Each answer holds at most HandlesCount handles; AMT has a few dozen entries at most.
@@ -151,7 +151,7 @@ UserHandles enumerate_user_acl_entries(Client &client) {
     return out;
 }
 
-UserAclEntry get_user_acl_entry_ex(Client &client, std::uint32_t handle) {
+UserAclEntry get_user_acl_entry_ex(Client& client, std::uint32_t handle) {
     UserAclEntry out{client.invoke(class_uri(k_authorization), "GetUserAclEntryEx",
                                    {{"Handle", std::to_string(handle)}}),
                      {},
@@ -163,7 +163,7 @@ UserAclEntry get_user_acl_entry_ex(Client &client, std::uint32_t handle) {
     return out;
 }
 
-MethodResult remove_user_acl_entry(Client &client, std::uint32_t handle) {
+MethodResult remove_user_acl_entry(Client& client, std::uint32_t handle) {
     return client.invoke(class_uri(k_authorization), "RemoveUserAclEntry",
                          {{"Handle", std::to_string(handle)}});
 }

@@ -22,14 +22,14 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, s.find_last_not_of(k_space) - first + 1);
 }
 
-Error bad_value(const Element &instance, std::string_view name, std::string_view text,
+Error bad_value(const Element& instance, std::string_view name, std::string_view text,
                 std::string_view expected) {
     return Error(ErrorCategory::amt_unavailable,
                  fmt::format("AMT sent {}.{} = '{}', which is not {}", instance.name, name,
                              text.substr(0, 40), expected));
 }
 
-std::uint32_t to_u32(const Element &instance, std::string_view name, std::string_view raw) {
+std::uint32_t to_u32(const Element& instance, std::string_view name, std::string_view raw) {
     auto text = trim(raw);
     std::uint32_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -41,8 +41,8 @@ std::uint32_t to_u32(const Element &instance, std::string_view name, std::string
 
 } // namespace
 
-bool bool_property(const Element &instance, std::string_view name) {
-    const Element *e = instance.find(instance.ns, name);
+bool bool_property(const Element& instance, std::string_view name) {
+    const Element* e = instance.find(instance.ns, name);
     if (e == nullptr) {
         return false;
     }
@@ -56,14 +56,14 @@ bool bool_property(const Element &instance, std::string_view name) {
     throw bad_value(instance, name, text, "a boolean");
 }
 
-std::uint32_t u32_property(const Element &instance, std::string_view name) {
-    const Element *e = instance.find(instance.ns, name);
+std::uint32_t u32_property(const Element& instance, std::string_view name) {
+    const Element* e = instance.find(instance.ns, name);
     return e == nullptr ? 0 : to_u32(instance, name, e->text);
 }
 
-std::vector<std::uint32_t> u32_list(const Element &instance, std::string_view name) {
+std::vector<std::uint32_t> u32_list(const Element& instance, std::string_view name) {
     std::vector<std::uint32_t> out;
-    for (const Element *e : instance.find_all(instance.ns, name)) {
+    for (const Element* e : instance.find_all(instance.ns, name)) {
         out.push_back(to_u32(instance, name, e->text));
     }
     return out;
@@ -73,10 +73,10 @@ std::string bool_text(bool value) {
     return value ? "true" : "false";
 }
 
-MethodResult invoke_secret(Client &client, std::string_view class_name, std::string_view method,
+MethodResult invoke_secret(Client& client, std::string_view class_name, std::string_view method,
                            std::vector<std::pair<std::string, std::string>> arguments) {
     auto wipe_arguments = [&] {
-        for (auto &argument : arguments) {
+        for (auto& argument : arguments) {
             wipe_string(argument.second);
         }
     };
@@ -90,7 +90,7 @@ MethodResult invoke_secret(Client &client, std::string_view class_name, std::str
     }
 }
 
-Element instance(const Envelope &envelope, std::string_view class_name) {
+Element instance(const Envelope& envelope, std::string_view class_name) {
     return instance_of(envelope, class_uri(class_name));
 }
 

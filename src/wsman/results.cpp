@@ -27,13 +27,13 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, s.find_last_not_of(k_space) - first + 1);
 }
 
-void flatten_text(const Element &e, std::string &out) {
+void flatten_text(const Element& e, std::string& out) {
     auto t = trim(e.text);
     if (!t.empty()) {
         out += out.empty() ? "" : " ";
         out += t;
     }
-    for (const auto &c : e.children) {
+    for (const auto& c : e.children) {
         flatten_text(c, out);
     }
 }
@@ -78,43 +78,43 @@ constexpr std::array<std::string_view, 6> k_add_cert_names{
     "InvalidState", "CertVerifyFailed", "CertChainLengthExceeded"};
 
 template <std::size_t N>
-std::string_view pick(const std::array<std::string_view, N> &names, std::uint32_t code) {
+std::string_view pick(const std::array<std::string_view, N>& names, std::uint32_t code) {
     return code < N ? names[code] : std::string_view("UNKNOWN");
 }
 
 } // namespace
 
-std::optional<Fault> find_fault(const Envelope &envelope) {
-    const Element *fault = envelope.body.find(ns::soap_envelope, "Fault");
+std::optional<Fault> find_fault(const Envelope& envelope) {
+    const Element* fault = envelope.body.find(ns::soap_envelope, "Fault");
     if (fault == nullptr) {
         return std::nullopt;
     }
     Fault out;
-    if (const Element *code = fault->find(ns::soap_envelope, "Code")) {
-        if (const Element *value = code->find(ns::soap_envelope, "Value")) {
+    if (const Element* code = fault->find(ns::soap_envelope, "Code")) {
+        if (const Element* value = code->find(ns::soap_envelope, "Value")) {
             out.code = std::string(local_part(trim(value->text)));
         }
-        if (const Element *sub = code->find(ns::soap_envelope, "Subcode")) {
-            if (const Element *value = sub->find(ns::soap_envelope, "Value")) {
+        if (const Element* sub = code->find(ns::soap_envelope, "Subcode")) {
+            if (const Element* value = sub->find(ns::soap_envelope, "Value")) {
                 out.subcode = std::string(local_part(trim(value->text)));
             }
         }
     }
-    if (const Element *reason = fault->find(ns::soap_envelope, "Reason")) {
-        if (const Element *text = reason->find(ns::soap_envelope, "Text")) {
+    if (const Element* reason = fault->find(ns::soap_envelope, "Reason")) {
+        if (const Element* text = reason->find(ns::soap_envelope, "Text")) {
             out.reason = std::string(trim(text->text));
         }
     }
-    if (const Element *detail = fault->find(ns::soap_envelope, "Detail")) {
+    if (const Element* detail = fault->find(ns::soap_envelope, "Detail")) {
         flatten_text(*detail, out.detail);
     }
     return out;
 }
 
-Error fault_error(const Fault &fault, std::string_view what) {
+Error fault_error(const Fault& fault, std::string_view what) {
     ErrorCategory category = fault.code == "Receiver" ? C::amt_unavailable : C::config_step_failed;
     std::string_view advice = "see AMT's reason";
-    for (const auto &rule : k_fault_rules) {
+    for (const auto& rule : k_fault_rules) {
         if (rule.subcode == fault.subcode) {
             category = rule.category;
             advice = rule.advice;
@@ -133,14 +133,14 @@ std::string MethodResult::describe() const {
     return fmt::format("{} ({})", return_value, return_name);
 }
 
-MethodResult parse_method_result(const Envelope &envelope, std::string_view resource_uri,
+MethodResult parse_method_result(const Envelope& envelope, std::string_view resource_uri,
                                  std::string_view method) {
     std::string output_name = std::string(method) + "_OUTPUT";
-    const Element *output = envelope.body.find(resource_uri, output_name);
+    const Element* output = envelope.body.find(resource_uri, output_name);
     if (output == nullptr) {
         throw DecodeError(fmt::format("the response has no {} element", output_name));
     }
-    const Element *rv = output->find(output->ns, "ReturnValue");
+    const Element* rv = output->find(output->ns, "ReturnValue");
     if (rv == nullptr) {
         throw DecodeError(fmt::format("{} has no ReturnValue", output_name));
     }

@@ -39,11 +39,11 @@ GeneralSettings general_from(Element raw) {
 
 } // namespace
 
-GeneralSettings get_general_settings(Client &client) {
+GeneralSettings get_general_settings(Client& client) {
     return general_from(detail::instance(client.get(class_uri(k_general)), k_general));
 }
 
-GeneralSettings put_general_settings(Client &client, const GeneralSettings &settings) {
+GeneralSettings put_general_settings(Client& client, const GeneralSettings& settings) {
     Element body = settings.raw;
     if (body.name.empty()) {
         body = Element{class_uri(k_general), std::string(k_general), {}, {}, {}};
@@ -58,7 +58,7 @@ GeneralSettings put_general_settings(Client &client, const GeneralSettings &sett
     return general_from(detail::instance(answer, k_general));
 }
 
-HostBasedSetupService get_host_based_setup_service(Client &client) {
+HostBasedSetupService get_host_based_setup_service(Client& client) {
     Element raw = detail::instance(client.get(class_uri(k_host_setup)), k_host_setup);
     HostBasedSetupService s;
     s.current_control_mode = u32_property(raw, "CurrentControlMode");
@@ -68,20 +68,20 @@ HostBasedSetupService get_host_based_setup_service(Client &client) {
     return s;
 }
 
-MethodResult setup(Client &client, const Secret &network_admin_password) {
+MethodResult setup(Client& client, const Secret& network_admin_password) {
     return invoke_secret(client, k_host_setup, "Setup",
                          {{"NetAdminPassEncryptionType", std::string(k_http_digest_md5_a1)},
                           {"NetworkAdminPassword", network_admin_password.reveal()}});
 }
 
-MethodResult add_next_cert_in_chain(Client &client, std::string_view certificate, ChainLink link) {
+MethodResult add_next_cert_in_chain(Client& client, std::string_view certificate, ChainLink link) {
     return client.invoke(class_uri(k_host_setup), "AddNextCertInChain",
                          {{"NextCertificate", std::string(certificate)},
                           {"IsLeafCertificate", bool_text(link == ChainLink::leaf)},
                           {"IsRootCertificate", bool_text(link == ChainLink::root)}});
 }
 
-MethodResult admin_setup(Client &client, const Secret &network_admin_password,
+MethodResult admin_setup(Client& client, const Secret& network_admin_password,
                          std::string_view mc_nonce, std::string_view digital_signature) {
     return invoke_secret(client, k_host_setup, "AdminSetup",
                          {{"NetAdminPassEncryptionType", std::string(k_http_digest_md5_a1)},
@@ -91,7 +91,7 @@ MethodResult admin_setup(Client &client, const Secret &network_admin_password,
                           {"DigitalSignature", std::string(digital_signature)}});
 }
 
-MethodResult upgrade_client_to_admin(Client &client, std::string_view mc_nonce,
+MethodResult upgrade_client_to_admin(Client& client, std::string_view mc_nonce,
                                      std::string_view digital_signature) {
     return client.invoke(class_uri(k_host_setup), "UpgradeClientToAdmin",
                          {{"McNonce", std::string(mc_nonce)},
@@ -99,7 +99,7 @@ MethodResult upgrade_client_to_admin(Client &client, std::string_view mc_nonce,
                           {"DigitalSignature", std::string(digital_signature)}});
 }
 
-SetupAndConfigurationService get_setup_and_configuration_service(Client &client) {
+SetupAndConfigurationService get_setup_and_configuration_service(Client& client) {
     Element raw = detail::instance(client.get(class_uri(k_setup_service)), k_setup_service);
     SetupAndConfigurationService s;
     s.provisioning_mode = u32_property(raw, "ProvisioningMode");
@@ -109,25 +109,25 @@ SetupAndConfigurationService get_setup_and_configuration_service(Client &client)
     return s;
 }
 
-MethodResult unprovision(Client &client) {
+MethodResult unprovision(Client& client) {
     return client.invoke(class_uri(k_setup_service), "Unprovision",
                          {{"ProvisioningMode", std::string(k_full_unprovision)}});
 }
 
-MethodResult partial_unprovision(Client &client) {
+MethodResult partial_unprovision(Client& client) {
     return client.invoke(class_uri(k_setup_service), "PartialUnprovision", {});
 }
 
-MethodResult commit_changes(Client &client) {
+MethodResult commit_changes(Client& client) {
     return client.invoke(class_uri(k_setup_service), "CommitChanges", {});
 }
 
-MethodResult set_mebx_password(Client &client, const Secret &password) {
+MethodResult set_mebx_password(Client& client, const Secret& password) {
     return invoke_secret(client, k_setup_service, "SetMEBxPassword",
                          {{"Password", password.reveal()}});
 }
 
-UuidResult get_uuid(Client &client) {
+UuidResult get_uuid(Client& client) {
     UuidResult out{client.invoke(class_uri(k_setup_service), "GetUuid", {}), {}};
     out.uuid = out.result.output.property("UUID");
     return out;

@@ -25,10 +25,10 @@ constexpr std::string_view k_endpoint_collection_name = "TLSProtocolEndpointInst
 constexpr std::string_view k_rsa = "0";
 
 template <typename T, typename F>
-std::vector<T> enumerate_as(Client &client, std::string_view class_name, F convert) {
+std::vector<T> enumerate_as(Client& client, std::string_view class_name, F convert) {
     std::string uri = class_uri(class_name);
     std::vector<T> out;
-    for (auto &item : client.enumerate(uri)) {
+    for (auto& item : client.enumerate(uri)) {
         if (item.ns == uri && item.name == class_name) {
             out.push_back(convert(std::move(item)));
         }
@@ -38,7 +38,7 @@ std::vector<T> enumerate_as(Client &client, std::string_view class_name, F conve
 
 CreatedInstance created(MethodResult result, std::string_view epr_name) {
     CreatedInstance out{std::move(result), {}};
-    if (const Element *epr = out.result.output.find(out.result.output.ns, epr_name)) {
+    if (const Element* epr = out.result.output.find(out.result.output.ns, epr_name)) {
         out.instance_id = epr_selector(*epr, "InstanceID");
     }
     return out;
@@ -53,7 +53,7 @@ TlsSettingData tls_from(Element raw) {
     if (raw.has_property("NonSecureConnectionsSupported")) {
         s.non_secure_connections_supported = bool_property(raw, "NonSecureConnectionsSupported");
     }
-    for (const Element *cn : raw.find_all(raw.ns, "TrustedCN")) {
+    for (const Element* cn : raw.find_all(raw.ns, "TrustedCN")) {
         s.trusted_cn.push_back(cn->text);
     }
     s.raw = std::move(raw);
@@ -62,13 +62,13 @@ TlsSettingData tls_from(Element raw) {
 
 } // namespace
 
-std::string epr_selector(const Element &endpoint_reference, std::string_view name) {
-    const Element *params = endpoint_reference.find(ns::addressing, "ReferenceParameters");
-    const Element *set = params != nullptr ? params->find(ns::wsman, "SelectorSet") : nullptr;
+std::string epr_selector(const Element& endpoint_reference, std::string_view name) {
+    const Element* params = endpoint_reference.find(ns::addressing, "ReferenceParameters");
+    const Element* set = params != nullptr ? params->find(ns::wsman, "SelectorSet") : nullptr;
     if (set == nullptr) {
         return {};
     }
-    for (const Element *selector : set->find_all(ns::wsman, "Selector")) {
+    for (const Element* selector : set->find_all(ns::wsman, "Selector")) {
         if (selector->attribute("Name") == name) {
             return selector->text;
         }
@@ -76,54 +76,54 @@ std::string epr_selector(const Element &endpoint_reference, std::string_view nam
     return {};
 }
 
-std::vector<PublicKeyCertificate> enumerate_public_key_certificates(Client &client) {
-    return enumerate_as<PublicKeyCertificate>(client, k_certificate, [](const Element &e) {
+std::vector<PublicKeyCertificate> enumerate_public_key_certificates(Client& client) {
+    return enumerate_as<PublicKeyCertificate>(client, k_certificate, [](const Element& e) {
         return PublicKeyCertificate{e.property("InstanceID"), e.property("X509Certificate"),
                                     e.property("Subject"), e.property("Issuer"),
                                     bool_property(e, "TrustedRootCertficate")};
     });
 }
 
-void delete_public_key_certificate(Client &client, std::string_view instance_id) {
+void delete_public_key_certificate(Client& client, std::string_view instance_id) {
     client.remove(class_uri(k_certificate), {{"InstanceID", std::string(instance_id)}});
 }
 
-std::vector<PublicPrivateKeyPair> enumerate_public_private_key_pairs(Client &client) {
-    return enumerate_as<PublicPrivateKeyPair>(client, k_key_pair, [](const Element &e) {
+std::vector<PublicPrivateKeyPair> enumerate_public_private_key_pairs(Client& client) {
+    return enumerate_as<PublicPrivateKeyPair>(client, k_key_pair, [](const Element& e) {
         return PublicPrivateKeyPair{e.property("InstanceID"), e.property("DERKey")};
     });
 }
 
-void delete_public_private_key_pair(Client &client, std::string_view instance_id) {
+void delete_public_private_key_pair(Client& client, std::string_view instance_id) {
     client.remove(class_uri(k_key_pair), {{"InstanceID", std::string(instance_id)}});
 }
 
-CreatedInstance generate_key_pair(Client &client, std::uint32_t key_length_bits) {
+CreatedInstance generate_key_pair(Client& client, std::uint32_t key_length_bits) {
     return created(client.invoke(class_uri(k_key_management), "GenerateKeyPair",
                                  {{"KeyAlgorithm", std::string(k_rsa)},
                                   {"KeyLength", std::to_string(key_length_bits)}}),
                    "KeyPair");
 }
 
-CreatedInstance add_certificate(Client &client, std::string_view certificate) {
+CreatedInstance add_certificate(Client& client, std::string_view certificate) {
     return created(client.invoke(class_uri(k_key_management), "AddCertificate",
                                  {{"CertificateBlob", std::string(certificate)}}),
                    "CreatedCertificate");
 }
 
-CreatedInstance add_trusted_root_certificate(Client &client, std::string_view certificate) {
+CreatedInstance add_trusted_root_certificate(Client& client, std::string_view certificate) {
     return created(client.invoke(class_uri(k_key_management), "AddTrustedRootCertificate",
                                  {{"CertificateBlob", std::string(certificate)}}),
                    "CreatedCertificate");
 }
 
-CreatedInstance add_key(Client &client, const Secret &key) {
+CreatedInstance add_key(Client& client, const Secret& key) {
     return created(
         detail::invoke_secret(client, k_key_management, "AddKey", {{"KeyBlob", key.reveal()}}),
         "CreatedKey");
 }
 
-SignedRequest generate_pkcs10_request_ex(Client &client, std::string_view key_pair_instance_id,
+SignedRequest generate_pkcs10_request_ex(Client& client, std::string_view key_pair_instance_id,
                                          std::string_view null_signed_request, CsrSigning signing) {
     std::string uri = class_uri(k_key_management);
     Request request = make_invoke(uri, "GeneratePKCS10RequestEx", {});
@@ -137,11 +137,11 @@ SignedRequest generate_pkcs10_request_ex(Client &client, std::string_view key_pa
     return out;
 }
 
-std::vector<TlsSettingData> enumerate_tls_setting_data(Client &client) {
+std::vector<TlsSettingData> enumerate_tls_setting_data(Client& client) {
     return enumerate_as<TlsSettingData>(client, k_tls_settings, tls_from);
 }
 
-TlsSettingData put_tls_setting_data(Client &client, const TlsSettingData &settings) {
+TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settings) {
     std::string uri = class_uri(k_tls_settings);
     Element body = settings.raw;
     if (body.name.empty()) {
@@ -151,7 +151,7 @@ TlsSettingData put_tls_setting_data(Client &client, const TlsSettingData &settin
     body.set_property("MutualAuthentication", bool_text(settings.mutual_authentication));
     body.set_property("Enabled", bool_text(settings.enabled));
     body.remove_property("TrustedCN");
-    for (const auto &cn : settings.trusted_cn) {
+    for (const auto& cn : settings.trusted_cn) {
         body.add(uri, "TrustedCN", cn);
     }
     body.set_property("AcceptNonSecureConnections",
@@ -161,7 +161,7 @@ TlsSettingData put_tls_setting_data(Client &client, const TlsSettingData &settin
     return tls_from(detail::instance(answer, k_tls_settings));
 }
 
-CreateOutcome create_tls_credential_context(Client &client,
+CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id) {
     std::string uri = class_uri(k_credential_context);
     Element context{uri, std::string(k_credential_context), {}, {}, {}};

@@ -21,8 +21,8 @@ constexpr std::string_view k_xml_ns = "http://www.w3.org/XML/1998/namespace";
 
 } // namespace
 
-const Element *Element::find(std::string_view child_ns, std::string_view child_name) const {
-    for (const auto &c : children) {
+const Element* Element::find(std::string_view child_ns, std::string_view child_name) const {
+    for (const auto& c : children) {
         if (c.name == child_name && c.ns == child_ns) {
             return &c;
         }
@@ -30,14 +30,14 @@ const Element *Element::find(std::string_view child_ns, std::string_view child_n
     return nullptr;
 }
 
-Element *Element::find(std::string_view child_ns, std::string_view child_name) {
-    return const_cast<Element *>(std::as_const(*this).find(child_ns, child_name));
+Element* Element::find(std::string_view child_ns, std::string_view child_name) {
+    return const_cast<Element*>(std::as_const(*this).find(child_ns, child_name));
 }
 
-std::vector<const Element *> Element::find_all(std::string_view child_ns,
-                                               std::string_view child_name) const {
-    std::vector<const Element *> out;
-    for (const auto &c : children) {
+std::vector<const Element*> Element::find_all(std::string_view child_ns,
+                                              std::string_view child_name) const {
+    std::vector<const Element*> out;
+    for (const auto& c : children) {
         if (c.name == child_name && c.ns == child_ns) {
             out.push_back(&c);
         }
@@ -46,7 +46,7 @@ std::vector<const Element *> Element::find_all(std::string_view child_ns,
 }
 
 std::string Element::property(std::string_view child_name, std::string_view fallback) const {
-    const Element *c = find(ns, child_name);
+    const Element* c = find(ns, child_name);
     return c != nullptr ? c->text : std::string(fallback);
 }
 
@@ -54,8 +54,8 @@ bool Element::has_property(std::string_view child_name) const {
     return find(ns, child_name) != nullptr;
 }
 
-Element &Element::set_property(std::string_view child_name, std::string_view value) {
-    if (Element *c = find(ns, child_name)) {
+Element& Element::set_property(std::string_view child_name, std::string_view value) {
+    if (Element* c = find(ns, child_name)) {
         c->text = std::string(value);
         c->children.clear();
         return *c;
@@ -65,11 +65,11 @@ Element &Element::set_property(std::string_view child_name, std::string_view val
 
 std::size_t Element::remove_property(std::string_view child_name) {
     return std::erase_if(children,
-                         [&](const Element &c) { return c.name == child_name && c.ns == ns; });
+                         [&](const Element& c) { return c.name == child_name && c.ns == ns; });
 }
 
 std::string_view Element::attribute(std::string_view attribute_name) const {
-    for (const auto &a : attributes) {
+    for (const auto& a : attributes) {
         if (a.ns.empty() && a.name == attribute_name) {
             return a.value;
         }
@@ -77,21 +77,21 @@ std::string_view Element::attribute(std::string_view attribute_name) const {
     return {};
 }
 
-Element &Element::add(std::string_view child_ns, std::string_view child_name,
+Element& Element::add(std::string_view child_ns, std::string_view child_name,
                       std::string_view child_text) {
-    Element &c = children.emplace_back();
+    Element& c = children.emplace_back();
     c.ns = std::string(child_ns);
     c.name = std::string(child_name);
     c.text = std::string(child_text);
     return c;
 }
 
-void wipe(Element &element) noexcept {
+void wipe(Element& element) noexcept {
     wipe_string(element.text);
-    for (auto &a : element.attributes) {
+    for (auto& a : element.attributes) {
         wipe_string(a.value);
     }
-    for (auto &c : element.children) {
+    for (auto& c : element.children) {
         wipe(c);
     }
 }
@@ -102,7 +102,7 @@ namespace {
 
 using Scope = std::vector<std::pair<std::string, std::string>>; // prefix -> namespace URI
 
-std::string resolve(const Scope &scope, std::string_view prefix, bool for_attribute) {
+std::string resolve(const Scope& scope, std::string_view prefix, bool for_attribute) {
     if (prefix == "xml") {
         return std::string(k_xml_ns);
     }
@@ -128,7 +128,7 @@ std::pair<std::string_view, std::string_view> split_qname(std::string_view qname
     return {qname.substr(0, colon), qname.substr(colon + 1)};
 }
 
-Element convert(const pugi::xml_node &node, Scope &scope, int depth) {
+Element convert(const pugi::xml_node& node, Scope& scope, int depth) {
     if (depth > k_max_depth) {
         throw DecodeError("elements nest too deeply");
     }

@@ -10,7 +10,7 @@ namespace amtcfg::wsman {
 
 namespace {
 
-void escape(std::string &out, std::string_view text, bool in_attribute) {
+void escape(std::string& out, std::string_view text, bool in_attribute) {
     for (char ch : text) {
         switch (ch) {
         case '&':
@@ -36,9 +36,9 @@ public:
     Writer(std::span<const Prefix> declared, std::span<const Prefix> preferred)
         : m_declared(declared), m_preferred(preferred) {}
 
-    std::string write(const Element &root) {
+    std::string write(const Element& root) {
         std::string decls;
-        for (const auto &p : m_declared) {
+        for (const auto& p : m_declared) {
             declare(decls, p.ns, p.prefix);
         }
         element(root, std::move(decls));
@@ -47,12 +47,12 @@ public:
 
 private:
     // The prefix currently bound to `ns`, if the binding is not shadowed by a later one.
-    const std::string *bound(std::string_view ns, bool for_attribute) const {
+    const std::string* bound(std::string_view ns, bool for_attribute) const {
         for (auto it = m_scope.rbegin(); it != m_scope.rend(); ++it) {
             if (it->first != ns || (for_attribute && it->second.empty())) {
                 continue;
             }
-            bool shadowed = std::any_of(m_scope.rbegin(), it, [&](const auto &later) {
+            bool shadowed = std::any_of(m_scope.rbegin(), it, [&](const auto& later) {
                 return later.second == it->second;
             });
             if (!shadowed) {
@@ -62,19 +62,19 @@ private:
         return nullptr;
     }
 
-    void declare(std::string &decls, std::string_view ns, std::string_view prefix) {
+    void declare(std::string& decls, std::string_view ns, std::string_view prefix) {
         m_scope.emplace_back(std::string(ns), std::string(prefix));
         decls += prefix.empty() ? std::string(" xmlns=\"") : fmt::format(" xmlns:{}=\"", prefix);
         escape(decls, ns, true);
         decls += '"';
     }
 
-    std::string prefix_for(std::string &decls, std::string_view ns, bool for_attribute) {
-        if (const std::string *p = bound(ns, for_attribute)) {
+    std::string prefix_for(std::string& decls, std::string_view ns, bool for_attribute) {
+        if (const std::string* p = bound(ns, for_attribute)) {
             return *p;
         }
         std::string prefix = fmt::format("n{}", ++m_generated);
-        for (const auto &p : m_preferred) {
+        for (const auto& p : m_preferred) {
             if (p.ns == ns && !(for_attribute && p.prefix.empty())) {
                 prefix = std::string(p.prefix);
             }
@@ -83,10 +83,10 @@ private:
         return prefix;
     }
 
-    std::string qualified(std::string &decls, std::string_view ns, std::string_view name,
+    std::string qualified(std::string& decls, std::string_view ns, std::string_view name,
                           bool for_attribute) {
         if (ns.empty()) {
-            const std::string *def = for_attribute ? nullptr : bound_default();
+            const std::string* def = for_attribute ? nullptr : bound_default();
             if (def != nullptr) {
                 declare(decls, "", "");
             }
@@ -97,7 +97,7 @@ private:
     }
 
     // The namespace of the default binding when it is a non-empty one.
-    const std::string *bound_default() const {
+    const std::string* bound_default() const {
         for (auto it = m_scope.rbegin(); it != m_scope.rend(); ++it) {
             if (it->second.empty()) {
                 return it->first.empty() ? nullptr : &it->first;
@@ -106,11 +106,11 @@ private:
         return nullptr;
     }
 
-    void element(const Element &e, std::string decls) {
+    void element(const Element& e, std::string decls) {
         std::size_t scope_size = m_scope.size();
         std::string name = qualified(decls, e.ns, e.name, false);
         std::string attrs;
-        for (const auto &a : e.attributes) {
+        for (const auto& a : e.attributes) {
             attrs += ' ' + qualified(decls, a.ns, a.name, true) + "=\"";
             escape(attrs, a.value, true);
             attrs += '"';
@@ -121,7 +121,7 @@ private:
         } else {
             m_out += '>';
             escape(m_out, e.text, false);
-            for (const auto &c : e.children) {
+            for (const auto& c : e.children) {
                 element(c, {});
             }
             m_out += "</" + name + '>';
@@ -138,7 +138,7 @@ private:
 
 } // namespace
 
-std::string write_xml(const Element &root, std::span<const Prefix> declared,
+std::string write_xml(const Element& root, std::span<const Prefix> declared,
                       std::span<const Prefix> preferred) {
     return Writer(declared, preferred).write(root);
 }

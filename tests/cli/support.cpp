@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,8 +83,12 @@ Run run(const std::vector<std::string>& argv, const std::map<std::string, std::s
     return result;
 }
 
-std::string amtcfg_binary() { return AMTCFG_BINARY_DIR "/amtcfg"; }
-std::string with_sim() { return AMTCFG_SOURCE_DIR "/scripts/with-sim.sh"; }
+std::string amtcfg_binary() {
+    return AMTCFG_BINARY_DIR "/amtcfg";
+}
+std::string with_sim() {
+    return AMTCFG_SOURCE_DIR "/scripts/with-sim.sh";
+}
 std::string source_path(const std::string& relative) {
     return std::string(AMTCFG_SOURCE_DIR) + "/" + relative;
 }

@@ -22,8 +22,8 @@ Run run(const std::vector<std::string>& argv, const std::map<std::string, std::s
         const std::string& input = "");
 
 // Paths in the source and build trees.
-std::string amtcfg_binary();      // build/amtcfg
-std::string with_sim();           // scripts/with-sim.sh
+std::string amtcfg_binary(); // build/amtcfg
+std::string with_sim();      // scripts/with-sim.sh
 std::string source_path(const std::string& relative);
 
 // A fresh empty directory for one test, removed when the object dies.

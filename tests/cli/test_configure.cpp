@@ -12,10 +12,9 @@ namespace {
 const std::map<std::string, std::string> k_env{{"AMT_PW", "Adm1n!Passw0rd"},
                                                {"AMT_PW2", "0ther#Passw0rd"}};
 
-const std::string k_features =
-    "  <general ping-response=\"true\"/>\n"
-    "  <network dhcp=\"true\" ip-sync=\"true\"/>\n"
-    "  <redirection kvm=\"true\" sol=\"true\" ider=\"false\"/>\n";
+const std::string k_features = "  <general ping-response=\"true\"/>\n"
+                               "  <network dhcp=\"true\" ip-sync=\"true\"/>\n"
+                               "  <redirection kvm=\"true\" sol=\"true\" ider=\"false\"/>\n";
 
 std::vector<std::string> strings(const nlohmann::json& array) {
     return array.get<std::vector<std::string>>();
@@ -25,15 +24,16 @@ std::vector<std::string> strings(const nlohmann::json& array) {
 
 TEST_CASE("configure activates CCM, applies the profile, and a second run changes nothing",
           "[cli]") {
-    auto [transport, sim_options] = GENERATE(
-        std::pair<std::string, std::vector<std::string>>{"lme", {}},
-        std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+    auto [transport, sim_options] =
+        GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
+                 std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
     INFO("transport " << transport);
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", k_features));
 
-    auto first = device.amtcfg({"--json", "--transport", transport, "configure", "--profile", profile},
-                               sim_options, k_env);
+    auto first =
+        device.amtcfg({"--json", "--transport", transport, "configure", "--profile", profile},
+                      sim_options, k_env);
     INFO(first.err);
     REQUIRE(first.status == 0);
     auto result = first.json();
@@ -42,8 +42,9 @@ TEST_CASE("configure activates CCM, applies the profile, and a second run change
     CHECK(result["escrow"].is_null());
     CHECK(device.info()["control_mode"] == "ccm");
 
-    auto second = device.amtcfg({"--json", "--transport", transport, "configure", "--profile", profile},
-                                sim_options, k_env);
+    auto second =
+        device.amtcfg({"--json", "--transport", transport, "configure", "--profile", profile},
+                      sim_options, k_env);
     INFO(second.err);
     REQUIRE(second.status == 0);
     CHECK(strings(second.json()["changed"]).empty());
@@ -129,9 +130,8 @@ TEST_CASE("an activated device needs its admin password", "[cli]") {
 
     // With the current password, a profile naming another password changes it.
     auto other = device.write("other.xml", ccm_profile("env:AMT_PW2"));
-    auto changed = device.amtcfg({"--json", "configure", "--profile", other, "--password",
-                                  "env:AMT_PW"},
-                                 {}, k_env);
+    auto changed = device.amtcfg(
+        {"--json", "configure", "--profile", other, "--password", "env:AMT_PW"}, {}, k_env);
     INFO(changed.err);
     REQUIRE(changed.status == 0);
     CHECK(strings(changed.json()["changed"]) == std::vector<std::string>{"admin-password"});
@@ -157,7 +157,10 @@ TEST_CASE("profile errors are exit 3 with the file and line", "[cli]") {
     auto r = device.amtcfg({"configure", "--profile", bad}, {}, k_env);
     CHECK(r.status == 3);
     CHECK(r.err.find("bad.xml:6") != std::string::npos);
-    auto tls = device.write("tls.xml", ccm_profile("env:AMT_PW", "  <tls mode=\"server\"><issuer type=\"file\" ca-certificate=\"a.pem\" ca-key=\"a.key\"/></tls>\n"));
+    auto tls =
+        device.write("tls.xml", ccm_profile("env:AMT_PW",
+                                            "  <tls mode=\"server\"><issuer type=\"file\" "
+                                            "ca-certificate=\"a.pem\" ca-key=\"a.key\"/></tls>\n"));
     auto t = device.amtcfg({"configure", "--profile", tls}, {}, k_env);
     CHECK(t.status == 3);
     CHECK(t.err.find("tls.xml:6: <tls> is not supported") != std::string::npos);

@@ -47,7 +47,8 @@ std::string acm_profile(const std::string& pfx) {
            "    <admin-password source=\"env:AMT_PW\"/>\n"
            "    <mebx-password source=\"env:MEBX_PW\"/>\n"
            "    <provisioning-certificate file=\"" +
-           certs() + "/" + pfx + ".pfx\" password-source=\"env:PFX_PW\"/>\n"
+           certs() + "/" + pfx +
+           ".pfx\" password-source=\"env:PFX_PW\"/>\n"
            "  </activation>\n</amtcfg-profile>\n";
 }
 

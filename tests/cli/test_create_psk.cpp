@@ -14,14 +14,14 @@ using namespace amtcfg::test;
 
 namespace {
 
-std::string slurp(const std::string &path) {
+std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
 }
 
-unsigned mode_of(const std::string &path) {
+unsigned mode_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     return st.st_mode & 0777U;
@@ -115,7 +115,7 @@ namespace {
 
 const std::map<std::string, std::string> k_env{{"NEW_MEBX", "N3w-Passw0rd!"}};
 
-std::vector<std::string> setup_bin_args(const TempDir &dir, std::vector<std::string> extra) {
+std::vector<std::string> setup_bin_args(const TempDir& dir, std::vector<std::string> extra) {
     std::vector<std::string> args{
         amtcfg_binary(),           "create-psk", "--setup-bin",         dir.file("setup.bin"),
         "--current-mebx-password", "admin",      "--new-mebx-password", "env:NEW_MEBX"};
@@ -152,7 +152,7 @@ TEST_CASE("create-psk --setup-bin writes records that --inspect decodes for ever
         REQUIRE(j["records"].size() == 2);
         // The PIDs in the file are the ones in the list the server gets.
         std::string list = slurp(dir.file("keys.csv"));
-        for (const auto &entry : j["records"][1]["entries"]) {
+        for (const auto& entry : j["records"][1]["entries"]) {
             if (entry["key"] == "pid") {
                 CHECK(entry["value"] == written["pids"][1]);
                 CHECK(list.find(entry["value"].get<std::string>()) != std::string::npos);
@@ -201,7 +201,7 @@ TEST_CASE("settings round-trip through --setup-bin and --inspect", "[cli]") {
     auto r = run({amtcfg_binary(), "create-psk", "--inspect", dir.file("setup.bin")});
     INFO(r.out);
     REQUIRE(r.status == 0);
-    for (const std::string &expected : std::vector<std::string>{
+    for (const std::string& expected : std::vector<std::string>{
              "setup.bin version 3 (3.0)", "records are not consumed", "corp.example", "10.0.0.5",
              "9971", "SHA-256 " + std::string(64, 'a') + " \"Corp Root\"", "on (1)", "all (255)",
              "pc7", "activate (1)", "no problems"}) {
@@ -212,7 +212,7 @@ TEST_CASE("settings round-trip through --setup-bin and --inspect", "[cli]") {
 TEST_CASE("create-psk --setup-bin refuses what the version or the rules do not allow", "[cli]") {
     TempDir dir;
     auto refused = [&](std::vector<std::string> extra, std::map<std::string, std::string> env,
-                       const std::string &message) {
+                       const std::string& message) {
         auto r = run(setup_bin_args(dir, std::move(extra)), env);
         INFO(r.err);
         CHECK(r.status == 2);

@@ -14,9 +14,8 @@ TEST_CASE("examples/ccm-basic.xml configures a fresh device and re-runs clean", 
     REQUIRE(first.status == 0);
     CHECK(first.json()["control_mode"] == "ccm");
     auto password = device.write("pw", escrowed(escrow, "admin-password"));
-    auto second = device.amtcfg(
-        {"--json", "configure", "--profile", profile, "--escrow", escrow, "--password",
-         "file:" + password});
+    auto second = device.amtcfg({"--json", "configure", "--profile", profile, "--escrow", escrow,
+                                 "--password", "file:" + password});
     INFO(second.err);
     REQUIRE(second.status == 0);
     CHECK(second.json()["changed"].empty());

@@ -15,11 +15,11 @@ std::map<std::string, std::string> sim_env() {
     return {{"AMTCFG_SIM_LIB", AMTCFG_BINARY_DIR "/tests/sim/libamtcfg_sim.so"}};
 }
 
-Run info_with(const std::vector<std::string> &sim_args,
-              const std::map<std::string, std::string> &extra_env = {}) {
+Run info_with(const std::vector<std::string>& sim_args,
+              const std::map<std::string, std::string>& extra_env = {}) {
     std::vector<std::string> argv = {with_sim()};
     argv.insert(argv.end(), sim_args.begin(), sim_args.end());
-    for (const auto &a :
+    for (const auto& a :
          {std::string("--"), amtcfg_binary(), std::string("--json"), std::string("info")}) {
         argv.push_back(a);
     }
@@ -28,16 +28,16 @@ Run info_with(const std::vector<std::string> &sim_args,
     return run(argv, env);
 }
 
-json read_json(const std::string &path) {
+json read_json(const std::string& path) {
     std::ifstream in(path);
     REQUIRE(in);
     return json::parse(in);
 }
 
-const char *control_mode_name(int mode) {
+const char* control_mode_name(int mode) {
     return mode == 0 ? "pre-provisioning" : mode == 1 ? "ccm" : "acm";
 }
-const char *provisioning_state_name(int state) {
+const char* provisioning_state_name(int state) {
     return state == 0 ? "pre" : state == 1 ? "in" : "post";
 }
 
@@ -65,7 +65,7 @@ TEST_CASE("info --json reports exactly what each sample device file says", "[cli
     }
     REQUIRE(info["lan"].size() == device["lan"].size());
     for (std::size_t i = 0; i < device["lan"].size(); ++i) {
-        for (const char *key : {"interface", "dhcp", "link_up", "ip", "mac"}) {
+        for (const char* key : {"interface", "dhcp", "link_up", "ip", "mac"}) {
             CHECK(info["lan"][i][key] == device["lan"][i][key]);
         }
     }
@@ -152,8 +152,9 @@ TEST_CASE("info: one connect per ME client, and every request answered (AMTCFG_S
 
 TEST_CASE("info: an AMTHI command that is never answered is exit 40 within --timeout",
           "[cli][sim]") {
-    std::vector<std::string> argv = {with_sim(), "--fault", "amthi-timeout:GetControlMode", "--",
-                                     amtcfg_binary(), "--timeout", "1s", "--json", "info"};
+    std::vector<std::string> argv = {with_sim(), "--fault",       "amthi-timeout:GetControlMode",
+                                     "--",       amtcfg_binary(), "--timeout",
+                                     "1s",       "--json",        "info"};
     auto r = run(argv, sim_env());
     CHECK(r.status == 40);
     CHECK(r.json()["error"]["message"].get<std::string>().find("timed out") != std::string::npos);

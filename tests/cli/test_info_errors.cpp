@@ -17,8 +17,7 @@ TEST_CASE("info on a missing device node is exit 10 naming the node and the fix"
     CHECK(r.out.empty());
 }
 
-TEST_CASE("info --json on a node without an AMTHI client is one error object, exit 13",
-          "[cli]") {
+TEST_CASE("info --json on a node without an AMTHI client is one error object, exit 13", "[cli]") {
     TempDir dir;
     std::ofstream(dir.file("mei0")) << "";
     auto r = run({amtcfg_binary(), "--json", "--device", dir.file("mei0"), "info"});

@@ -29,8 +29,8 @@ nlohmann::json check_named(const nlohmann::json& result, const std::string& name
 
 TEST_CASE("maintain --auto fixes the clock and the host name, then nothing is due", "[cli]") {
     SimDevice device(k_drifted);
-    auto first = device.amtcfg({"--json", "maintain", "--auto", "--password", "env:AMT_PW"}, {},
-                               k_env);
+    auto first =
+        device.amtcfg({"--json", "maintain", "--auto", "--password", "env:AMT_PW"}, {}, k_env);
     INFO(first.err);
     REQUIRE(first.status == 0);
     auto result = first.json();
@@ -39,8 +39,8 @@ TEST_CASE("maintain --auto fixes the clock and the host name, then nothing is du
     CHECK(check_named(result, "hostname")["done"] == true);
     CHECK(result["failed"].empty());
 
-    auto second = device.amtcfg({"--json", "maintain", "--auto", "--password", "env:AMT_PW"}, {},
-                                k_env);
+    auto second =
+        device.amtcfg({"--json", "maintain", "--auto", "--password", "env:AMT_PW"}, {}, k_env);
     INFO(second.err);
     REQUIRE(second.status == 0);
     for (const auto& c : second.json()["checks"]) {
@@ -60,18 +60,17 @@ TEST_CASE("a failing maintenance step leaves the others done and exits 34", "[cl
     CHECK(r.status == 34);
     auto result = r.json();
     CHECK(result["failed"] == nlohmann::json::array({"clock"}));
-    CHECK(check_named(result, "clock")["detail"].get<std::string>().find("SetHighAccuracyTimeSynch") !=
-          std::string::npos);
+    CHECK(check_named(result, "clock")["detail"].get<std::string>().find(
+              "SetHighAccuracyTimeSynch") != std::string::npos);
     CHECK(check_named(result, "hostname")["done"] == true);
 }
 
-TEST_CASE("password rotation escrows first; the new password works and the old one not",
-          "[cli]") {
+TEST_CASE("password rotation escrows first; the new password works and the old one not", "[cli]") {
     SimDevice device(k_drifted);
     auto escrow = device.dir().file("escrow.jsonl");
-    auto r = device.amtcfg({"--json", "maintain", "--rotate-password", "--password", "env:AMT_PW",
-                            "--escrow", escrow},
-                           {}, k_env);
+    auto r = device.amtcfg(
+        {"--json", "maintain", "--rotate-password", "--password", "env:AMT_PW", "--escrow", escrow},
+        {}, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     auto fresh = escrowed(escrow, "admin-password");

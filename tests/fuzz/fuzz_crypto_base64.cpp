@@ -6,14 +6,14 @@
 #include <cstdlib>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-    std::string_view text(reinterpret_cast<const char *>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
         amtcfg::Bytes decoded = amtcfg::crypto::base64_decode(text);
         if (amtcfg::crypto::base64_encode(decoded) != text) {
             std::abort(); // only canonical text is accepted, so it must round-trip
         }
-    } catch (const amtcfg::DecodeError &) {
+    } catch (const amtcfg::DecodeError&) {
     }
     return 0;
 }

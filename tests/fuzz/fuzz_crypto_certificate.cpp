@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <cstdlib>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
         amtcfg::crypto::parse_certificate(amtcfg::ByteView(data, size), "fuzz.der");
-    } catch (const amtcfg::Error &error) {
+    } catch (const amtcfg::Error& error) {
         if (error.category() != amtcfg::ErrorCategory::invalid_input) {
             std::abort();
         }

@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <cstdlib>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     // The seed corpus's password, so mutations get past the MAC check now and then.
     static const amtcfg::Secret password("test-pfx-pw");
     try {
         amtcfg::crypto::load_pkcs12(amtcfg::ByteView(data, size), password, "fuzz.pfx");
-    } catch (const amtcfg::Error &error) {
+    } catch (const amtcfg::Error& error) {
         if (error.category() != amtcfg::ErrorCategory::invalid_input) {
             std::abort(); // a bad file must always be exit code 3
         }

@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-    std::string_view text(reinterpret_cast<const char *>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
         amtcfg::profile::parse_profile(text, "fuzz.xml");
-    } catch (const amtcfg::Error &error) {
+    } catch (const amtcfg::Error& error) {
         if (error.category() != amtcfg::ErrorCategory::invalid_input) {
             std::abort(); // a profile problem must always be exit code 3
         }

@@ -7,16 +7,16 @@
 #include <cstdint>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-    std::string_view text(reinterpret_cast<const char *>(data), size); // NOLINT: fuzz input
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size); // NOLINT: fuzz input
     try {
         auto pairs = amtcfg::psk::parse_psk_list(text);
-        for (const auto &pair : pairs) {
+        for (const auto& pair : pairs) {
             if (amtcfg::psk::pid_problem(pair.pid) || amtcfg::psk::pps_problem(pair.pps.reveal())) {
                 __builtin_trap(); // the reader accepted a pair its own checks reject
             }
         }
-    } catch (const amtcfg::Error &) {
+    } catch (const amtcfg::Error&) {
     }
     return 0;
 }

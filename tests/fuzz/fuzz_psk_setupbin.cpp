@@ -5,10 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto decoded = amtcfg::psk::decode_setup_bin(amtcfg::ByteView(data, size));
-    for (const auto &record : decoded.records) {
-        for (const auto &entry : record.entries) {
+    for (const auto& record : decoded.records) {
+        for (const auto& entry : record.entries) {
             (void)amtcfg::psk::show_value(entry, amtcfg::psk::SecretDisplay::show);
         }
     }

@@ -11,17 +11,17 @@
 using namespace amtcfg;
 using namespace amtcfg::wsman;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-    std::string_view text(reinterpret_cast<const char *>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size);
     (void)redact_xml(text);
     try {
         Envelope env = parse_envelope(text);
         if (auto fault = find_fault(env)) {
             (void)fault_error(*fault, "fuzz Get");
         }
-        for (const auto &child : env.body.children) {
+        for (const auto& child : env.body.children) {
             (void)child.property("InstanceID");
-            if (const Element *items = child.find(ns::enumeration, "Items")) {
+            if (const Element* items = child.find(ns::enumeration, "Items")) {
                 (void)items->children.size();
             }
         }
@@ -29,10 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         for (std::string_view method : {"Setup", "AdminSetup", "AddNextCertInChain"}) {
             try {
                 (void)parse_method_result(env, uri, method).describe();
-            } catch (const DecodeError &) {
+            } catch (const DecodeError&) {
             }
         }
-    } catch (const DecodeError &) {
+    } catch (const DecodeError&) {
     }
     return 0;
 }

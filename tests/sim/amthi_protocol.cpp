@@ -7,7 +7,7 @@
 namespace amtcfg::sim::amthi {
 
 std::optional<CommandInfo> find_command(std::string_view name) {
-    for (const auto &c : k_commands) {
+    for (const auto& c : k_commands) {
         if (std::equal(c.name.begin(), c.name.end(), name.begin(), name.end(),
                        [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
             return c;
@@ -17,7 +17,7 @@ std::optional<CommandInfo> find_command(std::string_view name) {
 }
 
 std::optional<CommandInfo> find_command(std::uint32_t code) {
-    for (const auto &c : k_commands) {
+    for (const auto& c : k_commands) {
         if (c.code == code)
             return c;
     }

@@ -21,7 +21,7 @@ Reply fail(std::uint32_t code) {
     return {code, {}};
 }
 
-Bytes frame(std::uint32_t request_command, const Reply &reply) {
+Bytes frame(std::uint32_t request_command, const Reply& reply) {
     ByteWriter out;
     out.u8(k_major_version).u8(k_minor_version).u16le(0);
     out.u32le(request_command | k_response_bit);
@@ -31,16 +31,16 @@ Bytes frame(std::uint32_t request_command, const Reply &reply) {
 }
 
 // A fixed-size, NUL-padded field (BiosVersion, AMT_UNICODE_STRING, LSA names).
-void fixed_string(ByteWriter &out, const std::string &text, std::size_t size) {
+void fixed_string(ByteWriter& out, const std::string& text, std::size_t size) {
     out.string(text.substr(0, size - 1)).zeros(size - std::min(text.size(), size - 1));
 }
 
-Reply code_versions(const DeviceState &d) {
+Reply code_versions(const DeviceState& d) {
     auto table = code_version_table(d);
     ByteWriter out;
     fixed_string(out, d.bios_version, 65);
     out.u32le(static_cast<std::uint32_t>(table.size()));
-    for (const auto &row : table) {
+    for (const auto& row : table) {
         out.u16le(static_cast<std::uint16_t>(row.description.size()));
         fixed_string(out, row.description, 20);
         out.u16le(static_cast<std::uint16_t>(row.version.size()));
@@ -53,7 +53,7 @@ Reply code_versions(const DeviceState &d) {
 // handle with a list index fail visibly.
 constexpr std::uint32_t k_first_hash_handle = 16;
 
-Reply hash_handles(const DeviceState &d) {
+Reply hash_handles(const DeviceState& d) {
     ByteWriter out;
     out.u32le(static_cast<std::uint32_t>(d.cert_hashes.size()));
     for (std::size_t i = 0; i < d.cert_hashes.size(); ++i) {
@@ -62,23 +62,23 @@ Reply hash_handles(const DeviceState &d) {
     return {status::success, out.take()};
 }
 
-std::uint8_t hash_algorithm_code(const std::string &name) {
+std::uint8_t hash_algorithm_code(const std::string& name) {
     // amthi.md section 4: the newer mapping (3 SHA384, 4 SHA224, 5 SHA512).
     constexpr std::pair<std::string_view, std::uint8_t> k_codes[] = {
         {"md5", 0}, {"sha1", 1}, {"sha256", 2}, {"sha384", 3}, {"sha224", 4}, {"sha512", 5}};
-    for (const auto &[n, code] : k_codes) {
+    for (const auto& [n, code] : k_codes) {
         if (n == name)
             return code;
     }
     return 2;
 }
 
-Reply cert_hash_entry(const DeviceState &d, ByteReader &in) {
+Reply cert_hash_entry(const DeviceState& d, ByteReader& in) {
     std::uint32_t handle = in.u32le("HashHandle");
     if (handle < k_first_hash_handle || handle - k_first_hash_handle >= d.cert_hashes.size()) {
         return fail(status::invalid_index);
     }
-    const CertHash &h = d.cert_hashes[handle - k_first_hash_handle];
+    const CertHash& h = d.cert_hashes[handle - k_first_hash_handle];
     Bytes digest = from_hex(h.hash);
     ByteWriter out;
     out.u32le(h.is_default ? 1 : 0).u32le(h.active ? 1 : 0);
@@ -88,13 +88,13 @@ Reply cert_hash_entry(const DeviceState &d, ByteReader &in) {
     return {status::success, out.take()};
 }
 
-Reply lan_settings(const DeviceState &d, ByteReader &in) {
+Reply lan_settings(const DeviceState& d, ByteReader& in) {
     std::uint32_t index = in.u32le("InterfaceIndex");
     if (index > 1)
         return fail(status::invalid_parameter);
-    const char *wanted = index == 0 ? "wired" : "wireless";
+    const char* wanted = index == 0 ? "wired" : "wireless";
     auto it = std::find_if(d.lan.begin(), d.lan.end(),
-                           [&](const LanInterface &l) { return l.interface == wanted; });
+                           [&](const LanInterface& l) { return l.interface == wanted; });
     if (it == d.lan.end())
         return fail(status::interface_does_not_exist);
     auto mac = mac_bytes(it->mac);
@@ -105,7 +105,7 @@ Reply lan_settings(const DeviceState &d, ByteReader &in) {
     return {status::success, out.take()};
 }
 
-Reply local_system_account(const DeviceState &d) {
+Reply local_system_account(const DeviceState& d) {
     ByteWriter out;
     fixed_string(out, d.lsa_username, 33);
     fixed_string(out, d.lsa_password, 33);
@@ -113,18 +113,18 @@ Reply local_system_account(const DeviceState &d) {
     return {status::success, out.take()};
 }
 
-Reply unprovision(DeviceModel &model, ByteReader &in) {
+Reply unprovision(DeviceModel& model, ByteReader& in) {
     std::uint32_t mode = in.u32le("Mode");
     if (mode > 1)
         return fail(status::invalid_parameter);
-    auto state = model.read([](const DeviceState &d) {
+    auto state = model.read([](const DeviceState& d) {
         return std::pair{d.provisioning_state, d.control_mode};
     });
     if (state.first == 0)
         return fail(status::invalid_provisioning_state);
     if (state.second == 2)
         return fail(status::invalid_amt_mode); // ACM refuses (amthi.md 3.2)
-    model.modify([](DeviceState &d) {
+    model.modify([](DeviceState& d) {
         d.provisioning_state = 0;
         d.control_mode = 0;
         d.admin_password.clear();
@@ -141,39 +141,39 @@ Reply u32_reply(std::uint32_t value) {
 struct Handler {
     std::uint32_t command;
     std::uint32_t request_length;
-    std::function<Reply(DeviceModel &, ByteReader &)> run;
+    std::function<Reply(DeviceModel&, ByteReader&)> run;
 };
 
-template <class F> std::function<Reply(DeviceModel &, ByteReader &)> reading(F f) {
-    return [f](DeviceModel &m, ByteReader &in) {
-        return m.read([&](const DeviceState &d) { return f(d, in); });
+template <class F> std::function<Reply(DeviceModel&, ByteReader&)> reading(F f) {
+    return [f](DeviceModel& m, ByteReader& in) {
+        return m.read([&](const DeviceState& d) { return f(d, in); });
     };
 }
 
-const std::vector<Handler> &handlers() {
+const std::vector<Handler>& handlers() {
     static const std::vector<Handler> table = {
-        {command::get_code_versions, 0, reading([](auto &d, auto &) { return code_versions(d); })},
-        {command::get_uuid, 0, reading([](auto &d, auto &) {
+        {command::get_code_versions, 0, reading([](auto& d, auto&) { return code_versions(d); })},
+        {command::get_uuid, 0, reading([](auto& d, auto&) {
              auto uuid = uuid_wire_bytes(d.uuid);
              return Reply{status::success, Bytes(uuid.begin(), uuid.end())};
          })},
-        {command::get_provisioning_state, 0, reading([](auto &d, auto &) {
+        {command::get_provisioning_state, 0, reading([](auto& d, auto&) {
              return u32_reply(static_cast<std::uint32_t>(d.provisioning_state));
          })},
-        {command::get_control_mode, 0, reading([](auto &d, auto &) {
+        {command::get_control_mode, 0, reading([](auto& d, auto&) {
              return u32_reply(static_cast<std::uint32_t>(d.control_mode));
          })},
-        {command::get_dns_suffix, 0, reading([](auto &d, auto &) {
+        {command::get_dns_suffix, 0, reading([](auto& d, auto&) {
              ByteWriter out;
              out.u16le(static_cast<std::uint16_t>(d.dns_suffix.size())).string(d.dns_suffix);
              return Reply{status::success, out.take()};
          })},
         {command::enumerate_hash_handles, 0,
-         reading([](auto &d, auto &) { return hash_handles(d); })},
+         reading([](auto& d, auto&) { return hash_handles(d); })},
         {command::get_cert_hash_entry, 4, reading(cert_hash_entry)},
         {command::get_lan_interface_settings, 4, reading(lan_settings)},
         {command::get_local_system_account, 40,
-         reading([](auto &d, auto &) { return local_system_account(d); })},
+         reading([](auto& d, auto&) { return local_system_account(d); })},
         {command::unprovision, 4, unprovision},
     };
     return table;
@@ -216,7 +216,7 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
         return frame(command, fail(static_cast<std::uint32_t>(*code)));
     }
     auto handler = std::find_if(handlers().begin(), handlers().end(),
-                                [&](const Handler &h) { return h.command == command; });
+                                [&](const Handler& h) { return h.command == command; });
     Reply reply = fail(status::internal_error); // not simulated (amthi.md 6.1)
     if (handler != handlers().end()) {
         reply = length == handler->request_length ? handler->run(m_device, in)

@@ -12,15 +12,15 @@ namespace amtcfg::sim {
 
 class AmthiResponder {
 public:
-    AmthiResponder(DeviceModel &device, const FaultList &faults)
+    AmthiResponder(DeviceModel& device, const FaultList& faults)
         : m_device(device), m_faults(faults) {}
 
     // The reply to one request, or nothing when the firmware stays silent (amthi-timeout).
     std::optional<Bytes> respond(ByteView request);
 
 private:
-    DeviceModel &m_device;
-    const FaultList &m_faults;
+    DeviceModel& m_device;
+    const FaultList& m_faults;
 };
 
 // Reply transformations of the amthi-short and amthi-garble faults (README.md "Faults").

@@ -20,7 +20,7 @@ constexpr std::array<std::uint8_t, 16> k_mkhi_guid{0x15, 0x67, 0x6a, 0x8e, 0xbc,
 
 class AmthiEndpoint : public Endpoint {
 public:
-    AmthiEndpoint(Simulator &sim, std::shared_ptr<HostLink> link)
+    AmthiEndpoint(Simulator& sim, std::shared_ptr<HostLink> link)
         : m_responder(sim.device(), sim.faults()), m_link(std::move(link)) {}
     void receive(ByteView message) override {
         if (auto reply = m_responder.respond(message))
@@ -34,20 +34,20 @@ private:
 
 class MkhiEndpoint : public Endpoint {
 public:
-    MkhiEndpoint(Simulator &sim, std::shared_ptr<HostLink> link)
+    MkhiEndpoint(Simulator& sim, std::shared_ptr<HostLink> link)
         : m_device(sim.device()), m_link(std::move(link)) {}
     void receive(ByteView message) override {
-        m_link->send(m_device.read([&](const DeviceState &d) { return mkhi_respond(d, message); }));
+        m_link->send(m_device.read([&](const DeviceState& d) { return mkhi_respond(d, message); }));
     }
 
 private:
-    DeviceModel &m_device;
+    DeviceModel& m_device;
     std::shared_ptr<HostLink> m_link;
 };
 
 class WatchdogEndpoint : public Endpoint {
 public:
-    WatchdogEndpoint(Simulator &sim, std::shared_ptr<HostLink> link)
+    WatchdogEndpoint(Simulator& sim, std::shared_ptr<HostLink> link)
         : m_device(sim.device()), m_link(std::move(link)) {}
     void receive(ByteView message) override {
         if (auto reply = watchdog_respond(m_device, message))
@@ -55,7 +55,7 @@ public:
     }
 
 private:
-    DeviceModel &m_device;
+    DeviceModel& m_device;
     std::shared_ptr<HostLink> m_link;
 };
 
@@ -66,21 +66,21 @@ public:
 };
 
 template <class E> EndpointFactory factory() {
-    return [](Simulator &sim, std::shared_ptr<HostLink> link) -> std::unique_ptr<Endpoint> {
+    return [](Simulator& sim, std::shared_ptr<HostLink> link) -> std::unique_ptr<Endpoint> {
         return std::make_unique<E>(sim, std::move(link));
     };
 }
 
 } // namespace
 
-void register_me_clients(Simulator &simulator) {
+void register_me_clients(Simulator& simulator) {
     simulator.add_client({"amthi", k_amthi_guid, factory<AmthiEndpoint>()});
     simulator.add_client({"mkhi", k_mkhi_guid, factory<MkhiEndpoint>()});
     simulator.add_client({"watchdog", k_watchdog_guid, factory<WatchdogEndpoint>()});
-    simulator.add_client({"lme", k_lme_guid,
-                          [](Simulator &, std::shared_ptr<HostLink>) -> std::unique_ptr<Endpoint> {
-                              return std::make_unique<SilentEndpoint>();
-                          }});
+    simulator.add_client(
+        {"lme", k_lme_guid, [](Simulator&, std::shared_ptr<HostLink>) -> std::unique_ptr<Endpoint> {
+             return std::make_unique<SilentEndpoint>();
+         }});
 }
 
 } // namespace amtcfg::sim

@@ -22,7 +22,7 @@ DeviceState default_device() {
     return device;
 }
 
-std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid) {
+std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string& uuid) {
     static constexpr std::array<std::size_t, 16> k_printed_position = {
         3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
     std::string hex;
@@ -46,7 +46,7 @@ std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid) {
     return wire;
 }
 
-std::uint32_t ipv4_value(const std::string &ip) {
+std::uint32_t ipv4_value(const std::string& ip) {
     if (ip.empty())
         return 0;
     std::uint32_t value = 0;
@@ -64,7 +64,7 @@ std::uint32_t ipv4_value(const std::string &ip) {
     return value;
 }
 
-std::array<std::uint8_t, 6> mac_bytes(const std::string &mac) {
+std::array<std::uint8_t, 6> mac_bytes(const std::string& mac) {
     std::array<std::uint8_t, 6> bytes{};
     bool ok = mac.size() == 17;
     for (std::size_t i = 0; ok && i < 6; ++i) {
@@ -81,7 +81,7 @@ std::array<std::uint8_t, 6> mac_bytes(const std::string &mac) {
     return bytes;
 }
 
-std::vector<CodeVersion> code_version_table(const DeviceState &device) {
+std::vector<CodeVersion> code_version_table(const DeviceState& device) {
     std::vector<CodeVersion> table = {
         {"Flash", device.amt_version},
         {"Netstack", device.amt_version},
@@ -94,9 +94,9 @@ std::vector<CodeVersion> code_version_table(const DeviceState &device) {
         {"Recovery Build Num", device.build},
         {"Legacy Mode", "False"},
     };
-    for (const auto &extra : device.code_versions) {
+    for (const auto& extra : device.code_versions) {
         bool replaced = false;
-        for (auto &row : table) {
+        for (auto& row : table) {
             if (row.description == extra.description) {
                 row.version = extra.version;
                 replaced = true;

@@ -99,26 +99,26 @@ DeviceState default_device();
 
 // The 16 bytes GetUUID sends for a printed UUID: the first three fields little-endian, the rest
 // as printed (amthi.md 3.2, SMBIOS order). Throws std::runtime_error on a malformed UUID.
-std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string &uuid);
+std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string& uuid);
 
 // "a.b.c.d" as AMTHI sends it: a u32 with the first octet in the most significant byte; "" is 0.
-std::uint32_t ipv4_value(const std::string &ip);
+std::uint32_t ipv4_value(const std::string& ip);
 // "aa:bb:cc:dd:ee:ff" (or with '-') as six bytes.
-std::array<std::uint8_t, 6> mac_bytes(const std::string &mac);
+std::array<std::uint8_t, 6> mac_bytes(const std::string& mac);
 
 // The GetCodeVersions table: Flash, Netstack, AMTApps, AMT, Sku, VendorID, Build Number,
 // Recovery Version, Recovery Build Num, Legacy Mode (amthi.md 3.2), then the overrides.
-std::vector<CodeVersion> code_version_table(const DeviceState &device);
+std::vector<CodeVersion> code_version_table(const DeviceState& device);
 
 // Reads the device-file keys present in `json` over `device` (missing keys keep their value);
 // throws std::runtime_error naming the key on a wrong type or value, leaving `device` as it was.
-void load_device(const nlohmann::json &json, DeviceState &device);
-nlohmann::json save_device(const DeviceState &device);
+void load_device(const nlohmann::json& json, DeviceState& device);
+nlohmann::json save_device(const DeviceState& device);
 
 // Loads a device file over the default device.
-DeviceState read_device_file(const std::string &path);
+DeviceState read_device_file(const std::string& path);
 // Writes a device file 0600 through a temporary file and a rename (it may hold passwords).
-void write_device_file(const std::string &path, const DeviceState &device);
+void write_device_file(const std::string& path, const DeviceState& device);
 
 // The one device object all simulator faces share. The LMS listener runs on its own thread,
 // so every access holds the mutex; modify() marks the device changed (saved at exit).
@@ -126,11 +126,11 @@ class DeviceModel {
 public:
     explicit DeviceModel(DeviceState state) : m_state(std::move(state)) {}
 
-    template <class F> auto read(F &&f) const {
+    template <class F> auto read(F&& f) const {
         std::lock_guard lock(m_mutex);
-        return f(static_cast<const DeviceState &>(m_state));
+        return f(static_cast<const DeviceState&>(m_state));
     }
-    template <class F> auto modify(F &&f) {
+    template <class F> auto modify(F&& f) {
         std::lock_guard lock(m_mutex);
         m_changed = true;
         return f(m_state);

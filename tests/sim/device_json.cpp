@@ -16,25 +16,25 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void bad_key(const std::string &key, const std::string &why) {
+[[noreturn]] void bad_key(const std::string& key, const std::string& why) {
     throw std::runtime_error("device file key '" + key + "': " + why);
 }
 
 // Copies json[key] into `out` when the key is present; a wrong type names the key.
-template <class T> void take(const json &j, const std::string &key, T &out) {
+template <class T> void take(const json& j, const std::string& key, T& out) {
     auto it = j.find(key);
     if (it == j.end()) {
         return;
     }
     try {
         out = it->template get<T>();
-    } catch (const json::exception &e) {
+    } catch (const json::exception& e) {
         bad_key(key, e.what());
     }
 }
 
 // A string key that also accepts null for "none" (dns_suffix, admin_password).
-void take_optional_string(const json &j, const std::string &key, std::string &out) {
+void take_optional_string(const json& j, const std::string& key, std::string& out) {
     auto it = j.find(key);
     if (it != j.end() && it->is_null()) {
         out.clear();
@@ -43,13 +43,13 @@ void take_optional_string(const json &j, const std::string &key, std::string &ou
     take(j, key, out);
 }
 
-void check_range(const std::string &key, int value, int low, int high) {
+void check_range(const std::string& key, int value, int low, int high) {
     if (value < low || value > high) {
         bad_key(key, "must be " + std::to_string(low) + ".." + std::to_string(high));
     }
 }
 
-std::size_t digest_size(const std::string &algorithm) {
+std::size_t digest_size(const std::string& algorithm) {
     if (algorithm == "md5")
         return 16;
     if (algorithm == "sha1")
@@ -65,7 +65,7 @@ std::size_t digest_size(const std::string &algorithm) {
     return 0;
 }
 
-CertHash cert_hash_from(const json &j, std::size_t index) {
+CertHash cert_hash_from(const json& j, std::size_t index) {
     std::string key = "cert_hashes[" + std::to_string(index) + "]";
     if (!j.is_object()) {
         bad_key(key, "must be an object");
@@ -87,7 +87,7 @@ CertHash cert_hash_from(const json &j, std::size_t index) {
     return hash;
 }
 
-LanInterface lan_from(const json &j, std::size_t index) {
+LanInterface lan_from(const json& j, std::size_t index) {
     std::string key = "lan[" + std::to_string(index) + "]";
     if (!j.is_object()) {
         bad_key(key, "must be an object");
@@ -106,7 +106,7 @@ LanInterface lan_from(const json &j, std::size_t index) {
     try {
         ipv4_value(lan.ip);
         mac_bytes(lan.mac);
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         bad_key(key, e.what());
     }
     if (lan.dhcp_mode != "active" && lan.dhcp_mode != "passive") {
@@ -115,7 +115,7 @@ LanInterface lan_from(const json &j, std::size_t index) {
     return lan;
 }
 
-void load_client(const json &j, const std::string &name, MeClient &client) {
+void load_client(const json& j, const std::string& name, MeClient& client) {
     auto it = j.find(name);
     if (it == j.end()) {
         return;
@@ -132,7 +132,7 @@ void load_client(const json &j, const std::string &name, MeClient &client) {
     }
 }
 
-void load_lists(const json &j, DeviceState &device) {
+void load_lists(const json& j, DeviceState& device) {
     if (auto it = j.find("cert_hashes"); it != j.end()) {
         if (!it->is_array())
             bad_key("cert_hashes", "must be an array");
@@ -153,7 +153,7 @@ void load_lists(const json &j, DeviceState &device) {
         if (!it->is_object())
             bad_key("code_versions", "must be an object of strings");
         device.code_versions.clear();
-        for (const auto &[description, version] : it->items()) {
+        for (const auto& [description, version] : it->items()) {
             if (!version.is_string())
                 bad_key("code_versions." + description, "must be a string");
             device.code_versions.push_back({description, version.get<std::string>()});
@@ -161,7 +161,7 @@ void load_lists(const json &j, DeviceState &device) {
     }
 }
 
-void load_me_side(const json &j, DeviceState &device) {
+void load_me_side(const json& j, DeviceState& device) {
     take(j, "bios_version", device.bios_version);
     if (device.bios_version.size() > 64)
         bad_key("bios_version", "must be at most 64 characters");
@@ -191,8 +191,8 @@ void load_me_side(const json &j, DeviceState &device) {
     }
 }
 
-void check_lengths(const DeviceState &device) {
-    for (const auto &row : code_version_table(device)) {
+void check_lengths(const DeviceState& device) {
+    for (const auto& row : code_version_table(device)) {
         if (row.description.size() > 19 || row.version.size() > 19) {
             bad_key("code_versions", "'" + row.description +
                                          "' and its version must be at most "
@@ -203,7 +203,7 @@ void check_lengths(const DeviceState &device) {
         bad_key("dns_suffix", "must be at most 255 characters");
 }
 
-json client_json(const MeClient &c) {
+json client_json(const MeClient& c) {
     return {{"max_msg_length", c.max_msg_length},
             {"protocol_version", c.protocol_version},
             {"present", c.present},
@@ -212,7 +212,7 @@ json client_json(const MeClient &c) {
 
 } // namespace
 
-void load_device(const json &j, DeviceState &target) {
+void load_device(const json& j, DeviceState& target) {
     if (!j.is_object()) {
         throw std::runtime_error("a device file must hold one JSON object");
     }
@@ -223,7 +223,7 @@ void load_device(const json &j, DeviceState &target) {
     take(j, "uuid", device.uuid);
     try {
         uuid_wire_bytes(device.uuid);
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         bad_key("uuid", e.what());
     }
     take(j, "control_mode", device.control_mode);
@@ -244,9 +244,9 @@ void load_device(const json &j, DeviceState &target) {
     target = std::move(device);
 }
 
-json save_device(const DeviceState &d) {
+json save_device(const DeviceState& d) {
     json hashes = json::array();
-    for (const auto &h : d.cert_hashes) {
+    for (const auto& h : d.cert_hashes) {
         hashes.push_back({{"name", h.name},
                           {"algorithm", h.algorithm},
                           {"hash", h.hash},
@@ -254,7 +254,7 @@ json save_device(const DeviceState &d) {
                           {"active", h.active}});
     }
     json lan = json::array();
-    for (const auto &l : d.lan) {
+    for (const auto& l : d.lan) {
         lan.push_back({{"interface", l.interface},
                        {"enabled", l.enabled},
                        {"dhcp", l.dhcp},
@@ -264,7 +264,7 @@ json save_device(const DeviceState &d) {
                        {"mac", l.mac}});
     }
     json versions = json::object();
-    for (const auto &row : d.code_versions) {
+    for (const auto& row : d.code_versions) {
         versions[row.description] = row.version;
     }
     json out = {
@@ -301,7 +301,7 @@ json save_device(const DeviceState &d) {
     return out;
 }
 
-DeviceState read_device_file(const std::string &path) {
+DeviceState read_device_file(const std::string& path) {
     std::ifstream in(path);
     if (!in) {
         throw std::runtime_error("cannot read device file " + path);
@@ -309,15 +309,15 @@ DeviceState read_device_file(const std::string &path) {
     DeviceState device = default_device();
     try {
         load_device(json::parse(in), device);
-    } catch (const json::parse_error &e) {
+    } catch (const json::parse_error& e) {
         throw std::runtime_error(path + ": not valid JSON: " + e.what());
-    } catch (const std::runtime_error &e) {
+    } catch (const std::runtime_error& e) {
         throw std::runtime_error(path + ": " + e.what());
     }
     return device;
 }
 
-void write_device_file(const std::string &path, const DeviceState &device) {
+void write_device_file(const std::string& path, const DeviceState& device) {
     std::string temp = path + ".tmp." + std::to_string(::getpid());
     std::string text = save_device(device).dump(2) + "\n";
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -10,11 +10,11 @@ namespace amtcfg::sim {
 
 bool Instance::has(std::string_view name) const {
     return std::any_of(m_props.begin(), m_props.end(),
-                       [&](const auto &p) { return p.first == name; });
+                       [&](const auto& p) { return p.first == name; });
 }
 
 std::string Instance::get(std::string_view name) const {
-    for (const auto &[key, value] : m_props) {
+    for (const auto& [key, value] : m_props) {
         if (key == name) {
             return value;
         }
@@ -24,7 +24,7 @@ std::string Instance::get(std::string_view name) const {
 
 std::vector<std::string> Instance::values(std::string_view name) const {
     std::vector<std::string> out;
-    for (const auto &[key, value] : m_props) {
+    for (const auto& [key, value] : m_props) {
         if (key == name) {
             out.push_back(value);
         }
@@ -37,21 +37,21 @@ void Instance::set(std::string_view name, std::string value) {
 }
 
 // Keeps the property's position (schema order) when it already exists.
-void Instance::set_values(std::string_view name, const std::vector<std::string> &values) {
+void Instance::set_values(std::string_view name, const std::vector<std::string>& values) {
     auto first = std::find_if(m_props.begin(), m_props.end(),
-                              [&](const auto &p) { return p.first == name; });
+                              [&](const auto& p) { return p.first == name; });
     auto position = first - m_props.begin();
     erase(name);
     if (first == m_props.end()) {
         position = static_cast<std::ptrdiff_t>(m_props.size());
     }
-    for (const auto &value : values) {
+    for (const auto& value : values) {
         m_props.insert(m_props.begin() + position++, {std::string(name), value});
     }
 }
 
 void Instance::erase(std::string_view name) {
-    std::erase_if(m_props, [&](const auto &p) { return p.first == name; });
+    std::erase_if(m_props, [&](const auto& p) { return p.first == name; });
 }
 
 namespace {
@@ -181,8 +181,8 @@ std::vector<Instance> tls_defaults() {
 
 } // namespace
 
-void reset_instances(WsmanState &wsman) {
-    auto &classes = wsman.classes;
+void reset_instances(WsmanState& wsman) {
+    auto& classes = wsman.classes;
     classes["AMT_GeneralSettings"] = general_defaults();
     classes["AMT_EthernetPortSettings"] = ethernet_defaults();
     classes["AMT_RedirectionService"] = redirection_defaults();
@@ -194,17 +194,17 @@ void reset_instances(WsmanState &wsman) {
 
 namespace {
 
-[[noreturn]] void bad_key(const std::string &key, const std::string &why) {
+[[noreturn]] void bad_key(const std::string& key, const std::string& why) {
     throw std::runtime_error("device file key '" + key + "': " + why);
 }
 
-Instance instance_from_json(const nlohmann::json &item, const std::string &key) {
+Instance instance_from_json(const nlohmann::json& item, const std::string& key) {
     if (!item.is_object()) {
         bad_key(key, "must be an object of property values");
     }
     Instance instance;
-    for (const auto &[name, value] : item.items()) {
-        for (const auto &one : value.is_array() ? value : nlohmann::json::array({value})) {
+    for (const auto& [name, value] : item.items()) {
+        for (const auto& one : value.is_array() ? value : nlohmann::json::array({value})) {
             if (!one.is_string()) {
                 bad_key(key + "." + name, "must be a string or an array of strings");
             }
@@ -214,7 +214,7 @@ Instance instance_from_json(const nlohmann::json &item, const std::string &key) 
     return instance;
 }
 
-void load_classes(const nlohmann::json &json, WsmanState &wsman) {
+void load_classes(const nlohmann::json& json, WsmanState& wsman) {
     auto it = json.find("wsman_classes");
     if (it == json.end()) {
         return;
@@ -222,19 +222,19 @@ void load_classes(const nlohmann::json &json, WsmanState &wsman) {
     if (!it->is_object()) {
         bad_key("wsman_classes", "must be an object of instance arrays");
     }
-    for (const auto &[name, items] : it->items()) {
+    for (const auto& [name, items] : it->items()) {
         if (!items.is_array()) {
             bad_key("wsman_classes." + name, "must be an array");
         }
         std::vector<Instance> instances;
-        for (const auto &item : items) {
+        for (const auto& item : items) {
             instances.push_back(instance_from_json(item, "wsman_classes." + name));
         }
         wsman.classes[name] = instances;
     }
 }
 
-void load_users(const nlohmann::json &json, WsmanState &wsman) {
+void load_users(const nlohmann::json& json, WsmanState& wsman) {
     auto it = json.find("users");
     if (it == json.end()) {
         return;
@@ -243,15 +243,15 @@ void load_users(const nlohmann::json &json, WsmanState &wsman) {
         bad_key("users", "must be an array");
     }
     wsman.users.clear();
-    for (const auto &item : *it) {
+    for (const auto& item : *it) {
         wsman.users.push_back({item.value("name", ""), item.value("ha1", ""),
                                item.value("realms", std::vector<std::string>{})});
     }
 }
 
-nlohmann::json instance_json(const Instance &instance) {
+nlohmann::json instance_json(const Instance& instance) {
     nlohmann::json item = nlohmann::json::object();
-    for (const auto &[key, value] : instance.properties()) {
+    for (const auto& [key, value] : instance.properties()) {
         auto values = instance.values(key);
         item[key] = values.size() > 1 ? nlohmann::json(values) : nlohmann::json(value);
     }
@@ -260,29 +260,29 @@ nlohmann::json instance_json(const Instance &instance) {
 
 } // namespace
 
-void load_wsman(const nlohmann::json &json, WsmanState &wsman) {
+void load_wsman(const nlohmann::json& json, WsmanState& wsman) {
     try {
         wsman.kvm_supported = json.value("kvm_supported", wsman.kvm_supported);
         wsman.admin_ha1 = json.value("admin_password_ha1", wsman.admin_ha1);
         wsman.mebx_password = json.value("mebx_password", wsman.mebx_password);
         load_users(json, wsman);
-    } catch (const nlohmann::json::exception &error) {
+    } catch (const nlohmann::json::exception& error) {
         throw std::runtime_error(std::string("device file WS-Man keys: ") + error.what());
     }
     load_classes(json, wsman);
 }
 
-void save_wsman(const WsmanState &wsman, nlohmann::json &json) {
+void save_wsman(const WsmanState& wsman, nlohmann::json& json) {
     json["kvm_supported"] = wsman.kvm_supported;
     json["admin_password_ha1"] = wsman.admin_ha1;
     json["mebx_password"] = wsman.mebx_password;
     json["users"] = nlohmann::json::array();
-    for (const auto &user : wsman.users) {
+    for (const auto& user : wsman.users) {
         json["users"].push_back({{"name", user.name}, {"ha1", user.ha1}, {"realms", user.realms}});
     }
-    for (const auto &[name, instances] : wsman.classes) {
+    for (const auto& [name, instances] : wsman.classes) {
         json["wsman_classes"][name] = nlohmann::json::array();
-        for (const auto &instance : instances) {
+        for (const auto& instance : instances) {
             json["wsman_classes"][name].push_back(instance_json(instance));
         }
     }

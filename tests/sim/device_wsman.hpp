@@ -24,12 +24,12 @@ public:
     std::vector<std::string> values(std::string_view name) const;
     // Replaces every value of `name` (appends the property when it is new).
     void set(std::string_view name, std::string value);
-    void set_values(std::string_view name, const std::vector<std::string> &values);
+    void set_values(std::string_view name, const std::vector<std::string>& values);
     void add(std::string name, std::string value) {
         m_props.emplace_back(std::move(name), std::move(value));
     }
     void erase(std::string_view name);
-    const std::vector<std::pair<std::string, std::string>> &properties() const { return m_props; }
+    const std::vector<std::pair<std::string, std::string>>& properties() const { return m_props; }
 
 private:
     std::vector<std::pair<std::string, std::string>> m_props;
@@ -57,11 +57,11 @@ struct WsmanState {
 };
 
 // Factory settings of every settings-type class (also what unprovisioning returns to).
-void reset_instances(WsmanState &wsman);
+void reset_instances(WsmanState& wsman);
 
 // The WS-Man keys of a device file: kvm_supported, admin_password_ha1, mebx_password, users,
 // wsman_classes. Missing keys keep their value; throws std::runtime_error on a bad value.
-void load_wsman(const nlohmann::json &json, WsmanState &wsman);
-void save_wsman(const WsmanState &wsman, nlohmann::json &json);
+void load_wsman(const nlohmann::json& json, WsmanState& wsman);
+void save_wsman(const WsmanState& wsman, nlohmann::json& json);
 
 } // namespace amtcfg::sim

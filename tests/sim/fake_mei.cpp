@@ -32,7 +32,7 @@ class Link : public HostLink {
 public:
     Link(int timer_fd, int latency_ms) : m_fd(timer_fd), m_latency(latency_ms) {}
 
-    void count_as(Stats *stats, std::string counter) {
+    void count_as(Stats* stats, std::string counter) {
         std::lock_guard lock(m_mutex);
         m_stats = stats;
         m_counter = std::move(counter);
@@ -62,13 +62,13 @@ public:
         return m_dead;
     }
     // Copies from the due head message; -EAGAIN when none is due, -ENODEV after a reset.
-    ssize_t take(std::uint8_t *buffer, std::size_t length) {
+    ssize_t take(std::uint8_t* buffer, std::size_t length) {
         std::lock_guard lock(m_mutex);
         if (m_dead)
             return -ENODEV;
         if (m_queue.empty() || m_queue.front().due > Clock::now())
             return -EAGAIN;
-        const Bytes &head = m_queue.front().message;
+        const Bytes& head = m_queue.front().message;
         std::size_t count = std::min(length, head.size() - m_offset);
         std::memcpy(buffer, head.data() + m_offset, count);
         m_offset += count;
@@ -113,7 +113,7 @@ private:
     std::size_t m_offset = 0;
     bool m_dead = false;
     bool m_closed = false;
-    Stats *m_stats = nullptr;
+    Stats* m_stats = nullptr;
     std::string m_counter;
 };
 
@@ -123,16 +123,16 @@ class FakeFile {
 public:
     std::mutex mutex; // serializes connect, write and close on this fd
     std::shared_ptr<Link> link;
-    const ClientEntry *client = nullptr;
+    const ClientEntry* client = nullptr;
     std::unique_ptr<Endpoint> endpoint;
     std::uint32_t max_msg_length = 0;
     bool holds_slot = false;
     unsigned long generation = 0;
 };
 
-FakeMei::FakeMei(Simulator &simulator, RealCalls real) : m_sim(simulator), m_real(real) {}
+FakeMei::FakeMei(Simulator& simulator, RealCalls real) : m_sim(simulator), m_real(real) {}
 
-bool FakeMei::is_mei_path(const char *path) {
+bool FakeMei::is_mei_path(const char* path) {
     constexpr std::string_view k_prefix = "/dev/mei";
     std::string_view p(path);
     if (p.substr(0, k_prefix.size()) != k_prefix)
@@ -151,8 +151,8 @@ bool FakeMei::owns(int fd) const {
     return find(fd) != nullptr;
 }
 
-int FakeMei::open(const char *path, int flags) {
-    const FaultList &faults = m_sim.faults();
+int FakeMei::open(const char* path, int flags) {
+    const FaultList& faults = m_sim.faults();
     if (faults.has(FaultKind::mei_absent) || std::string_view(path) != "/dev/mei0") {
         return fail(ENOENT);
     }
@@ -191,7 +191,7 @@ int FakeMei::close(int fd) {
     return m_real.close(fd);
 }
 
-int FakeMei::ioctl(int fd, unsigned long request, void *argument) {
+int FakeMei::ioctl(int fd, unsigned long request, void* argument) {
     auto file = find(fd);
     if (!file)
         return fail(EBADF);
@@ -207,7 +207,7 @@ int FakeMei::ioctl(int fd, unsigned long request, void *argument) {
     }
 }
 
-int FakeMei::connect(FakeFile &file, void *argument) {
+int FakeMei::connect(FakeFile& file, void* argument) {
     if (argument == nullptr)
         return fail(EFAULT);
     std::lock_guard file_lock(file.mutex);
@@ -217,7 +217,7 @@ int FakeMei::connect(FakeFile &file, void *argument) {
         return fail(EBUSY);
     std::array<std::uint8_t, 16> guid{};
     std::memcpy(guid.data(), argument, guid.size());
-    const ClientEntry *client = m_sim.find_client(guid);
+    const ClientEntry* client = m_sim.find_client(guid);
     {
         std::lock_guard lock(m_mutex);
         ++m_connect_attempts;
@@ -258,7 +258,7 @@ int FakeMei::connect(FakeFile &file, void *argument) {
     return 0;
 }
 
-ssize_t FakeMei::write(int fd, const void *buffer, std::size_t length) {
+ssize_t FakeMei::write(int fd, const void* buffer, std::size_t length) {
     auto file = find(fd);
     if (!file)
         return fail(EBADF);
@@ -283,7 +283,7 @@ ssize_t FakeMei::write(int fd, const void *buffer, std::size_t length) {
     }
     m_sim.stats().add("mei.messages");
     m_sim.stats().add("mei." + file->client->name + ".requests");
-    file->endpoint->receive(ByteView(static_cast<const std::uint8_t *>(buffer), length));
+    file->endpoint->receive(ByteView(static_cast<const std::uint8_t*>(buffer), length));
     return static_cast<ssize_t>(length);
 }
 
@@ -292,13 +292,13 @@ void FakeMei::reset_all() {
     m_reset_done = true;
     ++m_generation;
     m_holders.clear();
-    for (auto &[fd, file] : m_files) {
+    for (auto& [fd, file] : m_files) {
         file->link->kill();
     }
     m_sim.stats().add("mei.resets");
 }
 
-ssize_t FakeMei::read(int fd, void *buffer, std::size_t length) {
+ssize_t FakeMei::read(int fd, void* buffer, std::size_t length) {
     auto file = find(fd);
     if (!file)
         return fail(EBADF);
@@ -314,7 +314,7 @@ ssize_t FakeMei::read(int fd, void *buffer, std::size_t length) {
             return fail(ENODEV);
     }
     for (;;) {
-        ssize_t got = file->link->take(static_cast<std::uint8_t *>(buffer), length);
+        ssize_t got = file->link->take(static_cast<std::uint8_t*>(buffer), length);
         if (got != -EAGAIN)
             return got < 0 ? fail(static_cast<int>(-got)) : got;
         int flags = ::fcntl(fd, F_GETFL);

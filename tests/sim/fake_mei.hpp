@@ -24,28 +24,28 @@ class FakeFile;
 
 class FakeMei {
 public:
-    FakeMei(Simulator &simulator, RealCalls real);
-    FakeMei(const FakeMei &) = delete;
-    FakeMei &operator=(const FakeMei &) = delete;
+    FakeMei(Simulator& simulator, RealCalls real);
+    FakeMei(const FakeMei&) = delete;
+    FakeMei& operator=(const FakeMei&) = delete;
 
     // "/dev/mei" and "/dev/meiN": the nodes the simulator answers for.
-    static bool is_mei_path(const char *path);
+    static bool is_mei_path(const char* path);
     bool owns(int fd) const;
 
     // Each returns what the syscall returns, setting errno on failure.
-    int open(const char *path, int flags);
+    int open(const char* path, int flags);
     int close(int fd);
-    ssize_t read(int fd, void *buffer, std::size_t length);
-    ssize_t write(int fd, const void *buffer, std::size_t length);
-    int ioctl(int fd, unsigned long request, void *argument);
+    ssize_t read(int fd, void* buffer, std::size_t length);
+    ssize_t write(int fd, const void* buffer, std::size_t length);
+    int ioctl(int fd, unsigned long request, void* argument);
 
 private:
     std::shared_ptr<FakeFile> find(int fd) const;
-    int connect(FakeFile &file, void *argument);
+    int connect(FakeFile& file, void* argument);
     // The simulated firmware reset of mei-reset-after: every connection dies with ENODEV.
     void reset_all();
 
-    Simulator &m_sim;
+    Simulator& m_sim;
     RealCalls m_real;
     mutable std::mutex m_mutex; // guards everything below
     std::map<int, std::shared_ptr<FakeFile>> m_files;

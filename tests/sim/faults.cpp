@@ -36,7 +36,7 @@ constexpr FaultName k_fault_names[] = {
     {"digest-stale", FaultKind::digest_stale, Argument::none},
 };
 
-[[noreturn]] void bad(std::string_view spec, const std::string &why) {
+[[noreturn]] void bad(std::string_view spec, const std::string& why) {
     throw std::invalid_argument("invalid fault '" + std::string(spec) + "': " + why);
 }
 
@@ -54,7 +54,7 @@ unsigned long number(std::string_view spec, std::string_view text) {
         if (used != s.size())
             bad(spec, "'" + s + "' is not a number");
         return value;
-    } catch (const std::logic_error &) {
+    } catch (const std::logic_error&) {
         bad(spec, "'" + s + "' is not a number (decimal, or hex with 0x)");
     }
 }
@@ -82,7 +82,7 @@ Fault parse_fault(std::string_view spec) {
     std::string_view name = spec.substr(0, colon);
     std::string_view rest = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
     auto known = std::find_if(std::begin(k_fault_names), std::end(k_fault_names),
-                              [&](const FaultName &f) { return f.name == name; });
+                              [&](const FaultName& f) { return f.name == name; });
     if (known == std::end(k_fault_names))
         bad(spec, "unknown fault name (see tests/sim/README.md)");
     Fault fault{known->kind, "", 0};
@@ -129,7 +129,7 @@ bool FaultList::has(FaultKind kind, std::string_view target) const {
 }
 
 std::optional<unsigned long> FaultList::value(FaultKind kind, std::string_view target) const {
-    for (const auto &f : m_faults) {
+    for (const auto& f : m_faults) {
         if (f.kind == kind && (target.empty() || f.target == target))
             return f.value;
     }

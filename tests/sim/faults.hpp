@@ -47,7 +47,7 @@ public:
     bool has(FaultKind kind, std::string_view target = {}) const;
     // The N or CODE of the first matching fault.
     std::optional<unsigned long> value(FaultKind kind, std::string_view target = {}) const;
-    const std::vector<Fault> &all() const { return m_faults; }
+    const std::vector<Fault>& all() const { return m_faults; }
 
 private:
     std::vector<Fault> m_faults;

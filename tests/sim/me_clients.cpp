@@ -28,7 +28,7 @@ constexpr std::uint32_t k_status_not_permitted = 0x10;
 constexpr std::uint32_t k_status_invalid_provisioning_state = 0x20;
 constexpr std::uint32_t k_status_invalid_parameter = 0x24;
 
-std::uint16_t version_part(const std::string &version, std::size_t index) {
+std::uint16_t version_part(const std::string& version, std::size_t index) {
     std::size_t start = 0;
     for (std::size_t i = 0; i < index && start != std::string::npos; ++i) {
         start = version.find('.', start);
@@ -38,14 +38,14 @@ std::uint16_t version_part(const std::string &version, std::size_t index) {
         return 0;
     try {
         return static_cast<std::uint16_t>(std::stoul(version.substr(start)));
-    } catch (const std::logic_error &) {
+    } catch (const std::logic_error&) {
         return 0;
     }
 }
 
 } // namespace
 
-Bytes mkhi_respond(const DeviceState &device, ByteView request) {
+Bytes mkhi_respond(const DeviceState& device, ByteView request) {
     std::uint32_t header = 0;
     if (request.size() >= 4) {
         header = ByteReader(request).u32le("MKHI header");
@@ -71,8 +71,8 @@ Bytes mkhi_respond(const DeviceState &device, ByteView request) {
     return out.take();
 }
 
-std::uint8_t change_enabled_flags(const DeviceState &d) {
-    const Watchdog &w = d.watchdog;
+std::uint8_t change_enabled_flags(const DeviceState& d) {
+    const Watchdog& w = d.watchdog;
     return static_cast<std::uint8_t>((w.transition_allowed ? k_bit_transition_allowed : 0) |
                                      (w.amt_enabled ? k_bit_amt_enabled : 0) |
                                      (w.cira_periodic_fix ? k_bit_cira_periodic_fix : 0) |
@@ -80,8 +80,8 @@ std::uint8_t change_enabled_flags(const DeviceState &d) {
                                      (w.new_interface ? k_bit_new_interface : 0));
 }
 
-std::optional<Bytes> watchdog_respond(DeviceModel &device, ByteView request) {
-    auto snapshot = device.read([](const DeviceState &d) { return d.watchdog; });
+std::optional<Bytes> watchdog_respond(DeviceModel& device, ByteView request) {
+    auto snapshot = device.read([](const DeviceState& d) { return d.watchdog; });
     if (snapshot.no_reply || request.size() < 4 || request[0] != k_wd_cmd ||
         request[3] != k_wd_version || request[1] != request.size() - 2) {
         return std::nullopt;
@@ -99,10 +99,10 @@ std::optional<Bytes> watchdog_respond(DeviceModel &device, ByteView request) {
         status = k_status_invalid_parameter;
     } else if (!snapshot.transition_allowed) {
         status = k_status_not_permitted;
-    } else if (device.read([](const DeviceState &d) { return d.provisioning_state != 0; })) {
+    } else if (device.read([](const DeviceState& d) { return d.provisioning_state != 0; })) {
         status = k_status_invalid_provisioning_state; // only while unprovisioned (Intel SDK)
     } else {
-        device.modify([&](DeviceState &d) { d.watchdog.amt_enabled = wanted == 1; });
+        device.modify([&](DeviceState& d) { d.watchdog.amt_enabled = wanted == 1; });
     }
     ByteWriter out;
     out.bytes(request.first(4)).u32le(status);

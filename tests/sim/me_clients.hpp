@@ -9,13 +9,13 @@
 namespace amtcfg::sim {
 
 // MKHI GET_FW_VERSION and its error results.
-Bytes mkhi_respond(const DeviceState &device, ByteView request);
+Bytes mkhi_respond(const DeviceState& device, ByteView request);
 
 // IsChangeToAMTEnabled and SetAmtOperationalState; nothing when the firmware stays silent
 // (AMT <= 11, or a request the client does not understand).
-std::optional<Bytes> watchdog_respond(DeviceModel &device, ByteView request);
+std::optional<Bytes> watchdog_respond(DeviceModel& device, ByteView request);
 
 // The IsChangeToAMTEnabled flag byte of a device.
-std::uint8_t change_enabled_flags(const DeviceState &device);
+std::uint8_t change_enabled_flags(const DeviceState& device);
 
 } // namespace amtcfg::sim

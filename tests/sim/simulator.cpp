@@ -12,12 +12,12 @@ namespace amtcfg::sim {
 
 namespace {
 
-std::string env(const char *name) {
-    const char *value = std::getenv(name);
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
     return value == nullptr ? "" : value;
 }
 
-int milliseconds(const char *name) {
+int milliseconds(const char* name) {
     std::string text = env(name);
     if (text.empty())
         return 0;
@@ -26,13 +26,13 @@ int milliseconds(const char *name) {
         int value = std::stoi(text, &used);
         if (used == text.size() && value >= 0)
             return value;
-    } catch (const std::logic_error &) {
+    } catch (const std::logic_error&) {
     }
     throw std::invalid_argument(std::string(name) + "='" + text +
                                 "' is not a number of milliseconds");
 }
 
-bool file_exists(const std::string &path) {
+bool file_exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
@@ -51,12 +51,12 @@ SimConfig SimConfig::from_environment() {
     return config;
 }
 
-void Stats::add(const std::string &name, std::uint64_t count) {
+void Stats::add(const std::string& name, std::uint64_t count) {
     std::lock_guard lock(m_mutex);
     m_counters[name] += count;
 }
 
-std::uint64_t Stats::get(const std::string &name) const {
+std::uint64_t Stats::get(const std::string& name) const {
     std::lock_guard lock(m_mutex);
     auto it = m_counters.find(name);
     return it == m_counters.end() ? 0 : it->second;
@@ -65,8 +65,8 @@ std::uint64_t Stats::get(const std::string &name) const {
 nlohmann::json Stats::to_json() const {
     std::lock_guard lock(m_mutex);
     nlohmann::json out = nlohmann::json::object();
-    for (const auto &[name, count] : m_counters) {
-        nlohmann::json *node = &out;
+    for (const auto& [name, count] : m_counters) {
+        nlohmann::json* node = &out;
         std::size_t start = 0;
         for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
             node = &(*node)[name.substr(start, dot - start)];
@@ -79,7 +79,7 @@ nlohmann::json Stats::to_json() const {
 
 Simulator::Simulator(SimConfig config) : m_config(std::move(config)) {}
 
-DeviceModel &Simulator::device() {
+DeviceModel& Simulator::device() {
     std::lock_guard lock(m_load_mutex);
     if (!m_device) {
         DeviceState state = default_device();
@@ -95,7 +95,7 @@ DeviceModel &Simulator::device() {
 
 // A second entry with the same name replaces the first (the APF side replaces the silent LME).
 void Simulator::add_client(ClientEntry entry) {
-    for (auto &client : m_clients) {
+    for (auto& client : m_clients) {
         if (client.name == entry.name) {
             client = std::move(entry);
             return;
@@ -104,16 +104,16 @@ void Simulator::add_client(ClientEntry entry) {
     m_clients.push_back(std::move(entry));
 }
 
-const ClientEntry *Simulator::find_client(const std::array<std::uint8_t, 16> &guid_le) const {
-    for (const auto &client : m_clients) {
+const ClientEntry* Simulator::find_client(const std::array<std::uint8_t, 16>& guid_le) const {
+    for (const auto& client : m_clients) {
         if (client.guid_le == guid_le)
             return &client;
     }
     return nullptr;
 }
 
-MeClient Simulator::client_properties(const std::string &name) {
-    return device().read([&](const DeviceState &d) {
+MeClient Simulator::client_properties(const std::string& name) {
+    return device().read([&](const DeviceState& d) {
         if (name == "amthi")
             return d.clients.amthi;
         if (name == "lme")
@@ -127,7 +127,7 @@ MeClient Simulator::client_properties(const std::string &name) {
 }
 
 void Simulator::finish() {
-    for (auto &hook : m_finish_hooks) {
+    for (auto& hook : m_finish_hooks) {
         hook();
     }
     m_finish_hooks.clear();

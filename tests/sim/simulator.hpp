@@ -36,8 +36,8 @@ struct SimConfig {
 // Counters for scripts/bench.sh, named "a.b.c" and written as nested JSON objects.
 class Stats {
 public:
-    void add(const std::string &name, std::uint64_t count = 1);
-    std::uint64_t get(const std::string &name) const;
+    void add(const std::string& name, std::uint64_t count = 1);
+    std::uint64_t get(const std::string& name) const;
     nlohmann::json to_json() const;
 
 private:
@@ -47,7 +47,7 @@ private:
 
 class Simulator;
 using EndpointFactory =
-    std::function<std::unique_ptr<Endpoint>(Simulator &, std::shared_ptr<HostLink>)>;
+    std::function<std::unique_ptr<Endpoint>(Simulator&, std::shared_ptr<HostLink>)>;
 
 // One ME client the fake device offers: its uuid_le GUID (mei-heci.md 4), its name in device
 // files and counters, and how to make an endpoint for a new connection.
@@ -61,17 +61,17 @@ class Simulator {
 public:
     explicit Simulator(SimConfig config);
 
-    const SimConfig &config() const { return m_config; }
-    const FaultList &faults() const { return m_config.faults; }
-    Stats &stats() { return m_stats; }
+    const SimConfig& config() const { return m_config; }
+    const FaultList& faults() const { return m_config.faults; }
+    Stats& stats() { return m_stats; }
     // The device: the state file if it exists, else the device file, else the default device.
     // Loaded on first use; throws std::runtime_error when a file is bad.
-    DeviceModel &device();
+    DeviceModel& device();
 
     void add_client(ClientEntry entry);
-    const ClientEntry *find_client(const std::array<std::uint8_t, 16> &guid_le) const;
+    const ClientEntry* find_client(const std::array<std::uint8_t, 16>& guid_le) const;
     // CONNECT properties of a client as the device file sets them.
-    MeClient client_properties(const std::string &name);
+    MeClient client_properties(const std::string& name);
 
     // Called once when the process ends: runs the hooks (e.g. stopping the LMS listener),
     // saves the state file (when the device changed here or the file does not exist yet)
@@ -89,6 +89,6 @@ private:
 };
 
 // Registers AMTHI, MKHI, the watchdog client and LME (mei-heci.md section 4).
-void register_me_clients(Simulator &simulator);
+void register_me_clients(Simulator& simulator);
 
 } // namespace amtcfg::sim

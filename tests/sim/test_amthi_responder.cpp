@@ -8,7 +8,7 @@ using namespace amtcfg::sim;
 
 namespace {
 
-Bytes request(std::uint32_t command, const Bytes &payload = {}) {
+Bytes request(std::uint32_t command, const Bytes& payload = {}) {
     ByteWriter out;
     out.u8(1).u8(1).u16le(0).u32le(command).u32le(static_cast<std::uint32_t>(payload.size()));
     out.bytes(payload);
@@ -29,7 +29,7 @@ struct Parsed {
 };
 
 // The client-side checks of amthi.md section 1, then the fields.
-Parsed parse(const Bytes &reply) {
+Parsed parse(const Bytes& reply) {
     REQUIRE(reply.size() >= 16);
     ByteReader in(reply);
     CHECK(in.u8("major") == 1);
@@ -48,7 +48,7 @@ Parsed parse(const Bytes &reply) {
 struct Fixture {
     DeviceModel model{default_device()};
     FaultList faults;
-    Parsed ask(std::uint32_t command, const Bytes &payload = {}) {
+    Parsed ask(std::uint32_t command, const Bytes& payload = {}) {
         AmthiResponder responder(model, faults);
         auto reply = responder.respond(request(command, payload));
         REQUIRE(reply.has_value());
@@ -70,7 +70,7 @@ TEST_CASE("GetUUID sends 16 bytes, first three fields little-endian", "[sim][uni
 
 TEST_CASE("GetProvisioningState and GetControlMode send one u32", "[sim][unit]") {
     Fixture f;
-    f.model.modify([](DeviceState &d) {
+    f.model.modify([](DeviceState& d) {
         d.provisioning_state = 2;
         d.control_mode = 1;
     });
@@ -107,7 +107,7 @@ TEST_CASE("GetCodeVersions: BIOS[65], count, 44-byte NUL-terminated entries", "[
 TEST_CASE("GetDNSSuffix is one AMT_ANSI_STRING without NUL", "[sim][unit]") {
     Fixture f;
     CHECK(f.ask(0x04000036).payload == Bytes{0, 0});
-    f.model.modify([](DeviceState &d) { d.dns_suffix = "corp.example"; });
+    f.model.modify([](DeviceState& d) { d.dns_suffix = "corp.example"; });
     auto p = f.ask(0x04000036);
     CHECK(p.length == 4 + 2 + 12);
     CHECK(to_hex(p.payload) == "0c00" + to_hex(as_bytes("corp.example")));
@@ -160,8 +160,8 @@ TEST_CASE("GetLocalSystemAccount sends 68 data bytes", "[sim][unit]") {
     auto p = f.ask(0x04000067, Bytes(40, 0));
     CHECK(p.length == 72);
     REQUIRE(p.payload.size() == 68);
-    CHECK(std::string(reinterpret_cast<const char *>(p.payload.data())) == "$$OsAdmin");
-    CHECK(std::string(reinterpret_cast<const char *>(p.payload.data() + 33)) ==
+    CHECK(std::string(reinterpret_cast<const char*>(p.payload.data())) == "$$OsAdmin");
+    CHECK(std::string(reinterpret_cast<const char*>(p.payload.data() + 33)) ==
           "Lsa-Pass-0123456789abcdef");
     CHECK(f.ask(0x04000067).status == 4); // the 40 reserved bytes are required
 }
@@ -169,13 +169,13 @@ TEST_CASE("GetLocalSystemAccount sends 68 data bytes", "[sim][unit]") {
 TEST_CASE("Unprovision: CCM returns to pre; ACM and pre-provisioning refuse", "[sim][unit]") {
     Fixture f;
     CHECK(f.ask(0x04000010, u32_bytes(0)).status == 0x20); // INVALID_PROVISIONING_STATE
-    f.model.modify([](DeviceState &d) {
+    f.model.modify([](DeviceState& d) {
         d.provisioning_state = 2;
         d.control_mode = 2;
     });
     CHECK(f.ask(0x04000010, u32_bytes(0)).status == 3); // INVALID_AMT_MODE
     CHECK(f.model.snapshot().control_mode == 2);
-    f.model.modify([](DeviceState &d) {
+    f.model.modify([](DeviceState& d) {
         d.control_mode = 1;
         d.admin_password = "secret";
     });

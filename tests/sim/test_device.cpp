@@ -108,9 +108,9 @@ TEST_CASE("the code-version table follows amt_version, build and sku, then overr
 
 TEST_CASE("modify() marks the shared model changed; read() does not", "[sim][unit]") {
     DeviceModel model(default_device());
-    CHECK(model.read([](const DeviceState &d) { return d.control_mode; }) == 0);
+    CHECK(model.read([](const DeviceState& d) { return d.control_mode; }) == 0);
     CHECK_FALSE(model.changed());
-    model.modify([](DeviceState &d) { d.control_mode = 1; });
+    model.modify([](DeviceState& d) { d.control_mode = 1; });
     CHECK(model.changed());
     CHECK(model.snapshot().control_mode == 1);
 }

@@ -28,7 +28,7 @@ TEST_CASE("MKHI refuses a wrong length and an unknown command with a result code
 TEST_CASE("IsChangeToAMTEnabled reports bits 0, 1, 5, 6, 7", "[sim][unit]") {
     DeviceModel model(default_device());
     CHECK(watchdog_respond(model, Bytes{0x05, 0x02, 0x51, 0x10}) == Bytes{0x83});
-    model.modify([](DeviceState &d) {
+    model.modify([](DeviceState& d) {
         d.tls_enforced = true;
         d.watchdog.amt_enabled = false;
         d.watchdog.cira_periodic_fix = true;
@@ -38,17 +38,17 @@ TEST_CASE("IsChangeToAMTEnabled reports bits 0, 1, 5, 6, 7", "[sim][unit]") {
 
 TEST_CASE("the watchdog client stays silent like AMT 11 when no_reply is set", "[sim][unit]") {
     DeviceModel model(default_device());
-    model.modify([](DeviceState &d) { d.watchdog.no_reply = true; });
+    model.modify([](DeviceState& d) { d.watchdog.no_reply = true; });
     CHECK_FALSE(watchdog_respond(model, Bytes{0x05, 0x02, 0x51, 0x10}).has_value());
 }
 
 TEST_CASE("SetAmtOperationalState enables AMT while unprovisioned only", "[sim][unit]") {
     DeviceModel model(default_device());
-    model.modify([](DeviceState &d) { d.watchdog.amt_enabled = false; });
+    model.modify([](DeviceState& d) { d.watchdog.amt_enabled = false; });
     auto reply = watchdog_respond(model, Bytes{0x05, 0x03, 0x53, 0x10, 0x01});
     CHECK(reply == Bytes{0x05, 0x03, 0x53, 0x10, 0, 0, 0, 0});
     CHECK(model.snapshot().watchdog.amt_enabled);
-    model.modify([](DeviceState &d) { d.provisioning_state = 2; });
+    model.modify([](DeviceState& d) { d.provisioning_state = 2; });
     reply = watchdog_respond(model, Bytes{0x05, 0x03, 0x53, 0x10, 0x00});
     CHECK(reply == Bytes{0x05, 0x03, 0x53, 0x10, 0x20, 0, 0, 0});
     CHECK(model.snapshot().watchdog.amt_enabled);

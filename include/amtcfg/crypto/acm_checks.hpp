@@ -20,14 +20,14 @@ inline constexpr std::string_view k_client_setup_ou = "Intel(R) Client Setup Cer
 inline constexpr std::size_t k_max_tested_chain = 4;
 
 // The leaf carries the AMT setup OID in its EKU, or the Client Setup OU.
-std::optional<std::string> check_setup_usage(const Certificate &leaf);
+std::optional<std::string> check_setup_usage(const Certificate& leaf);
 
 // The leaf CN's domain matches AMT's DNS suffix: case-insensitively, the CN (a leading "*."
 // removed) equals the suffix or ends with "." + suffix. An empty suffix is a problem too.
-std::optional<std::string> check_dns_suffix(const Certificate &leaf, std::string_view dns_suffix);
+std::optional<std::string> check_dns_suffix(const Certificate& leaf, std::string_view dns_suffix);
 
 // `now` lies within the certificate's validity period. The clock is injected.
-std::optional<std::string> check_validity(const Certificate &certificate,
+std::optional<std::string> check_validity(const Certificate& certificate,
                                           std::chrono::system_clock::time_point now);
 
 // One of AMT's trusted root certificate hashes (AMTHI GetCertHashEntry), with the algorithm
@@ -42,8 +42,8 @@ struct TrustedRootHash {
 // The root's DER hash is among AMT's active trusted hashes (reference wsman.md section 7.2 step
 // 2). Names the root, its SHA-256 hash and what AMT trusts when it is not; says to activate the
 // hash when it matches an inactive one.
-std::optional<std::string> check_root_trusted(const Certificate &root,
-                                              const std::vector<TrustedRootHash> &trusted);
+std::optional<std::string> check_root_trusted(const Certificate& root,
+                                              const std::vector<TrustedRootHash>& trusted);
 
 struct PreflightReport {
     std::vector<std::string> problems; // any of these makes ACM activation fail
@@ -54,7 +54,7 @@ struct PreflightReport {
 // Every certificate check at once: usage and DNS suffix of the leaf, validity of every
 // certificate; warnings for SHA-1 signatures and chains longer than k_max_tested_chain. The
 // root-hash check needs AMT's hash list and is done by the caller with fingerprint().
-PreflightReport acm_preflight(const ProvisioningChain &chain, std::string_view dns_suffix,
+PreflightReport acm_preflight(const ProvisioningChain& chain, std::string_view dns_suffix,
                               std::chrono::system_clock::time_point now);
 
 } // namespace amtcfg::crypto

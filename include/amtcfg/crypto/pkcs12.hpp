@@ -19,7 +19,7 @@ namespace amtcfg::crypto {
 class PrivateKey {
 public:
     explicit PrivateKey(std::shared_ptr<evp_pkey_st> key) : m_key(std::move(key)) {}
-    evp_pkey_st *get() const { return m_key.get(); }
+    evp_pkey_st* get() const { return m_key.get(); }
 
 private:
     std::shared_ptr<evp_pkey_st> m_key;
@@ -29,8 +29,8 @@ struct ProvisioningChain {
     PrivateKey key;
     std::vector<Certificate> chain; // [0] the leaf (matches key), back() a self-signed root
 
-    const Certificate &leaf() const { return chain.front(); }
-    const Certificate &root() const { return chain.back(); }
+    const Certificate& leaf() const { return chain.front(); }
+    const Certificate& root() const { return chain.back(); }
 };
 
 inline constexpr std::size_t k_max_pkcs12_size = 1024 * 1024;
@@ -39,18 +39,18 @@ inline constexpr std::size_t k_max_pkcs12_size = 1024 * 1024;
 // in order leaf -> root whatever their order in the file, each verified as signed by the next;
 // Error(invalid_input) for a wrong password, no key, no certificate for the key, or a chain
 // that does not reach a self-signed root (the message says which certificate is missing).
-ProvisioningChain load_pkcs12(ByteView pkcs12, const Secret &password, std::string_view name);
+ProvisioningChain load_pkcs12(ByteView pkcs12, const Secret& password, std::string_view name);
 
 // Reads the file (at most k_max_pkcs12_size bytes) and calls load_pkcs12.
-ProvisioningChain load_pkcs12_file(const std::string &path, const Secret &password);
+ProvisioningChain load_pkcs12_file(const std::string& path, const Secret& password);
 
 // Signs `data` with `key`: RSA PKCS#1 v1.5 over SHA-256. Returns the raw signature.
-Bytes sign_sha256(const PrivateKey &key, ByteView data);
+Bytes sign_sha256(const PrivateKey& key, ByteView data);
 
 // The AdminSetup / UpgradeClientToAdmin DigitalSignature (reference wsman.md section 7.2 step
 // 6): base64 of the RSA PKCS#1 v1.5 SHA-256 signature over ConfigurationNonce || McNonce
 // (both raw bytes, 20 each as AMT sends and expects them).
-std::string sign_setup_nonces(const PrivateKey &key, ByteView configuration_nonce,
+std::string sign_setup_nonces(const PrivateKey& key, ByteView configuration_nonce,
                               ByteView mc_nonce);
 
 std::string base64_encode(ByteView data);

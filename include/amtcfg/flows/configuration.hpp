@@ -26,6 +26,6 @@ struct Configuration {
 
 // Reads the configuration as `admin` with `password`. Throws Error(auth_failed) for a wrong
 // password and Error(wrong_state) on a device that is not activated.
-Configuration read_configuration(Environment &env, const Secret &password);
+Configuration read_configuration(Environment& env, const Secret& password);
 
 } // namespace amtcfg::flows

@@ -44,7 +44,7 @@ struct ConfigureResult {
 // auth_failed (21) when the admin password is needed and unknown or wrong, activation_failed
 // (30), acm_prerequisites (31), config_step_failed (32) naming the step, what AMT returned and
 // the state the device is left in.
-ConfigureResult configure(Environment &env, const profile::Profile &profile,
-                          const ConfigureOptions &options);
+ConfigureResult configure(Environment& env, const profile::Profile& profile,
+                          const ConfigureOptions& options);
 
 } // namespace amtcfg::flows

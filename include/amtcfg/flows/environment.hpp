@@ -33,20 +33,20 @@ public:
     virtual std::string hostname() = 0; // the short host name, without the domain
     virtual std::string domain() = 0;   // the DNS domain, or empty
     // The IPv4 configuration of the interface with this MAC address, if there is one.
-    virtual std::optional<OsAddress> address_of(const std::array<std::uint8_t, 6> &mac) = 0;
+    virtual std::optional<OsAddress> address_of(const std::array<std::uint8_t, 6>& mac) = 0;
 };
 
 // Opens an HTTP client to local AMT's WS-Man service that authenticates as `user`; the
 // transport (LMS or the APF tunnel) is the opener's business.
 using WsmanOpener =
-    std::function<std::unique_ptr<http::Client>(std::string_view user, const Secret &password)>;
+    std::function<std::unique_ptr<http::Client>(std::string_view user, const Secret& password)>;
 
 struct Environment {
-    mei::Device &device;
-    Log &log;
-    const Deadline &deadline;
+    mei::Device& device;
+    Log& log;
+    const Deadline& deadline;
     WsmanOpener open_wsman;
-    OsInfo &os;
+    OsInfo& os;
     std::function<std::time_t()> now;     // the wall clock (Unix seconds)
     std::function<Secret()> new_password; // a strong random AMT password
     // Progress lines for a person on long steps; may be empty.

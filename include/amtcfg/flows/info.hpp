@@ -14,7 +14,7 @@
 namespace amtcfg::flows {
 
 // Whether something accepts a TCP connection at address:port (the real one is tcp_accepts).
-using TcpProbe = std::function<bool(const std::string &address, int port)>;
+using TcpProbe = std::function<bool(const std::string& address, int port)>;
 
 inline constexpr int k_lms_port = 16992;
 inline constexpr int k_lms_tls_port = 16993;
@@ -50,8 +50,8 @@ struct InfoResult {
 };
 
 // Reads everything `amtcfg info` shows: one connection per ME client, one message per fact.
-InfoResult read_info(mei::Device &device, const TcpProbe &lms_probe, const InfoOptions &options,
-                     const Deadline &deadline);
+InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoOptions& options,
+                     const Deadline& deadline);
 
 // The leading number of a version string ("16.1.25" -> 16); 0 when there is none.
 int major_version(std::string_view version);

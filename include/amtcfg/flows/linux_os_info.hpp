@@ -11,7 +11,7 @@ class LinuxOsInfo : public OsInfo {
 public:
     std::string hostname() override;
     std::string domain() override;
-    std::optional<OsAddress> address_of(const std::array<std::uint8_t, 6> &mac) override;
+    std::optional<OsAddress> address_of(const std::array<std::uint8_t, 6>& mac) override;
 };
 
 } // namespace amtcfg::flows

@@ -13,7 +13,7 @@ namespace amtcfg::flows {
 
 struct MaintainOptions {
     SecretSource admin_password;
-    const profile::Profile *profile = nullptr; // optional
+    const profile::Profile* profile = nullptr; // optional
     bool automatic = false;                    // --auto: every check the profile makes due
     bool sync_clock = false;                   // always set the clock
     bool sync_hostname = false;
@@ -40,6 +40,6 @@ struct MaintainResult {
 
 // Runs the selected checks; a failing check does not stop the independent ones after it.
 // Throws only for what stops everything (no device, wrong password, not activated).
-MaintainResult maintain(Environment &env, const MaintainOptions &options);
+MaintainResult maintain(Environment& env, const MaintainOptions& options);
 
 } // namespace amtcfg::flows

@@ -27,7 +27,7 @@ struct PskListResult {
 
 // Throws Error(usage) for a count outside 1..k_max_psk_count; writes the list 0600 via a
 // temporary file and a rename when out_path is set.
-PskListResult create_psk_list(const PskListRequest &request, const psk::RandomBytes &random);
+PskListResult create_psk_list(const PskListRequest& request, const psk::RandomBytes& random);
 
 // Checks a --count value; shared with the setup.bin flow.
 void check_psk_count(std::size_t count);

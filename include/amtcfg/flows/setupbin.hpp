@@ -43,7 +43,7 @@ struct SetupBinResult {
 // anything is written; writes the PID/PPS list (when pairs are generated) and then the
 // setup.bin, both 0600 through a temporary file and a rename. Throws Error(usage) with the
 // reason for anything the chosen version or the rules do not allow.
-SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes &random);
+SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes& random);
 
 struct SetupBinInspection {
     std::string path;
@@ -52,6 +52,6 @@ struct SetupBinInspection {
 
 // Reads and decodes a setup.bin; its problems are in file.problems (the caller decides the
 // exit status). Throws Error(invalid_input) when the file cannot be read.
-SetupBinInspection inspect_setup_bin(const std::string &path);
+SetupBinInspection inspect_setup_bin(const std::string& path);
 
 } // namespace amtcfg::flows

@@ -24,6 +24,6 @@ struct UnconfigureResult {
 
 // Throws Error: wrong_state (14) on a pre-provisioned device, auth_failed (21) when ACM needs
 // the admin password, unconfigure_failed (33) with what AMT returned.
-UnconfigureResult unconfigure(Environment &env, const UnconfigureOptions &options);
+UnconfigureResult unconfigure(Environment& env, const UnconfigureOptions& options);
 
 } // namespace amtcfg::flows

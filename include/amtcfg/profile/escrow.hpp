@@ -31,9 +31,9 @@ public:
 
     // Appends the record and returns only after the line and the file's directory entry are on
     // disk (fsync of both). Only after it returns may the caller set `value` in AMT.
-    void record(const EscrowRecord &record, const Secret &value) const;
+    void record(const EscrowRecord& record, const Secret& value) const;
 
-    const std::string &path() const { return m_path; }
+    const std::string& path() const { return m_path; }
 
 private:
     std::string m_path;
@@ -41,7 +41,7 @@ private:
 };
 
 // Appends `text` to `out` as a JSON string literal with quotes, escaping what JSON requires.
-void append_json_string(std::string &out, std::string_view text);
+void append_json_string(std::string& out, std::string_view text);
 std::string json_quote(std::string_view text);
 
 } // namespace amtcfg::profile

@@ -17,6 +17,6 @@ Secret generate_password();
 
 // Which AMT admin password rule `password` breaks ("has no digit"), or nullopt when it meets
 // them all. Never mentions the password itself.
-std::optional<std::string> password_rule_broken(const Secret &password);
+std::optional<std::string> password_rule_broken(const Secret& password);
 
 } // namespace amtcfg::profile

@@ -152,26 +152,26 @@ struct ParseOptions {
 // Parses and validates a profile held in memory. `file_name` is used in diagnostics and
 // relative paths in the profile are resolved against its directory. Throws
 // Error(invalid_input) with "file:line: problem (expected ...)" on anything wrong.
-Profile parse_profile(std::string_view text, const std::string &file_name,
-                      const ParseOptions &options = {});
+Profile parse_profile(std::string_view text, const std::string& file_name,
+                      const ParseOptions& options = {});
 
 // Reads the file (at most k_max_profile_size bytes) and parses it; Error(invalid_input) when
 // it cannot be read.
-Profile load_profile(const std::string &path, const ParseOptions &options = {});
+Profile load_profile(const std::string& path, const ParseOptions& options = {});
 
 inline constexpr std::size_t k_max_profile_size = 1024 * 1024;
 
 // A secret named by the profile, with a description for messages ("admin password").
 struct SecretUse {
     std::string what;
-    const SecretSetting *setting;
+    const SecretSetting* setting;
 };
 
 // Every secret the profile names, in document order.
-std::vector<SecretUse> secrets_of(const Profile &profile);
+std::vector<SecretUse> secrets_of(const Profile& profile);
 
 // True when applying the profile generates a password that must be escrowed.
-bool needs_escrow(const Profile &profile);
+bool needs_escrow(const Profile& profile);
 
 std::string_view to_string(ActivationMode mode);
 std::string_view to_string(UserConsent consent);

@@ -13,7 +13,7 @@ namespace amtcfg::profile {
 // Reads a secret from its env:, file:, stdin or prompt source with util's read_secret; errors
 // get the profile line in front ("office.xml:4: the PFX password source env:X names ...").
 // Throws Error(internal) for source="random": the caller generates those.
-Secret read_profile_secret(const Profile &profile, const SecretSetting &setting,
+Secret read_profile_secret(const Profile& profile, const SecretSetting& setting,
                            std::string_view what);
 
 enum class PasswordOrigin { from_source, generated };
@@ -27,12 +27,12 @@ struct ResolvedPassword {
 // generate_password(), which the caller must record with Escrow::record() before setting it;
 // any other source is read and checked against AMT's password rules, so a weak password fails
 // here with the profile line rather than later as an AMT error. Throws Error(invalid_input).
-ResolvedPassword resolve_amt_password(const Profile &profile, const SecretSetting &setting,
+ResolvedPassword resolve_amt_password(const Profile& profile, const SecretSetting& setting,
                                       std::string_view what);
 
 // Reads the ACM <provisioning-certificate>: its password from the password-source, then the
 // PKCS#12 file into a key and a chain leaf -> root. Errors carry the profile line. Throws
 // Error(invalid_input) when the profile has no provisioning certificate.
-crypto::ProvisioningChain load_provisioning_certificate(const Profile &profile);
+crypto::ProvisioningChain load_provisioning_certificate(const Profile& profile);
 
 } // namespace amtcfg::profile

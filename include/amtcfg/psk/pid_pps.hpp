@@ -34,8 +34,8 @@ struct PskPair {
 // The checksum character over `covered`: the sum of the ASCII codes modulo 36, as 0-9 / A-Z.
 char checksum_char(std::string_view covered);
 
-PskPair generate_pair(const RandomBytes &random);
-std::vector<PskPair> generate_pairs(std::size_t count, const RandomBytes &random);
+PskPair generate_pair(const RandomBytes& random);
+std::vector<PskPair> generate_pairs(std::size_t count, const RandomBytes& random);
 
 // What is wrong with a PID or PPS (bare or display form), or nothing. Never quotes the PPS.
 std::optional<std::string> pid_problem(std::string_view text);

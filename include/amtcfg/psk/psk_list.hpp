@@ -15,7 +15,7 @@ std::optional<PskListFormat> parse_psk_list_format(std::string_view name);
 
 // CSV: a "pid,pps" header line, then one display-form pair per line. JSON: {"pairs": [{"pid":
 // ..., "pps": ...}]}. The result holds every PPS, so it is a Secret.
-Secret render_psk_list(const std::vector<PskPair> &pairs, PskListFormat format);
+Secret render_psk_list(const std::vector<PskPair>& pairs, PskListFormat format);
 
 // Reads either format (JSON when the first non-blank character is '{'). Throws
 // Error(invalid_input) naming the line or entry and what is wrong with it.

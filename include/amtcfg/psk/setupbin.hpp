@@ -39,7 +39,7 @@ struct VersionInfo {
 };
 
 std::span<const VersionInfo> setup_bin_versions();
-const VersionInfo &version_info(SetupBinVersion version);
+const VersionInfo& version_info(SetupBinVersion version);
 // Accepts "1", "1.0", "2", "2.0", "2.1", "3", "3.0", "4", "4.0".
 std::optional<SetupBinVersion> parse_setup_bin_version(std::string_view text);
 
@@ -50,7 +50,7 @@ enum class Sensitivity { plain, secret };
 struct VarId {
     std::uint16_t module = 0;
     std::uint16_t id = 0;
-    auto operator<=>(const VarId &) const = default;
+    auto operator<=>(const VarId&) const = default;
 };
 
 struct Choice {
@@ -71,7 +71,7 @@ struct VariableSpec {
 };
 
 std::span<const VariableSpec> variable_table();
-const VariableSpec *find_variable(VarId var);
+const VariableSpec* find_variable(VarId var);
 
 // The variables the writer itself fills in (the rest come from variable_table's options).
 namespace vars {
@@ -111,7 +111,7 @@ struct SetupBin {
 // Chunk counts 1, the module list and its byte count, entries sorted by (module, variable) and
 // padded to 4 bytes, zero fill, then scrambling of records that are flagged for it. Throws
 // Error(usage) when a record does not fit its 488 bytes or there is no record.
-Bytes encode_setup_bin(const SetupBin &file);
+Bytes encode_setup_bin(const SetupBin& file);
 
 struct Problem {
     std::string where; // "header", "record 2", "record 2, 2.1 PID"
@@ -153,6 +153,6 @@ DecodedSetupBin decode_setup_bin(ByteView data);
 
 // The checks decode_setup_bin applies to one record's entries; `where` prefixes problems.
 void check_entries(std::span<const Entry> entries, SetupBinVersion version,
-                   const std::string &where, std::vector<Problem> &problems);
+                   const std::string& where, std::vector<Problem>& problems);
 
 } // namespace amtcfg::psk

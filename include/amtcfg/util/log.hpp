@@ -28,26 +28,21 @@ public:
     void add_sink(LogSink& sink, LogLevel max_level);
     void add_secret(std::string_view secret);
 
-    template <typename... Args>
-    void error(fmt::format_string<Args...> format, Args&&... args) {
+    template <typename... Args> void error(fmt::format_string<Args...> format, Args&&... args) {
         emit(LogLevel::error, fmt::format(format, std::forward<Args>(args)...));
     }
-    template <typename... Args>
-    void warning(fmt::format_string<Args...> format, Args&&... args) {
+    template <typename... Args> void warning(fmt::format_string<Args...> format, Args&&... args) {
         emit(LogLevel::warning, fmt::format(format, std::forward<Args>(args)...));
     }
-    template <typename... Args>
-    void info(fmt::format_string<Args...> format, Args&&... args) {
+    template <typename... Args> void info(fmt::format_string<Args...> format, Args&&... args) {
         emit(LogLevel::info, fmt::format(format, std::forward<Args>(args)...));
     }
-    template <typename... Args>
-    void debug(fmt::format_string<Args...> format, Args&&... args) {
+    template <typename... Args> void debug(fmt::format_string<Args...> format, Args&&... args) {
         if (enabled(LogLevel::debug)) {
             emit(LogLevel::debug, fmt::format(format, std::forward<Args>(args)...));
         }
     }
-    template <typename... Args>
-    void trace(fmt::format_string<Args...> format, Args&&... args) {
+    template <typename... Args> void trace(fmt::format_string<Args...> format, Args&&... args) {
         if (enabled(LogLevel::trace)) {
             emit(LogLevel::trace, fmt::format(format, std::forward<Args>(args)...));
         }

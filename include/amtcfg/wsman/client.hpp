@@ -29,7 +29,7 @@ struct Reply {
 // an answer that is not a WS-Man envelope -> amt_unavailable. Method ReturnValues are values.
 class Client {
 public:
-    Client(http::Client &http, Log &log) : m_http(http), m_log(log) {}
+    Client(http::Client& http, Log& log) : m_http(http), m_log(log) {}
 
     Envelope get(std::string_view resource_uri, std::vector<Selector> selectors = {});
     // Returns the updated instance AMT sends back.
@@ -42,30 +42,30 @@ public:
     // Calls {Method} with plain-text arguments. The request body is wiped after sending,
     // because arguments may be passwords.
     MethodResult invoke(std::string_view resource_uri, std::string_view method,
-                        const std::vector<std::pair<std::string, std::string>> &arguments,
+                        const std::vector<std::pair<std::string, std::string>>& arguments,
                         std::vector<Selector> selectors = {});
     // Calls a method whose request the caller built (arguments that are EPRs).
     MethodResult invoke(Request request, std::string_view method);
 
     // Sends one request; a SOAP fault comes back as a value (for callers to whom a fault such
     // as AlreadyExists is an answer). Throws for HTTP 401 and answers that are not WS-Man.
-    Reply exchange(const Request &request);
+    Reply exchange(const Request& request);
     // Sends one request and throws fault_error() for a fault.
-    Envelope call(const Request &request);
+    Envelope call(const Request& request);
 
     // How many requests this client sent (for the performance budget: no needless calls).
     std::size_t request_count() const { return m_requests; }
 
 private:
-    Reply interpret(const Request &request, const http::Response &response);
+    Reply interpret(const Request& request, const http::Response& response);
 
-    http::Client &m_http;
-    Log &m_log;
+    http::Client& m_http;
+    Log& m_log;
     std::uint64_t m_next_message_id = 1;
     std::size_t m_requests = 0;
 };
 
 // The instance element (namespace = the class URI) of a Get or Put response body.
-const Element &instance_of(const Envelope &envelope, std::string_view resource_uri);
+const Element& instance_of(const Envelope& envelope, std::string_view resource_uri);
 
 } // namespace amtcfg::wsman

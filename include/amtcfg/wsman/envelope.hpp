@@ -38,15 +38,15 @@ Request make_pull(std::string_view resource_uri, std::string_view context);
 // `arguments` are (name, value) pairs written as {Method}_INPUT children in the class namespace;
 // use make_method_input() directly for arguments that are not plain text (EPRs).
 Request make_invoke(std::string_view resource_uri, std::string_view method,
-                    const std::vector<std::pair<std::string, std::string>> &arguments,
+                    const std::vector<std::pair<std::string, std::string>>& arguments,
                     std::vector<Selector> selectors = {});
 Element make_method_input(std::string_view resource_uri, std::string_view method);
 // An endpoint reference to one instance (for method arguments such as KeyPair).
 Element make_endpoint_reference(std::string_view element_ns, std::string_view element_name,
-                                std::string_view resource_uri, const std::vector<Selector> &sel);
+                                std::string_view resource_uri, const std::vector<Selector>& sel);
 
 // The request as sent, with the shape of reference/wsman.md section 3.
-std::string build_envelope(const Request &request, std::string_view message_id);
+std::string build_envelope(const Request& request, std::string_view message_id);
 
 // A parsed response envelope. `body` is the SOAP Body element; its children are the payload.
 struct Envelope {
@@ -68,10 +68,10 @@ struct Fault {
 };
 
 // The SOAP fault in the body, if there is one.
-std::optional<Fault> find_fault(const Envelope &envelope);
+std::optional<Fault> find_fault(const Envelope& envelope);
 
 // The one translation table from SOAP fault subcodes to error categories and advice.
-Error fault_error(const Fault &fault, std::string_view what);
+Error fault_error(const Fault& fault, std::string_view what);
 
 // The result of a method call: ReturnValue is a value; the flow decides what it means.
 struct MethodResult {
@@ -85,7 +85,7 @@ struct MethodResult {
 };
 
 // Reads {Method}_OUTPUT from a response body; throws DecodeError if it or ReturnValue is missing.
-MethodResult parse_method_result(const Envelope &envelope, std::string_view resource_uri,
+MethodResult parse_method_result(const Envelope& envelope, std::string_view resource_uri,
                                  std::string_view method);
 
 // The PT_STATUS name of a code (reference/wsman.md section 5), or "UNKNOWN".

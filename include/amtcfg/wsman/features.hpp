@@ -15,9 +15,9 @@ struct RedirectionService {
     bool listener_enabled = false;   // 16994/16995 open
     Element raw;
 };
-RedirectionService get_redirection_service(Client &client);
+RedirectionService get_redirection_service(Client& client);
 // Puts ListenerEnabled over `raw` (no selector).
-RedirectionService put_redirection_service(Client &client, const RedirectionService &service);
+RedirectionService put_redirection_service(Client& client, const RedirectionService& service);
 
 enum class RedirectionState : std::uint32_t {
     none = 32768,
@@ -25,7 +25,7 @@ enum class RedirectionState : std::uint32_t {
     sol = 32770,
     ider_and_sol = 32771,
 };
-MethodResult request_redirection_state_change(Client &client, RedirectionState state);
+MethodResult request_redirection_state_change(Client& client, RedirectionState state);
 
 // CIM_KVMRedirectionSAP. SKUs without KVM answer with the DestinationUnreachable fault
 // (amt_unavailable).
@@ -34,10 +34,10 @@ struct KvmRedirectionSap {
     std::uint32_t requested_state = 0;
     std::uint32_t kvm_protocol = 0;
 };
-KvmRedirectionSap get_kvm_redirection_sap(Client &client);
+KvmRedirectionSap get_kvm_redirection_sap(Client& client);
 
 enum class KvmState : std::uint32_t { enabled = 2, disabled = 3 };
-MethodResult request_kvm_state_change(Client &client, KvmState state);
+MethodResult request_kvm_state_change(Client& client, KvmState state);
 
 // IPS_KVMRedirectionSettingData.
 struct KvmRedirectionSettingData {
@@ -48,11 +48,11 @@ struct KvmRedirectionSettingData {
     std::uint32_t session_timeout = 0;
     Element raw;
 };
-KvmRedirectionSettingData get_kvm_redirection_setting_data(Client &client);
+KvmRedirectionSettingData get_kvm_redirection_setting_data(Client& client);
 // Puts Is5900PortEnabled, OptInPolicy, OptInPolicyTimeout and SessionTimeout over `raw`
 // (no selector). RFBPassword is write-only and left out: AMT sends it back empty.
 KvmRedirectionSettingData
-put_kvm_redirection_setting_data(Client &client, const KvmRedirectionSettingData &settings);
+put_kvm_redirection_setting_data(Client& client, const KvmRedirectionSettingData& settings);
 
 // IPS_OptInService (user consent).
 inline constexpr std::uint32_t k_opt_in_none = 0;
@@ -64,9 +64,9 @@ struct OptInService {
     bool can_modify_opt_in_policy = false;
     Element raw;
 };
-OptInService get_opt_in_service(Client &client);
+OptInService get_opt_in_service(Client& client);
 // Puts OptInRequired over `raw` (no selector); AMT changes it only if CanModifyOptInPolicy.
-OptInService put_opt_in_service(Client &client, const OptInService &service);
+OptInService put_opt_in_service(Client& client, const OptInService& service);
 
 // CIM_SoftwareIdentity: the firmware's version strings ("AMT", "Flash", "Build Number", ...).
 struct SoftwareIdentity {
@@ -74,8 +74,8 @@ struct SoftwareIdentity {
     std::string version_string;
     bool is_entity = false;
 };
-std::vector<SoftwareIdentity> enumerate_software_identity(Client &client);
+std::vector<SoftwareIdentity> enumerate_software_identity(Client& client);
 // The VersionString of the instance with InstanceID "AMT", or empty.
-std::string amt_version(const std::vector<SoftwareIdentity> &identities);
+std::string amt_version(const std::vector<SoftwareIdentity>& identities);
 
 } // namespace amtcfg::wsman

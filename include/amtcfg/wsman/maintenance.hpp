@@ -16,9 +16,9 @@ struct LowAccuracyTime {
     MethodResult result;
     std::uint32_t ta0 = 0; // AMT's clock
 };
-LowAccuracyTime get_low_accuracy_time_synch(Client &client);
+LowAccuracyTime get_low_accuracy_time_synch(Client& client);
 // Ta0 echoes the Get value; Tm1 is the client's time after the Get, Tm2 just before this call.
-MethodResult set_high_accuracy_time_synch(Client &client, std::uint32_t ta0, std::uint32_t tm1,
+MethodResult set_high_accuracy_time_synch(Client& client, std::uint32_t ta0, std::uint32_t tm1,
                                           std::uint32_t tm2);
 
 // AMT_EthernetPortSettings: instance "Intel(r) AMT Ethernet Port Settings 0" is wired, "... 1"
@@ -39,18 +39,18 @@ struct EthernetPortSettings {
     Element raw;
 };
 
-std::vector<EthernetPortSettings> enumerate_ethernet_port_settings(Client &client);
+std::vector<EthernetPortSettings> enumerate_ethernet_port_settings(Client& client);
 // Puts the DHCP/IP-sync/static fields over `raw` following reference/wsman.md section 9: with
 // DHCP or IP sync on, the static address fields are left out; a manual static configuration
 // needs ip_address and subnet_mask (invalid_input otherwise).
-EthernetPortSettings put_ethernet_port_settings(Client &client,
-                                                const EthernetPortSettings &settings);
+EthernetPortSettings put_ethernet_port_settings(Client& client,
+                                                const EthernetPortSettings& settings);
 
 // AMT_AuthorizationService.
 // SetAdminAclEntryEx: `digest_password` is base64 of the 16 raw bytes of
 // MD5(username + ":" + DigestRealm + ":" + password).
-MethodResult set_admin_acl_entry_ex(Client &client, std::string_view username,
-                                    const Secret &digest_password);
+MethodResult set_admin_acl_entry_ex(Client& client, std::string_view username,
+                                    const Secret& digest_password);
 
 enum class AccessPermission : std::uint32_t { local = 0, network = 1, any = 2 };
 
@@ -60,16 +60,16 @@ struct AddUserResult {
 };
 // AddUserAclEntryEx for a digest user; `realms` are the realm numbers (2 Redirection,
 // 3 PTAdministration, 4 HardwareAsset, ...); `digest_password` as for SetAdminAclEntryEx.
-AddUserResult add_user_acl_entry_ex(Client &client, std::string_view username,
-                                    const Secret &digest_password, AccessPermission permission,
-                                    const std::vector<std::uint32_t> &realms);
+AddUserResult add_user_acl_entry_ex(Client& client, std::string_view username,
+                                    const Secret& digest_password, AccessPermission permission,
+                                    const std::vector<std::uint32_t>& realms);
 
 struct UserHandles {
     MethodResult result;
     std::vector<std::uint32_t> handles;
 };
 // EnumerateUserAclEntries from StartIndex 1 until every handle is read.
-UserHandles enumerate_user_acl_entries(Client &client);
+UserHandles enumerate_user_acl_entries(Client& client);
 
 struct UserAclEntry {
     MethodResult result;
@@ -77,7 +77,7 @@ struct UserAclEntry {
     std::uint32_t access_permission = 0;
     std::vector<std::uint32_t> realms;
 };
-UserAclEntry get_user_acl_entry_ex(Client &client, std::uint32_t handle);
-MethodResult remove_user_acl_entry(Client &client, std::uint32_t handle);
+UserAclEntry get_user_acl_entry_ex(Client& client, std::uint32_t handle);
+MethodResult remove_user_acl_entry(Client& client, std::uint32_t handle);
 
 } // namespace amtcfg::wsman

@@ -25,10 +25,10 @@ struct GeneralSettings {
     Element raw;
 };
 
-GeneralSettings get_general_settings(Client &client);
+GeneralSettings get_general_settings(Client& client);
 // Puts HostName, DomainName, PingResponseEnabled, RmcpPingResponseEnabled, SharedFQDN and
 // AMTNetworkEnabled over `raw`; returns the instance AMT answers with.
-GeneralSettings put_general_settings(Client &client, const GeneralSettings &settings);
+GeneralSettings put_general_settings(Client& client, const GeneralSettings& settings);
 
 // IPS_HostBasedSetupService.
 struct HostBasedSetupService {
@@ -38,22 +38,22 @@ struct HostBasedSetupService {
     std::string configuration_nonce;     // base64 of 20 bytes
 };
 
-HostBasedSetupService get_host_based_setup_service(Client &client);
+HostBasedSetupService get_host_based_setup_service(Client& client);
 
 // Setup (CCM). `network_admin_password` is the 32 lowercase hex digits of
 // MD5("admin:" + DigestRealm + ":" + password); it is sent with NetAdminPassEncryptionType 2.
-MethodResult setup(Client &client, const Secret &network_admin_password);
+MethodResult setup(Client& client, const Secret& network_admin_password);
 
 enum class ChainLink { leaf, intermediate, root };
 // AddNextCertInChain, called leaf first, root last. `certificate` is base64 DER, one line.
-MethodResult add_next_cert_in_chain(Client &client, std::string_view certificate, ChainLink link);
+MethodResult add_next_cert_in_chain(Client& client, std::string_view certificate, ChainLink link);
 
 // AdminSetup (ACM, up to CSME 18) with SigningAlgorithm 2 (RSASHA2256). `mc_nonce` and
 // `digital_signature` are base64.
-MethodResult admin_setup(Client &client, const Secret &network_admin_password,
+MethodResult admin_setup(Client& client, const Secret& network_admin_password,
                          std::string_view mc_nonce, std::string_view digital_signature);
 // UpgradeClientToAdmin (CCM -> ACM), authenticated as admin.
-MethodResult upgrade_client_to_admin(Client &client, std::string_view mc_nonce,
+MethodResult upgrade_client_to_admin(Client& client, std::string_view mc_nonce,
                                      std::string_view digital_signature);
 
 // AMT_SetupAndConfigurationService.
@@ -64,19 +64,19 @@ struct SetupAndConfigurationService {
     std::uint32_t enabled_state = 0;
 };
 
-SetupAndConfigurationService get_setup_and_configuration_service(Client &client);
+SetupAndConfigurationService get_setup_and_configuration_service(Client& client);
 // Unprovision with ProvisioningMode 1 (full unprovision; values 0, 1, 16, 36, 2076).
-MethodResult unprovision(Client &client);
-MethodResult partial_unprovision(Client &client);
+MethodResult unprovision(Client& client);
+MethodResult partial_unprovision(Client& client);
 // CommitChanges: values 0, 1, 38, 2057 (DATA_MISSING: a MEBx password is required).
-MethodResult commit_changes(Client &client);
+MethodResult commit_changes(Client& client);
 // SetMEBxPassword with the password in plain text (values 0, 1, 16, 2054).
-MethodResult set_mebx_password(Client &client, const Secret &password);
+MethodResult set_mebx_password(Client& client, const Secret& password);
 
 struct UuidResult {
     MethodResult result;
     std::string uuid; // base64 of 16 bytes as AMT sends it
 };
-UuidResult get_uuid(Client &client);
+UuidResult get_uuid(Client& client);
 
 } // namespace amtcfg::wsman

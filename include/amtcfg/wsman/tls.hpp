@@ -20,16 +20,16 @@ struct PublicKeyCertificate {
     std::string issuer;
     bool trusted_root = false; // the property is spelled TrustedRootCertficate by AMT
 };
-std::vector<PublicKeyCertificate> enumerate_public_key_certificates(Client &client);
-void delete_public_key_certificate(Client &client, std::string_view instance_id);
+std::vector<PublicKeyCertificate> enumerate_public_key_certificates(Client& client);
+void delete_public_key_certificate(Client& client, std::string_view instance_id);
 
 // AMT_PublicPrivateKeyPair instances ("Intel(r) AMT Key: Handle: N").
 struct PublicPrivateKeyPair {
     std::string instance_id;
     std::string der_key; // base64 PKCS#1 RSAPublicKey (AMT exports only the public part)
 };
-std::vector<PublicPrivateKeyPair> enumerate_public_private_key_pairs(Client &client);
-void delete_public_private_key_pair(Client &client, std::string_view instance_id);
+std::vector<PublicPrivateKeyPair> enumerate_public_private_key_pairs(Client& client);
+void delete_public_private_key_pair(Client& client, std::string_view instance_id);
 
 // A method result whose output names a created instance by an endpoint reference.
 struct CreatedInstance {
@@ -38,11 +38,11 @@ struct CreatedInstance {
 };
 
 // AMT_PublicKeyManagementService.
-CreatedInstance generate_key_pair(Client &client, std::uint32_t key_length_bits);
-CreatedInstance add_certificate(Client &client, std::string_view certificate);
-CreatedInstance add_trusted_root_certificate(Client &client, std::string_view certificate);
+CreatedInstance generate_key_pair(Client& client, std::uint32_t key_length_bits);
+CreatedInstance add_certificate(Client& client, std::string_view certificate);
+CreatedInstance add_trusted_root_certificate(Client& client, std::string_view certificate);
 // AddKey: `key` is base64 DER of the private key (2058 DUPLICATE when AMT already has it).
-CreatedInstance add_key(Client &client, const Secret &key);
+CreatedInstance add_key(Client& client, const Secret& key);
 
 enum class CsrSigning : std::uint32_t { sha1_rsa = 0, sha256_rsa = 1 };
 struct SignedRequest {
@@ -50,7 +50,7 @@ struct SignedRequest {
     std::string signed_certificate_request; // base64 DER
 };
 // GeneratePKCS10RequestEx: AMT re-signs `null_signed_request` (base64 DER) with the key pair.
-SignedRequest generate_pkcs10_request_ex(Client &client, std::string_view key_pair_instance_id,
+SignedRequest generate_pkcs10_request_ex(Client& client, std::string_view key_pair_instance_id,
                                          std::string_view null_signed_request, CsrSigning signing);
 
 // AMT_TLSSettingData: "Intel(r) AMT 802.3 TLS Settings" (remote) and "Intel(r) AMT LMS TLS
@@ -64,18 +64,18 @@ struct TlsSettingData {
     std::vector<std::string> trusted_cn;
     Element raw;
 };
-std::vector<TlsSettingData> enumerate_tls_setting_data(Client &client);
+std::vector<TlsSettingData> enumerate_tls_setting_data(Client& client);
 // Puts Enabled, MutualAuthentication, AcceptNonSecureConnections and TrustedCN over `raw`, with
 // the InstanceID selector.
-TlsSettingData put_tls_setting_data(Client &client, const TlsSettingData &settings);
+TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settings);
 
 // AMT_TLSCredentialContext Create binding the certificate to the TLS endpoint collection.
 // AlreadyExists is an answer, not an error (RPS and rpc-go treat it as done).
 enum class CreateOutcome { created, already_existed };
-CreateOutcome create_tls_credential_context(Client &client,
+CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id);
 
 // The value of selector `name` inside an endpoint reference (a:ReferenceParameters/w:SelectorSet).
-std::string epr_selector(const Element &endpoint_reference, std::string_view name);
+std::string epr_selector(const Element& endpoint_reference, std::string_view name);
 
 } // namespace amtcfg::wsman

@@ -5,7 +5,7 @@
 
 namespace amtcfg::sim::apf {
 
-SessionOptions session_options(const DeviceState &device) {
+SessionOptions session_options(const DeviceState& device) {
     SessionOptions options;
     options.uuid = uuid_wire_bytes(device.uuid);
     options.tls_enforced = device.tls_enforced;
@@ -13,19 +13,19 @@ SessionOptions session_options(const DeviceState &device) {
     return options;
 }
 
-Session::Session(WsmanService &service, std::function<SessionOptions()> refresh, Sender send)
+Session::Session(WsmanService& service, std::function<SessionOptions()> refresh, Sender send)
     : m_service(service), m_refresh(std::move(refresh)), m_send(std::move(send)) {}
 
 void Session::receive(ByteView message) {
     try {
         ByteReader reader(message);
         dispatch(reader, static_cast<Message>(reader.u8("message type")));
-    } catch (const DecodeError &) {
+    } catch (const DecodeError&) {
         drop(); // a malformed message ends the session, as a firmware reset would
     }
 }
 
-void Session::dispatch(ByteReader &reader, Message type) {
+void Session::dispatch(ByteReader& reader, Message type) {
     switch (type) {
     case Message::protocol_version:
         on_protocol_version(reader);
@@ -59,7 +59,7 @@ void Session::dispatch(ByteReader &reader, Message type) {
 
 // The host's version opens a session; the firmware answers once (the host may echo it) and
 // asks for the port-forwarding service straight away.
-void Session::on_protocol_version(ByteReader &reader) {
+void Session::on_protocol_version(ByteReader& reader) {
     reader.u32be("major");
     reader.u32be("minor");
     reader.u32be("trigger");
@@ -79,7 +79,7 @@ void Session::on_protocol_version(ByteReader &reader) {
     m_phase = Phase::service_requested;
 }
 
-void Session::on_service_accept(ByteReader &reader) {
+void Session::on_service_accept(ByteReader& reader) {
     auto name = read_string(reader, "service name");
     if (m_phase != Phase::service_requested || name != k_pfwd_service) {
         return;
@@ -88,7 +88,7 @@ void Session::on_service_accept(ByteReader &reader) {
     m_send(tcpip_forward_request("", m_ports[m_next_port]));
 }
 
-void Session::on_forward_reply(Message type, ByteReader &reader) {
+void Session::on_forward_reply(Message type, ByteReader& reader) {
     if (m_phase != Phase::forwarding) {
         return;
     }
@@ -107,7 +107,7 @@ void Session::on_forward_reply(Message type, ByteReader &reader) {
 // still be pending). Only the plain-HTTP management port is served; TLS (16993) and redirection
 // ports are advertised but nothing listens behind them in the simulator, so they fail with
 // reason 2.
-void Session::on_channel_open(ByteReader &reader) {
+void Session::on_channel_open(ByteReader& reader) {
     auto type = read_string(reader, "channel type");
     auto host_id = reader.u32be("sender channel");
     auto window = reader.u32be("initial window");
@@ -130,7 +130,7 @@ void Session::on_channel_open(ByteReader &reader) {
 
 void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
     std::uint32_t id = ++m_next_channel;
-    auto &channel = m_channels[id];
+    auto& channel = m_channels[id];
     channel.host_id = host_id;
     channel.host_window = window;
     channel.our_window = m_options.receive_window;
@@ -139,7 +139,7 @@ void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
     m_send(channel_open_confirmation(host_id, id, m_options.receive_window));
 }
 
-void Session::on_channel_data(ByteReader &reader) {
+void Session::on_channel_data(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
     auto size = reader.u32be("data length");
     auto data = reader.bytes(size, "data");
@@ -147,14 +147,14 @@ void Session::on_channel_data(ByteReader &reader) {
     if (found == m_channels.end() || found->second.close_sent) {
         return;
     }
-    auto &channel = found->second;
+    auto& channel = found->second;
     if (size > channel.our_window) {
         drop(); // the host overran the window the firmware granted
         return;
     }
     auto before = channel.http->responses();
     channel.pending += channel.http->receive(
-        std::string_view(reinterpret_cast<const char *>(data.data()), data.size()));
+        std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
     m_send(channel_window_adjust(channel.host_id, size)); // consumed: grant it again
     if (channel.http->responses() > before || channel.http->closed()) {
         channel.closing = true; // one HTTP response per channel, as firmware does
@@ -162,7 +162,7 @@ void Session::on_channel_data(ByteReader &reader) {
     flush(channel);
 }
 
-void Session::on_window_adjust(ByteReader &reader) {
+void Session::on_window_adjust(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
     auto add = reader.u32be("bytes to add");
     if (auto found = m_channels.find(id); found != m_channels.end()) {
@@ -172,7 +172,7 @@ void Session::on_window_adjust(ByteReader &reader) {
 }
 
 // Firmware drops the whole LME session on every CHANNEL_CLOSE (apf-lme.md section 4 step 5).
-void Session::on_channel_close(ByteReader &reader) {
+void Session::on_channel_close(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
     if (auto found = m_channels.find(id); found != m_channels.end() && !found->second.close_sent) {
         m_send(channel_close(found->second.host_id));
@@ -181,7 +181,7 @@ void Session::on_channel_close(ByteReader &reader) {
 }
 
 // Sends what the host's window allows; a channel whose response is out is closed.
-void Session::flush(Channel &channel) {
+void Session::flush(Channel& channel) {
     std::size_t max_payload = m_options.max_message > 9 ? m_options.max_message - 9 : 1;
     while (!channel.pending.empty() && channel.host_window > 0) {
         auto size = std::min(

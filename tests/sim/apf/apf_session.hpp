@@ -24,7 +24,7 @@ struct SessionOptions {
 };
 
 // The options for the device as it is now (UUID, TLS enforcement, LME message size).
-SessionOptions session_options(const DeviceState &device);
+SessionOptions session_options(const DeviceState& device);
 
 enum class Phase { idle, service_requested, forwarding, ready };
 
@@ -32,7 +32,7 @@ class Session {
 public:
     using Sender = std::function<void(Bytes)>;
     // `options` is re-read with `refresh` at every handshake (the device may change meanwhile).
-    Session(WsmanService &service, std::function<SessionOptions()> refresh, Sender send);
+    Session(WsmanService& service, std::function<SessionOptions()> refresh, Sender send);
 
     // One message the host wrote to the LME client.
     void receive(ByteView message);
@@ -50,19 +50,19 @@ private:
         bool close_sent = false;
     };
 
-    void dispatch(ByteReader &reader, Message type);
-    void on_protocol_version(ByteReader &reader);
-    void on_service_accept(ByteReader &reader);
-    void on_forward_reply(Message type, ByteReader &reader);
-    void on_channel_open(ByteReader &reader);
-    void on_channel_data(ByteReader &reader);
-    void on_window_adjust(ByteReader &reader);
-    void on_channel_close(ByteReader &reader);
+    void dispatch(ByteReader& reader, Message type);
+    void on_protocol_version(ByteReader& reader);
+    void on_service_accept(ByteReader& reader);
+    void on_forward_reply(Message type, ByteReader& reader);
+    void on_channel_open(ByteReader& reader);
+    void on_channel_data(ByteReader& reader);
+    void on_window_adjust(ByteReader& reader);
+    void on_channel_close(ByteReader& reader);
     void open_channel(std::uint32_t host_id, std::uint32_t window);
-    void flush(Channel &channel);
+    void flush(Channel& channel);
     void drop();
 
-    WsmanService &m_service;
+    WsmanService& m_service;
     std::function<SessionOptions()> m_refresh;
     Sender m_send;
     SessionOptions m_options;

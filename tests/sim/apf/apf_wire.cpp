@@ -10,7 +10,7 @@ ByteWriter start(Message type) {
     return writer;
 }
 
-void put_string(ByteWriter &writer, std::string_view text) {
+void put_string(ByteWriter& writer, std::string_view text) {
     writer.u32be(static_cast<std::uint32_t>(text.size())).string(text);
 }
 
@@ -71,7 +71,7 @@ Bytes channel_close(std::uint32_t recipient) {
     return writer.take();
 }
 
-std::string read_string(ByteReader &reader, std::string_view field) {
+std::string read_string(ByteReader& reader, std::string_view field) {
     auto size = reader.u32be(field);
     if (size > k_max_string) {
         throw DecodeError(std::string(field) + " is longer than the simulator accepts");

@@ -62,6 +62,6 @@ Bytes channel_data(std::uint32_t recipient, ByteView data);
 Bytes channel_close(std::uint32_t recipient);
 
 // A length-prefixed string (u32 length + bytes).
-std::string read_string(ByteReader &reader, std::string_view field);
+std::string read_string(ByteReader& reader, std::string_view field);
 
 } // namespace amtcfg::sim::apf

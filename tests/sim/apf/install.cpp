@@ -14,7 +14,7 @@ constexpr std::array<std::uint8_t, 16> k_lme_client_guid{
 // The firmware end of one LME connection: every host message goes to an APF session.
 class LmeEndpoint : public Endpoint {
 public:
-    LmeEndpoint(WsmanService &service, DeviceModel &device, std::shared_ptr<HostLink> link)
+    LmeEndpoint(WsmanService& service, DeviceModel& device, std::shared_ptr<HostLink> link)
         : m_session(
               service, [&device] { return device.read(apf::session_options); },
               [link](Bytes message) { link->send(std::move(message)); }) {}
@@ -27,7 +27,7 @@ private:
 
 // Lives as long as the simulator (the process): never destroyed, like the simulator itself.
 struct WsmanFace {
-    WsmanFace(Simulator &simulator)
+    WsmanFace(Simulator& simulator)
         : service(simulator.device(),
                   wsman_faults(simulator.faults(),
                                static_cast<std::uint32_t>(simulator.config().latency_wsman_ms)),
@@ -37,7 +37,7 @@ struct WsmanFace {
     std::unique_ptr<LmsListener> lms;
 };
 
-void add_stats(Stats &stats, const WsmanStats &counted, std::uint64_t lms_connections) {
+void add_stats(Stats& stats, const WsmanStats& counted, std::uint64_t lms_connections) {
     stats.add("wsman.http_requests", counted.http_requests);
     stats.add("wsman.calls", counted.wsman_calls);
     stats.add("wsman.auth_challenges", counted.auth_challenges);
@@ -48,10 +48,10 @@ void add_stats(Stats &stats, const WsmanStats &counted, std::uint64_t lms_connec
 
 } // namespace
 
-std::uint16_t install_wsman(Simulator &simulator, std::optional<std::uint16_t> lms_port) {
-    auto *face = new WsmanFace(simulator);
+std::uint16_t install_wsman(Simulator& simulator, std::optional<std::uint16_t> lms_port) {
+    auto* face = new WsmanFace(simulator);
     simulator.add_client(
-        {"lme", k_lme_client_guid, [face](Simulator &sim, std::shared_ptr<HostLink> link) {
+        {"lme", k_lme_client_guid, [face](Simulator& sim, std::shared_ptr<HostLink> link) {
              return std::unique_ptr<Endpoint>(
                  std::make_unique<LmeEndpoint>(face->service, sim.device(), std::move(link)));
          }});

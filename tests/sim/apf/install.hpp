@@ -13,6 +13,6 @@ namespace amtcfg::sim {
 // 127.0.0.1:`lms_port` (0 = any free port) when one is given and the configuration asks for
 // LMS; adds the WS-Man, APF and LMS counters to the simulator's stats when it finishes.
 // Returns the port the listener got, or 0.
-std::uint16_t install_wsman(Simulator &simulator, std::optional<std::uint16_t> lms_port);
+std::uint16_t install_wsman(Simulator& simulator, std::optional<std::uint16_t> lms_port);
 
 } // namespace amtcfg::sim

@@ -18,7 +18,7 @@
 namespace amtcfg::sim {
 namespace {
 
-bool write_all(int fd, const std::string &bytes) {
+bool write_all(int fd, const std::string& bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
         auto n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
@@ -44,7 +44,7 @@ int bind_loopback(std::uint16_t port) {
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
         ::listen(fd, 16) != 0) {
         auto error = std::string(std::strerror(errno));
         ::close(fd);
@@ -63,7 +63,7 @@ std::uint16_t LmsListener::start(std::uint16_t port) {
     }
     sockaddr_in bound{};
     socklen_t size = sizeof bound;
-    ::getsockname(m_listen_fd, reinterpret_cast<sockaddr *>(&bound), &size);
+    ::getsockname(m_listen_fd, reinterpret_cast<sockaddr*>(&bound), &size);
     m_acceptor = std::thread([this] { accept_loop(); });
     return ntohs(bound.sin_port);
 }
@@ -131,7 +131,7 @@ void LmsListener::stop() {
         std::lock_guard lock(m_mutex);
         workers.swap(m_workers);
     }
-    for (auto &worker : workers) {
+    for (auto& worker : workers) {
         worker.join();
     }
     ::close(m_listen_fd);

@@ -14,10 +14,10 @@ namespace amtcfg::sim {
 
 class LmsListener {
 public:
-    explicit LmsListener(WsmanService &service) : m_service(service) {}
+    explicit LmsListener(WsmanService& service) : m_service(service) {}
     ~LmsListener() { stop(); }
-    LmsListener(const LmsListener &) = delete;
-    LmsListener &operator=(const LmsListener &) = delete;
+    LmsListener(const LmsListener&) = delete;
+    LmsListener& operator=(const LmsListener&) = delete;
 
     // Binds 127.0.0.1:`port` (0 = any free port) and serves on a thread; returns the port.
     // Throws std::runtime_error when it cannot bind.
@@ -30,7 +30,7 @@ private:
     void accept_loop();
     void serve(int fd);
 
-    WsmanService &m_service;
+    WsmanService& m_service;
     int m_listen_fd = -1;
     int m_wake[2] = {-1, -1}; // self-pipe that ends the poll() loops
     std::thread m_acceptor;

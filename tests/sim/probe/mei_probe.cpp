@@ -15,7 +15,7 @@ namespace {
 
 int g_failures = 0;
 
-void check(bool ok, const char *what, int line) {
+void check(bool ok, const char* what, int line) {
     if (!ok) {
         std::fprintf(stderr, "line %d: FAILED: %s (errno %d %s)\n", line, what, errno,
                      std::strerror(errno));
@@ -39,13 +39,13 @@ constexpr std::uint8_t k_watchdog[16] = {0x6f, 0x9a, 0xb7, 0x05, 0x28, 0x46, 0x7
 // GetUUID request: version 1.1, command 0x0400005C, Length 0.
 constexpr std::uint8_t k_get_uuid[12] = {1, 1, 0, 0, 0x5c, 0, 0, 0x04, 0, 0, 0, 0};
 
-std::uint32_t u32(const std::uint8_t *p) {
+std::uint32_t u32(const std::uint8_t* p) {
     return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
 }
 
 // CONNECT; returns the ioctl result and the max_msg_length it reported.
-int connect(int fd, const std::uint8_t *guid, std::uint32_t *mtu = nullptr,
-            std::uint8_t *protocol = nullptr) {
+int connect(int fd, const std::uint8_t* guid, std::uint32_t* mtu = nullptr,
+            std::uint8_t* protocol = nullptr) {
     std::uint8_t data[16];
     std::memcpy(data, guid, 16);
     int rc = ::ioctl(fd, k_connect, data);
@@ -186,7 +186,7 @@ void no_lme() {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     std::string scenario = argc > 1 ? argv[1] : "";
     if (scenario == "basic") {
         basic_nodes();

@@ -17,15 +17,15 @@ bool lowercase_md5_hex(std::string_view text) {
            });
 }
 
-void reset_chain(SetupScratch &scratch) {
+void reset_chain(SetupScratch& scratch) {
     scratch.chain.clear();
     scratch.cert_chain_status = 0;
 }
 
 // Checks McNonce, SigningAlgorithm and DigitalSignature against the last ConfigurationNonce
 // and the leaf of the completed chain; the nonce is used up either way.
-std::uint32_t check_signed_request(CallContext &context, const MethodInput &input) {
-    auto &scratch = context.scratch;
+std::uint32_t check_signed_request(CallContext& context, const MethodInput& input) {
+    auto& scratch = context.scratch;
     auto mc_nonce = base64_arg(input, "McNonce");
     auto algorithm = uint_arg(input, "SigningAlgorithm");
     auto signature = base64_arg(input, "DigitalSignature");
@@ -48,9 +48,9 @@ std::uint32_t check_signed_request(CallContext &context, const MethodInput &inpu
 } // namespace
 
 // Leaf first: IsLeafCertificate starts a chain, IsRootCertificate ends it and runs the checks.
-MethodOutput add_next_cert_in_chain(CallContext &context, const MethodInput &input,
+MethodOutput add_next_cert_in_chain(CallContext& context, const MethodInput& input,
                                     pugi::xml_node) {
-    auto &scratch = context.scratch;
+    auto& scratch = context.scratch;
     if (context.state.control_mode == 2) {
         return {{}, k_chain_invalid_state};
     }
@@ -84,8 +84,8 @@ MethodOutput add_next_cert_in_chain(CallContext &context, const MethodInput &inp
     return {{}, k_chain_success};
 }
 
-MethodOutput admin_setup(CallContext &context, const MethodInput &input, pugi::xml_node) {
-    auto &state = context.state;
+MethodOutput admin_setup(CallContext& context, const MethodInput& input, pugi::xml_node) {
+    auto& state = context.state;
     if (std::stoi("0" + state.amt_version.substr(0, state.amt_version.find('.'))) >=
         k_first_version_without_admin_setup) {
         throw WsmanFault(fault::action_not_supported, "AdminSetup was removed in CSME 19");
@@ -111,7 +111,7 @@ MethodOutput admin_setup(CallContext &context, const MethodInput &input, pugi::x
 }
 
 // CCM -> ACM, authenticated as admin; the password stays (wsman.md section 7.3).
-MethodOutput upgrade_client_to_admin(CallContext &context, const MethodInput &input,
+MethodOutput upgrade_client_to_admin(CallContext& context, const MethodInput& input,
                                      pugi::xml_node) {
     if (context.state.control_mode != 1 || context.user != "admin") {
         return {{}, k_setup_invalid_state};

@@ -23,9 +23,9 @@ constexpr std::uint32_t k_chain_invalid_state = 3;
 constexpr std::uint32_t k_chain_verify_failed = 4;
 constexpr std::uint32_t k_chain_length_exceeded = 5;
 
-MethodOutput add_next_cert_in_chain(CallContext &context, const MethodInput &input, pugi::xml_node);
-MethodOutput admin_setup(CallContext &context, const MethodInput &input, pugi::xml_node);
-MethodOutput upgrade_client_to_admin(CallContext &context, const MethodInput &input,
+MethodOutput add_next_cert_in_chain(CallContext& context, const MethodInput& input, pugi::xml_node);
+MethodOutput admin_setup(CallContext& context, const MethodInput& input, pugi::xml_node);
+MethodOutput upgrade_client_to_admin(CallContext& context, const MethodInput& input,
                                      pugi::xml_node);
 
 } // namespace amtcfg::sim

@@ -17,34 +17,34 @@ constexpr std::string_view k_amt_setup_oid = "2.16.840.1.113741.1.2.3";
 constexpr std::string_view k_client_setup_ou = "Intel(R) Client Setup Certificate";
 
 struct X509Free {
-    void operator()(X509 *cert) const { X509_free(cert); }
+    void operator()(X509* cert) const { X509_free(cert); }
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
-X509Ptr parse(const Der &der) {
-    const unsigned char *cursor = der.data();
+X509Ptr parse(const Der& der) {
+    const unsigned char* cursor = der.data();
     return X509Ptr(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
 }
 
-std::string digest_hex(const Der &der, const EVP_MD *md) {
+std::string digest_hex(const Der& der, const EVP_MD* md) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
     unsigned int size = 0;
     EVP_Digest(der.data(), der.size(), out.data(), &size, md, nullptr);
     return to_hex(ByteView(out.data(), size));
 }
 
-std::string name_entry(X509_NAME *name, int nid) {
+std::string name_entry(X509_NAME* name, int nid) {
     int index = X509_NAME_get_index_by_NID(name, nid, -1);
     if (index < 0) {
         return {};
     }
-    auto *data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-    return std::string(reinterpret_cast<const char *>(ASN1_STRING_get0_data(data)),
+    auto* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
                        static_cast<std::size_t>(ASN1_STRING_length(data)));
 }
 
-bool has_eku(X509 *cert, std::string_view oid) {
-    auto *ekus = static_cast<EXTENDED_KEY_USAGE *>(
+bool has_eku(X509* cert, std::string_view oid) {
+    auto* ekus = static_cast<EXTENDED_KEY_USAGE*>(
         X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr));
     bool found = false;
     for (int i = 0; ekus != nullptr && i < sk_ASN1_OBJECT_num(ekus); ++i) {
@@ -57,9 +57,9 @@ bool has_eku(X509 *cert, std::string_view oid) {
 }
 
 // The root's SHA-256/SHA-384/SHA-1 hash must be one of the device's hashes, and active.
-std::optional<std::string> check_root_hash(const Der &root, const DeviceState &device) {
-    for (const auto &hash : device.cert_hashes) {
-        const EVP_MD *md = hash.algorithm == "sha256"   ? EVP_sha256()
+std::optional<std::string> check_root_hash(const Der& root, const DeviceState& device) {
+    for (const auto& hash : device.cert_hashes) {
+        const EVP_MD* md = hash.algorithm == "sha256"   ? EVP_sha256()
                            : hash.algorithm == "sha384" ? EVP_sha384()
                            : hash.algorithm == "sha1"   ? EVP_sha1()
                                                         : nullptr;
@@ -74,7 +74,7 @@ std::optional<std::string> check_root_hash(const Der &root, const DeviceState &d
     return "the root certificate's hash is not trusted by this AMT";
 }
 
-std::optional<std::string> check_leaf(X509 *leaf, const DeviceState &device) {
+std::optional<std::string> check_leaf(X509* leaf, const DeviceState& device) {
     bool setup_eku = has_eku(leaf, k_amt_setup_oid) && has_eku(leaf, "1.3.6.1.5.5.7.3.1");
     bool setup_ou =
         name_entry(X509_get_subject_name(leaf), NID_organizationalUnitName) == k_client_setup_ou;
@@ -94,20 +94,20 @@ std::optional<std::string> check_leaf(X509 *leaf, const DeviceState &device) {
 
 } // namespace
 
-bool parses_as_certificate(const Der &der) {
+bool parses_as_certificate(const Der& der) {
     return parse(der) != nullptr;
 }
 
-std::optional<std::string> check_provisioning_chain(const std::vector<Der> &chain,
-                                                    const DeviceState &device,
+std::optional<std::string> check_provisioning_chain(const std::vector<Der>& chain,
+                                                    const DeviceState& device,
                                                     std::int64_t amt_time) {
     std::vector<X509Ptr> certs;
-    for (const auto &der : chain) {
+    for (const auto& der : chain) {
         certs.push_back(parse(der));
     }
     for (std::size_t i = 0; i < certs.size(); ++i) {
-        auto *issuer = certs[std::min(i + 1, certs.size() - 1)].get();
-        EVP_PKEY *key = X509_get0_pubkey(issuer);
+        auto* issuer = certs[std::min(i + 1, certs.size() - 1)].get();
+        EVP_PKEY* key = X509_get0_pubkey(issuer);
         if (X509_check_issued(issuer, certs[i].get()) != X509_V_OK || key == nullptr ||
             X509_verify(certs[i].get(), key) != 1) {
             return "certificate " + std::to_string(i) + " is not signed by the next one";
@@ -124,10 +124,10 @@ std::optional<std::string> check_provisioning_chain(const std::vector<Der> &chai
     return check_leaf(certs.front().get(), device);
 }
 
-bool verify_signature(const Der &der, const std::vector<std::uint8_t> &data,
-                      const std::vector<std::uint8_t> &signature) {
+bool verify_signature(const Der& der, const std::vector<std::uint8_t>& data,
+                      const std::vector<std::uint8_t>& signature) {
     auto cert = parse(der);
-    EVP_PKEY *key = cert ? X509_get0_pubkey(cert.get()) : nullptr;
+    EVP_PKEY* key = cert ? X509_get0_pubkey(cert.get()) : nullptr;
     if (key == nullptr) {
         return false;
     }

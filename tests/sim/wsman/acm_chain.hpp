@@ -16,14 +16,14 @@ using Der = std::vector<std::uint8_t>;
 
 // Why a chain was refused, or nothing when AMT accepts it. `chain` is leaf first, root last;
 // `amt_time` is the device clock (Unix seconds) for validity dates.
-std::optional<std::string> check_provisioning_chain(const std::vector<Der> &chain,
-                                                    const DeviceState &device,
+std::optional<std::string> check_provisioning_chain(const std::vector<Der>& chain,
+                                                    const DeviceState& device,
                                                     std::int64_t amt_time);
 
-bool parses_as_certificate(const Der &der);
+bool parses_as_certificate(const Der& der);
 
 // RSA PKCS#1 v1.5 with SHA-256 over `data`, checked with the public key of certificate `der`.
-bool verify_signature(const Der &der, const std::vector<std::uint8_t> &data,
-                      const std::vector<std::uint8_t> &signature);
+bool verify_signature(const Der& der, const std::vector<std::uint8_t>& data,
+                      const std::vector<std::uint8_t>& signature);
 
 } // namespace amtcfg::sim

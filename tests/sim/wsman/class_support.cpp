@@ -28,8 +28,8 @@ bool in_allowed(std::string_view allowed, std::string_view value) {
     return false;
 }
 
-const PropRule *find_rule(std::span<const PropRule> rules, std::string_view name) {
-    for (const auto &rule : rules) {
+const PropRule* find_rule(std::span<const PropRule> rules, std::string_view name) {
+    for (const auto& rule : rules) {
         if (rule.name == name) {
             return &rule;
         }
@@ -67,7 +67,7 @@ bool valid_hostname(std::string_view text) {
 
 } // namespace
 
-bool valid_value(const PropRule &rule, std::string_view value) {
+bool valid_value(const PropRule& rule, std::string_view value) {
     if (!rule.allowed.empty() && !in_allowed(rule.allowed, value)) {
         return false;
     }
@@ -96,12 +96,12 @@ bool valid_value(const PropRule &rule, std::string_view value) {
     return false;
 }
 
-Instance merge_put(const Instance &current, const Instance &incoming,
+Instance merge_put(const Instance& current, const Instance& incoming,
                    std::span<const PropRule> rules) {
     Instance merged = current;
     std::vector<std::string> seen;
-    for (const auto &[name, value] : incoming.properties()) {
-        const auto *rule = find_rule(rules, name);
+    for (const auto& [name, value] : incoming.properties()) {
+        const auto* rule = find_rule(rules, name);
         if (rule == nullptr) {
             throw WsmanFault(fault::invalid_representation, "unknown property " + name);
         }
@@ -118,7 +118,7 @@ Instance merge_put(const Instance &current, const Instance &incoming,
     return merged;
 }
 
-std::optional<std::uint32_t> uint_arg(const MethodInput &input, std::string_view name) {
+std::optional<std::uint32_t> uint_arg(const MethodInput& input, std::string_view name) {
     auto text = input.get(name);
     std::uint32_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -128,7 +128,7 @@ std::optional<std::uint32_t> uint_arg(const MethodInput &input, std::string_view
     return value;
 }
 
-std::optional<std::vector<std::uint8_t>> base64_arg(const MethodInput &input,
+std::optional<std::vector<std::uint8_t>> base64_arg(const MethodInput& input,
                                                     std::string_view name) {
     if (!input.has(name)) {
         return std::nullopt;
@@ -138,7 +138,7 @@ std::optional<std::vector<std::uint8_t>> base64_arg(const MethodInput &input,
 
 std::string base64_encode(std::span<const std::uint8_t> data) {
     std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    auto size = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data.data(),
+    auto size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
                                 static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(size));
     return out;
@@ -150,7 +150,7 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
                             : std::nullopt;
     }
     std::vector<std::uint8_t> out(text.size() / 4 * 3);
-    auto size = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char *>(text.data()),
+    auto size = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
                                 static_cast<int>(text.size()));
     if (size < 0) {
         return std::nullopt;
@@ -165,15 +165,15 @@ std::string bool_text(bool value) {
     return value ? "true" : "false";
 }
 
-std::vector<Instance> stored_instances(const DeviceState &state, std::string_view class_name) {
+std::vector<Instance> stored_instances(const DeviceState& state, std::string_view class_name) {
     auto found = state.wsman.classes.find(class_name);
     return found == state.wsman.classes.end() ? std::vector<Instance>{} : found->second;
 }
 
 // Replaces the stored instance with the same InstanceID (or the singleton).
-void put_stored(CallContext &context, const Instance &current, const Instance &merged) {
-    auto &instances = context.state.wsman.classes[std::string(context.class_name)];
-    for (auto &instance : instances) {
+void put_stored(CallContext& context, const Instance& current, const Instance& merged) {
+    auto& instances = context.state.wsman.classes[std::string(context.class_name)];
+    for (auto& instance : instances) {
         if (instance.get("InstanceID") == current.get("InstanceID")) {
             instance = merged;
             return;

@@ -15,8 +15,8 @@ std::span<const ClassSpec> class_table() {
     return table;
 }
 
-const ClassSpec *find_class(std::string_view resource_uri) {
-    for (const auto &spec : class_table()) {
+const ClassSpec* find_class(std::string_view resource_uri) {
+    for (const auto& spec : class_table()) {
         if (spec.uri() == resource_uri) {
             return &spec;
         }

@@ -34,11 +34,11 @@ struct SetupScratch {
 };
 
 struct CallContext {
-    DeviceState &state;
-    SetupScratch &scratch;
-    const Environment &env;
-    const SoapRequest &request;
-    const std::string &user;     // the authenticated account
+    DeviceState& state;
+    SetupScratch& scratch;
+    const Environment& env;
+    const SoapRequest& request;
+    const std::string& user;     // the authenticated account
     std::string_view class_name; // the class addressed by the request
 };
 
@@ -53,7 +53,7 @@ using MethodInput = Instance; // the children of {Method}_INPUT by local name
 
 struct MethodSpec {
     std::string_view name;
-    MethodOutput (*invoke)(CallContext &, const MethodInput &, pugi::xml_node input);
+    MethodOutput (*invoke)(CallContext&, const MethodInput&, pugi::xml_node input);
 };
 
 enum class PropKind { boolean, uint8, uint16, uint32, int32, string, base64, ipv4, hostname };
@@ -69,36 +69,36 @@ struct PropRule {
 struct ClassSpec {
     std::string_view name;
     std::string_view schema; // ns::amt_schema, ns::ips_schema or ns::cim_schema
-    std::vector<Instance> (*instances)(CallContext &);
+    std::vector<Instance> (*instances)(CallContext&);
     // Applies a validated Put to the state; null when the class cannot be Put.
-    void (*put)(CallContext &, const Instance &current, const Instance &merged) = nullptr;
+    void (*put)(CallContext&, const Instance& current, const Instance& merged) = nullptr;
     std::span<const PropRule> rules = {};
     std::span<const MethodSpec> methods = {};
-    bool (*reachable)(const DeviceState &) = nullptr; // false: b:DestinationUnreachable
+    bool (*reachable)(const DeviceState&) = nullptr; // false: b:DestinationUnreachable
 
     std::string uri() const { return std::string(schema) + std::string(name); }
 };
 
 std::span<const ClassSpec> class_table();
-const ClassSpec *find_class(std::string_view resource_uri);
+const ClassSpec* find_class(std::string_view resource_uri);
 
 // Checks a Put body against the rules and merges it over `current`: unknown properties and
 // invalid values are rejected (d:InvalidRepresentation); read-only properties keep their value.
-Instance merge_put(const Instance &current, const Instance &incoming,
+Instance merge_put(const Instance& current, const Instance& incoming,
                    std::span<const PropRule> rules);
-bool valid_value(const PropRule &rule, std::string_view value);
+bool valid_value(const PropRule& rule, std::string_view value);
 
 // Helpers for method inputs: a missing or malformed argument yields nothing.
-std::optional<std::uint32_t> uint_arg(const MethodInput &input, std::string_view name);
-std::optional<std::vector<std::uint8_t>> base64_arg(const MethodInput &input,
+std::optional<std::uint32_t> uint_arg(const MethodInput& input, std::string_view name);
+std::optional<std::vector<std::uint8_t>> base64_arg(const MethodInput& input,
                                                     std::string_view name);
 std::string base64_encode(std::span<const std::uint8_t> data);
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 std::string bool_text(bool value);
 
 // Settings-type classes live in DeviceState::classes; these read and replace them.
-std::vector<Instance> stored_instances(const DeviceState &state, std::string_view class_name);
-void put_stored(CallContext &context, const Instance &current, const Instance &merged);
+std::vector<Instance> stored_instances(const DeviceState& state, std::string_view class_name);
+void put_stored(CallContext& context, const Instance& current, const Instance& merged);
 
 // The class tables, one per file.
 

@@ -15,8 +15,8 @@ constexpr std::uint32_t k_pt_invalid_password = 2054;
 constexpr std::uint32_t k_pt_invalid_name = 12;
 constexpr std::uint32_t k_pt_max_limit = 23;
 
-std::vector<Instance> setup_instances(CallContext &context) {
-    const auto &state = context.state;
+std::vector<Instance> setup_instances(CallContext& context) {
+    const auto& state = context.state;
     return {Instance{{"CreationClassName", "AMT_SetupAndConfigurationService"},
                      {"ElementName", "Intel(r) AMT Setup and Configuration Service"},
                      {"EnabledState", "5"},
@@ -32,17 +32,17 @@ std::vector<Instance> setup_instances(CallContext &context) {
 }
 
 // Back to factory state: settings reset, user-added hashes deleted (wsman.md section 9).
-void unprovision_device(DeviceState &state) {
+void unprovision_device(DeviceState& state) {
     state.control_mode = 0;
     state.provisioning_state = 0;
     state.wsman.admin_ha1.clear();
     state.admin_password.clear();
     state.wsman.users.clear();
-    std::erase_if(state.cert_hashes, [](const CertHash &hash) { return !hash.is_default; });
+    std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
     reset_instances(state.wsman);
 }
 
-MethodOutput unprovision(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput unprovision(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto mode = uint_arg(input, "ProvisioningMode");
     if (mode && *mode != 1) {
         return {{}, k_pt_invalid_parameter};
@@ -54,7 +54,7 @@ MethodOutput unprovision(CallContext &context, const MethodInput &input, pugi::x
     return {{}, k_pt_success};
 }
 
-MethodOutput partial_unprovision(CallContext &context, const MethodInput &, pugi::xml_node) {
+MethodOutput partial_unprovision(CallContext& context, const MethodInput&, pugi::xml_node) {
     if (context.state.control_mode != 2) {
         return {{}, k_pt_not_permitted};
     }
@@ -63,14 +63,14 @@ MethodOutput partial_unprovision(CallContext &context, const MethodInput &, pugi
 }
 
 // "In" provisioning (TLS-enforced CCM, wsman.md section 7.1 step 5) ends here.
-MethodOutput commit_changes(CallContext &context, const MethodInput &, pugi::xml_node) {
+MethodOutput commit_changes(CallContext& context, const MethodInput&, pugi::xml_node) {
     if (context.state.provisioning_state == 1) {
         context.state.provisioning_state = 2;
     }
     return {{}, k_pt_success};
 }
 
-MethodOutput set_mebx_password(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput set_mebx_password(CallContext& context, const MethodInput& input, pugi::xml_node) {
     if (context.state.control_mode != 2) {
         return {{}, k_pt_not_permitted}; // 16 in CCM (and before activation)
     }
@@ -83,7 +83,7 @@ MethodOutput set_mebx_password(CallContext &context, const MethodInput &input, p
 }
 
 // The same 16 bytes AMTHI GetUUID sends (SMBIOS order).
-MethodOutput get_uuid(CallContext &context, const MethodInput &, pugi::xml_node) {
+MethodOutput get_uuid(CallContext& context, const MethodInput&, pugi::xml_node) {
     auto wire = uuid_wire_bytes(context.state.uuid);
     return {{{"UUID", base64_encode(wire)}}, k_pt_success};
 }
@@ -96,7 +96,7 @@ constexpr MethodSpec k_setup_methods[] = {
     {"GetUuid", get_uuid},
 };
 
-std::vector<Instance> authorization_instances(CallContext &) {
+std::vector<Instance> authorization_instances(CallContext&) {
     return {Instance{{"AllowHttpQopAuthOnly", "1"},
                      {"CreationClassName", "AMT_AuthorizationService"},
                      {"ElementName", "Intel(r) AMT Authorization Service"},
@@ -108,7 +108,7 @@ std::vector<Instance> authorization_instances(CallContext &) {
 }
 
 // DigestPassword is base64 of the 16 raw bytes of MD5(admin:realm:password).
-MethodOutput set_admin_acl(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput set_admin_acl(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto digest = base64_arg(input, "DigestPassword");
     if (input.get("Username") != "admin") {
         return {{}, k_pt_invalid_name};
@@ -123,7 +123,7 @@ MethodOutput set_admin_acl(CallContext &context, const MethodInput &input, pugi:
 
 // User ACL entries (AddUserAclEntryEx): DigestUsername, DigestPassword (base64 raw MD5 of
 // name:realm:password), Realms (repeated).
-MethodOutput add_user_acl(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput add_user_acl(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto name = input.get("DigestUsername");
     auto digest = base64_arg(input, "DigestPassword");
     if (name.empty() || name.size() > 16 || name == "admin" || name.starts_with("$$")) {
@@ -133,7 +133,7 @@ MethodOutput add_user_acl(CallContext &context, const MethodInput &input, pugi::
         return {{}, k_pt_invalid_password};
     }
     std::erase_if(context.state.wsman.users,
-                  [&](const UserAcl &user) { return user.name == name; });
+                  [&](const UserAcl& user) { return user.name == name; });
     if (context.state.wsman.users.size() >= 8) {
         return {{}, k_pt_max_limit};
     }

@@ -13,8 +13,8 @@ bool lowercase_md5_hex(std::string_view text) {
 }
 
 // Every Get hands out a new 20-byte nonce; AdminSetup is verified against the last one.
-std::vector<Instance> host_setup_instances(CallContext &context) {
-    const auto &state = context.state;
+std::vector<Instance> host_setup_instances(CallContext& context) {
+    const auto& state = context.state;
     context.scratch.configuration_nonce = context.env.random(k_nonce_size);
     Instance instance;
     if (state.control_mode == 0) {
@@ -36,8 +36,8 @@ std::vector<Instance> host_setup_instances(CallContext &context) {
 
 // CCM: NetworkAdminPassword is lowercase hex MD5("admin:" realm ":" password); the device
 // keeps it as the admin account's digest HA1.
-MethodOutput setup(CallContext &context, const MethodInput &input, pugi::xml_node) {
-    auto &state = context.state;
+MethodOutput setup(CallContext& context, const MethodInput& input, pugi::xml_node) {
+    auto& state = context.state;
     if (state.control_mode != 0 || state.provisioning_state != 0) {
         return {{}, k_setup_invalid_state};
     }

@@ -14,7 +14,7 @@ constexpr std::uint32_t k_rsc_completed = 0;
 constexpr std::uint32_t k_rsc_invalid_parameter = 5;
 constexpr std::string_view k_opt_in_all = "4294967295";
 
-Instance &stored_singleton(DeviceState &state, std::string_view class_name) {
+Instance& stored_singleton(DeviceState& state, std::string_view class_name) {
     return state.wsman.classes[std::string(class_name)].at(0);
 }
 
@@ -28,11 +28,11 @@ constexpr PropRule k_redirection_rules[] = {
     {"SystemName", string, ro},
 };
 
-std::vector<Instance> redirection_instances(CallContext &context) {
+std::vector<Instance> redirection_instances(CallContext& context) {
     return stored_instances(context.state, "AMT_RedirectionService");
 }
 
-MethodOutput redirection_state_change(CallContext &context, const MethodInput &input,
+MethodOutput redirection_state_change(CallContext& context, const MethodInput& input,
                                       pugi::xml_node) {
     auto requested = uint_arg(input, "RequestedState");
     if (!requested || *requested < 32768 || *requested > 32771) {
@@ -45,21 +45,21 @@ MethodOutput redirection_state_change(CallContext &context, const MethodInput &i
 
 constexpr MethodSpec k_redirection_methods[] = {{"RequestStateChange", redirection_state_change}};
 
-bool kvm_reachable(const DeviceState &state) {
+bool kvm_reachable(const DeviceState& state) {
     return state.wsman.kvm_supported;
 }
 
-std::vector<Instance> kvm_instances(CallContext &context) {
+std::vector<Instance> kvm_instances(CallContext& context) {
     return stored_instances(context.state, "CIM_KVMRedirectionSAP");
 }
 
 // 2 enables (reported as 6, enabled but offline, while no session runs), 3 disables.
-MethodOutput kvm_state_change(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput kvm_state_change(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto requested = uint_arg(input, "RequestedState");
     if (!requested || (*requested != 2 && *requested != 3)) {
         return {{}, k_rsc_invalid_parameter};
     }
-    auto &sap = stored_singleton(context.state, "CIM_KVMRedirectionSAP");
+    auto& sap = stored_singleton(context.state, "CIM_KVMRedirectionSAP");
     sap.set("RequestedState", std::to_string(*requested));
     sap.set("EnabledState", *requested == 2 ? "6" : "3");
     return {{}, k_rsc_completed};
@@ -74,15 +74,15 @@ constexpr PropRule k_kvm_setting_rules[] = {
     {"SessionTimeout", uint16},
 };
 
-std::vector<Instance> kvm_setting_instances(CallContext &context) {
+std::vector<Instance> kvm_setting_instances(CallContext& context) {
     auto instances = stored_instances(context.state, "IPS_KVMRedirectionSettingData");
-    for (auto &instance : instances) {
+    for (auto& instance : instances) {
         instance.erase("RFBPassword"); // write-only
     }
     return instances;
 }
 
-void kvm_setting_put(CallContext &context, const Instance &current, const Instance &merged) {
+void kvm_setting_put(CallContext& context, const Instance& current, const Instance& merged) {
     auto stored = stored_singleton(context.state, "IPS_KVMRedirectionSettingData");
     bool has_password = !merged.get("RFBPassword").empty() || stored.has("RFBPassword");
     if (merged.get("Is5900PortEnabled") == "true" && !has_password) {
@@ -110,10 +110,10 @@ constexpr PropRule k_opt_in_rules[] = {
 
 // In CCM user consent is forced (wsman.md section 6): the policy reads as "all" and cannot
 // be modified.
-std::vector<Instance> opt_in_instances(CallContext &context) {
+std::vector<Instance> opt_in_instances(CallContext& context) {
     auto instances = stored_instances(context.state, "IPS_OptInService");
     if (context.state.control_mode == 1) {
-        for (auto &instance : instances) {
+        for (auto& instance : instances) {
             instance.set("CanModifyOptInPolicy", "0");
             instance.set("OptInRequired", std::string(k_opt_in_all));
         }
@@ -121,7 +121,7 @@ std::vector<Instance> opt_in_instances(CallContext &context) {
     return instances;
 }
 
-void opt_in_put(CallContext &context, const Instance &current, const Instance &merged) {
+void opt_in_put(CallContext& context, const Instance& current, const Instance& merged) {
     Instance result = merged;
     if (current.get("CanModifyOptInPolicy") != "1") { // changes only when modifiable
         result.set("OptInRequired",
@@ -131,8 +131,8 @@ void opt_in_put(CallContext &context, const Instance &current, const Instance &m
     put_stored(context, current, result);
 }
 
-MethodOutput start_opt_in(CallContext &context, const MethodInput &, pugi::xml_node) {
-    auto &service = stored_singleton(context.state, "IPS_OptInService");
+MethodOutput start_opt_in(CallContext& context, const MethodInput&, pugi::xml_node) {
+    auto& service = stored_singleton(context.state, "IPS_OptInService");
     if (service.get("OptInState") != "0") {
         return {{}, 2};
     }
@@ -143,8 +143,8 @@ MethodOutput start_opt_in(CallContext &context, const MethodInput &, pugi::xml_n
     return {{}, 0};
 }
 
-MethodOutput send_opt_in_code(CallContext &context, const MethodInput &input, pugi::xml_node) {
-    auto &service = stored_singleton(context.state, "IPS_OptInService");
+MethodOutput send_opt_in_code(CallContext& context, const MethodInput& input, pugi::xml_node) {
+    auto& service = stored_singleton(context.state, "IPS_OptInService");
     if (service.get("OptInState") != "2") {
         return {{}, 2};
     }
@@ -156,7 +156,7 @@ MethodOutput send_opt_in_code(CallContext &context, const MethodInput &input, pu
     return {{}, 0};
 }
 
-MethodOutput cancel_opt_in(CallContext &context, const MethodInput &, pugi::xml_node) {
+MethodOutput cancel_opt_in(CallContext& context, const MethodInput&, pugi::xml_node) {
     stored_singleton(context.state, "IPS_OptInService").set("OptInState", "0");
     context.scratch.opt_in_code.clear();
     return {{}, 0};

@@ -38,9 +38,9 @@ constexpr PropRule k_general_rules[] = {
     {"WsmanOnlyMode", boolean},
 };
 
-std::vector<Instance> general_instances(CallContext &context) {
+std::vector<Instance> general_instances(CallContext& context) {
     auto instances = stored_instances(context.state, "AMT_GeneralSettings");
-    for (auto &instance : instances) {
+    for (auto& instance : instances) {
         instance.set("DigestRealm", context.state.realm);
         instance.set("HostName", context.state.hostname);
         instance.set("DomainName", context.state.domain);
@@ -48,7 +48,7 @@ std::vector<Instance> general_instances(CallContext &context) {
     return instances;
 }
 
-void general_put(CallContext &context, const Instance &current, const Instance &merged) {
+void general_put(CallContext& context, const Instance& current, const Instance& merged) {
     if (merged.get("HostName").size() > 63) {
         throw WsmanFault(fault::invalid_representation, "HostName longer than 63 characters");
     }
@@ -58,9 +58,9 @@ void general_put(CallContext &context, const Instance &current, const Instance &
 }
 
 // The AMTHI LAN interface behind a port instance (wired = 0, wireless = 1), if the device has it.
-LanInterface *lan_of(DeviceState &state, const Instance &port) {
+LanInterface* lan_of(DeviceState& state, const Instance& port) {
     auto wanted = port.get("PhysicalConnectionType") == "3" ? "wireless" : "wired";
-    for (auto &lan : state.lan) {
+    for (auto& lan : state.lan) {
         if (lan.interface == wanted) {
             return &lan;
         }
@@ -96,8 +96,8 @@ constexpr std::string_view k_static_fields[] = {"IPAddress", "SubnetMask", "Defa
                                                 "PrimaryDNS", "SecondaryDNS"};
 
 // The DHCP / IP-sync / static rules of wsman.md section 9.
-void ethernet_put(CallContext &context, const Instance &current, const Instance &merged) {
-    const auto &incoming = instance_from_xml(context.request.body);
+void ethernet_put(CallContext& context, const Instance& current, const Instance& merged) {
+    const auto& incoming = instance_from_xml(context.request.body);
     bool dhcp = merged.get("DHCPEnabled") == "true";
     bool sync = merged.get("IpSyncEnabled") == "true";
     bool has_static = false;
@@ -118,7 +118,7 @@ void ethernet_put(CallContext &context, const Instance &current, const Instance 
         throw WsmanFault(fault::invalid_representation, "the wireless port only supports DHCP");
     }
     put_stored(context, current, merged);
-    if (auto *lan = lan_of(context.state, current)) { // AMTHI reports the same facts
+    if (auto* lan = lan_of(context.state, current)) { // AMTHI reports the same facts
         lan->dhcp = dhcp;
         if (incoming.has("IPAddress")) {
             lan->ip = incoming.get("IPAddress");
@@ -136,7 +136,7 @@ constexpr PropRule k_tls_rules[] = {
     {"TrustedCN", string},
 };
 
-void tls_put(CallContext &context, const Instance &current, const Instance &merged) {
+void tls_put(CallContext& context, const Instance& current, const Instance& merged) {
     Instance result = merged;
     bool local = current.get("InstanceID") == "Intel(r) AMT LMS TLS Settings";
     if (local) { // read-only on the LMS instance
@@ -149,15 +149,15 @@ void tls_put(CallContext &context, const Instance &current, const Instance &merg
     put_stored(context, current, result);
 }
 
-std::vector<Instance> tls_instances(CallContext &context) {
+std::vector<Instance> tls_instances(CallContext& context) {
     return stored_instances(context.state, "AMT_TLSSettingData");
 }
 
 // The LAN facts shared with AMTHI (DeviceState::lan) override the stored port settings.
-std::vector<Instance> ethernet_instances(CallContext &context) {
+std::vector<Instance> ethernet_instances(CallContext& context) {
     auto instances = stored_instances(context.state, "AMT_EthernetPortSettings");
-    for (auto &instance : instances) {
-        if (const auto *lan = lan_of(context.state, instance)) {
+    for (auto& instance : instances) {
+        if (const auto* lan = lan_of(context.state, instance)) {
             std::string mac = lan->mac;
             std::replace(mac.begin(), mac.end(), ':', '-');
             instance.set("DHCPEnabled", bool_text(lan->dhcp));
@@ -171,7 +171,7 @@ std::vector<Instance> ethernet_instances(CallContext &context) {
     return instances;
 }
 
-std::vector<Instance> boot_capabilities(CallContext &) {
+std::vector<Instance> boot_capabilities(CallContext&) {
     return {Instance{{"BIOSPause", "false"},
                      {"BIOSReflash", "true"},
                      {"BIOSSetup", "true"},

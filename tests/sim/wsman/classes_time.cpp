@@ -7,7 +7,7 @@ namespace {
 constexpr std::uint32_t k_pt_success = 0;
 constexpr std::uint32_t k_pt_invalid_parameter = 36;
 
-std::vector<Instance> time_instances(CallContext &) {
+std::vector<Instance> time_instances(CallContext&) {
     return {Instance{{"CreationClassName", "AMT_TimeSynchronizationService"},
                      {"ElementName", "Intel(r) AMT Time Synchronization Service"},
                      {"EnabledState", "5"},
@@ -20,7 +20,7 @@ std::vector<Instance> time_instances(CallContext &) {
 }
 
 // Ta0 is AMT's clock: real time plus the device's clock offset.
-MethodOutput get_low_accuracy(CallContext &context, const MethodInput &, pugi::xml_node) {
+MethodOutput get_low_accuracy(CallContext& context, const MethodInput&, pugi::xml_node) {
     auto ta0 = context.env.now() + context.state.clock_offset_seconds;
     context.scratch.last_ta0 = ta0;
     return {{{"Ta0", std::to_string(ta0)}}, k_pt_success};
@@ -28,7 +28,7 @@ MethodOutput get_low_accuracy(CallContext &context, const MethodInput &, pugi::x
 
 // AMT sets its clock to Tm2 (the client's time just before the call); Ta0 must echo the
 // value AMT gave out.
-MethodOutput set_high_accuracy(CallContext &context, const MethodInput &input, pugi::xml_node) {
+MethodOutput set_high_accuracy(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto ta0 = uint_arg(input, "Ta0");
     auto tm1 = uint_arg(input, "Tm1");
     auto tm2 = uint_arg(input, "Tm2");
@@ -45,14 +45,14 @@ constexpr MethodSpec k_time_methods[] = {{"GetLowAccuracyTimeSynch", get_low_acc
                                          {"SetHighAccuracyTimeSynch", set_high_accuracy}};
 
 // The GetCodeVersions table (the same facts AMTHI reports) plus the core version.
-std::vector<Instance> software_instances(CallContext &context) {
+std::vector<Instance> software_instances(CallContext& context) {
     std::vector<Instance> items;
     auto item = [](std::string id, std::string version) {
         return Instance{{"InstanceID", std::move(id)},
                         {"IsEntity", "true"},
                         {"VersionString", std::move(version)}};
     };
-    for (const auto &row : code_version_table(context.state)) {
+    for (const auto& row : code_version_table(context.state)) {
         items.push_back(item(row.description, row.version));
     }
     items.push_back(item("AMT FW Core Version", context.state.amt_version));

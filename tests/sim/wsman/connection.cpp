@@ -19,7 +19,7 @@ std::string HttpConnection::receive(std::string_view bytes) {
                 break;
             }
         }
-    } catch (const HttpParseError &) {
+    } catch (const HttpParseError&) {
         HttpResponse response;
         response.status = 400;
         response.framing = BodyFraming::content_length;

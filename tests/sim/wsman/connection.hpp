@@ -12,7 +12,7 @@ namespace amtcfg::sim {
 
 class HttpConnection {
 public:
-    explicit HttpConnection(WsmanService &service) : m_service(service) {}
+    explicit HttpConnection(WsmanService& service) : m_service(service) {}
 
     // Bytes from the client; returns what the server sends back (possibly nothing yet).
     std::string receive(std::string_view bytes);
@@ -21,7 +21,7 @@ public:
     std::size_t responses() const { return m_responses; }
 
 private:
-    WsmanService &m_service;
+    WsmanService& m_service;
     RequestParser m_parser;
     bool m_closed = false;
     std::size_t m_responses = 0;

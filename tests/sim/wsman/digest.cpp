@@ -22,7 +22,7 @@ std::string_view skip_separators(std::string_view text) {
 }
 
 // Reads one value (quoted or not) from the front of `text`.
-std::string take_value(std::string_view &text) {
+std::string take_value(std::string_view& text) {
     std::string value;
     if (!text.empty() && text.front() == '"') {
         text.remove_prefix(1);
@@ -102,7 +102,7 @@ std::string DigestAuthority::challenge(AuthOutcome reason) {
 }
 
 AuthResult DigestAuthority::check(std::string_view authorization, std::string_view method,
-                                  const std::map<std::string, std::string> &accounts) {
+                                  const std::map<std::string, std::string>& accounts) {
     auto params = parse_digest_header(authorization);
     if (params.empty()) {
         return {AuthOutcome::missing, {}};

@@ -32,11 +32,11 @@ public:
     DigestAuthority(std::string realm, StaleNonces stale)
         : m_realm(std::move(realm)), m_stale(stale) {}
 
-    const std::string &realm() const { return m_realm; }
+    const std::string& realm() const { return m_realm; }
     // The WWW-Authenticate value of a 401; `stale` says the previous nonce went stale.
     std::string challenge(AuthOutcome reason);
     AuthResult check(std::string_view authorization, std::string_view method,
-                     const std::map<std::string, std::string> &accounts);
+                     const std::map<std::string, std::string>& accounts);
 
 private:
     std::string issue_nonce();

@@ -9,17 +9,17 @@ namespace {
 
 constexpr std::size_t k_default_max_elements = 1; // DSP0226 default when MaxElements is absent
 
-const Instance &select_instance(const std::vector<Instance> &instances,
-                                const std::map<std::string, std::string> &selectors) {
+const Instance& select_instance(const std::vector<Instance>& instances,
+                                const std::map<std::string, std::string>& selectors) {
     if (instances.empty()) {
         throw WsmanFault(fault::destination_unreachable, "no instance");
     }
     if (selectors.empty()) {
         return instances.front();
     }
-    for (const auto &instance : instances) {
+    for (const auto& instance : instances) {
         bool match = true;
-        for (const auto &[name, value] : selectors) {
+        for (const auto& [name, value] : selectors) {
             match = match && instance.has(name) && instance.get(name) == value;
         }
         if (match) {
@@ -30,7 +30,7 @@ const Instance &select_instance(const std::vector<Instance> &instances,
 }
 
 // The name a fault spec uses for this request: "Setup" or "Class.Get".
-std::string operation_name(const SoapRequest &request, const ClassSpec &spec) {
+std::string operation_name(const SoapRequest& request, const ClassSpec& spec) {
     if (request.action == action::get)
         return "Get";
     if (request.action == action::put)
@@ -51,7 +51,7 @@ std::string operation_name(const SoapRequest &request, const ClassSpec &spec) {
 }
 
 template <typename Set>
-bool matches(const Set &set, const std::string &cls, const std::string &op) {
+bool matches(const Set& set, const std::string& cls, const std::string& op) {
     return set.contains(cls + "." + op) || set.contains(op);
 }
 
@@ -66,17 +66,17 @@ HttpResponse soap_response(int status, std::string body, std::string_view versio
     return response;
 }
 
-std::string method_output(std::string_view method, const MethodOutput &output) {
+std::string method_output(std::string_view method, const MethodOutput& output) {
     std::string body = fmt::format("<g:{}_OUTPUT>", method);
-    for (const auto &[name, value] : output.out) {
+    for (const auto& [name, value] : output.out) {
         body += fmt::format("<g:{0}>{1}</g:{0}>", name, value);
     }
     return body + fmt::format("<g:ReturnValue>{}</g:ReturnValue></g:{}_OUTPUT>",
                               output.return_value, method);
 }
 
-std::string pull(CallContext &context, const ClassSpec &spec) {
-    auto &enumerations = context.scratch.enumerations;
+std::string pull(CallContext& context, const ClassSpec& spec) {
+    auto& enumerations = context.scratch.enumerations;
     auto body = context.request.body;
     auto id = body ? std::string(child(body, ns::enumeration, "EnumerationContext").child_value())
                    : std::string();
@@ -88,7 +88,7 @@ std::string pull(CallContext &context, const ClassSpec &spec) {
     if (auto node = child(body, ns::enumeration, "MaxElements")) {
         max = std::max<std::size_t>(1, std::stoul(std::string("0") + node.child_value()));
     }
-    auto &items = found->second;
+    auto& items = found->second;
     std::string xml;
     std::size_t count = std::min(max, items.size());
     for (std::size_t i = 0; i < count; ++i) {
@@ -106,7 +106,7 @@ std::string pull(CallContext &context, const ClassSpec &spec) {
                        xml);
 }
 
-std::string put(CallContext &context, const ClassSpec &spec) {
+std::string put(CallContext& context, const ClassSpec& spec) {
     if (spec.put == nullptr) {
         throw WsmanFault(fault::action_not_supported,
                          "Put is not supported on " + std::string(spec.name));
@@ -128,9 +128,9 @@ std::string put(CallContext &context, const ClassSpec &spec) {
 
 } // namespace
 
-std::string WsmanService::invoke(CallContext &context, const ClassSpec &spec) {
+std::string WsmanService::invoke(CallContext& context, const ClassSpec& spec) {
     std::string method = operation_name(context.request, spec);
-    for (const auto &candidate : spec.methods) {
+    for (const auto& candidate : spec.methods) {
         if (candidate.name != method) {
             continue;
         }
@@ -153,8 +153,8 @@ std::string WsmanService::invoke(CallContext &context, const ClassSpec &spec) {
     throw WsmanFault(fault::action_not_supported, context.request.action);
 }
 
-SoapBody WsmanService::operate(CallContext &context, const ClassSpec &spec) {
-    const auto &request = context.request;
+SoapBody WsmanService::operate(CallContext& context, const ClassSpec& spec) {
+    const auto& request = context.request;
     std::string uri = spec.uri();
     if (request.action == action::get) {
         auto instances = spec.instances(context);
@@ -180,7 +180,7 @@ SoapBody WsmanService::operate(CallContext &context, const ClassSpec &spec) {
     return {uri, {}, invoke(context, spec)};
 }
 
-ServiceReply WsmanService::finish(HttpResponse response, const std::string &fault_key) {
+ServiceReply WsmanService::finish(HttpResponse response, const std::string& fault_key) {
     auto bytes = serialize_response(response);
     if (!fault_key.empty() && m_faults.drop.contains(fault_key)) {
         bytes.resize(bytes.size() / 2); // the connection dies mid-response
@@ -189,13 +189,13 @@ ServiceReply WsmanService::finish(HttpResponse response, const std::string &faul
     return {bytes, response.close};
 }
 
-ServiceReply WsmanService::dispatch(DeviceState &state, const HttpRequest &http,
-                                    const std::string &user) {
+ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
+                                    const std::string& user) {
     SoapRequest request;
     std::string drop_key;
     try {
         request = parse_request(http.body);
-        const auto *spec = find_class(request.resource_uri);
+        const auto* spec = find_class(request.resource_uri);
         if (spec == nullptr || (spec->reachable && !spec->reachable(state))) {
             throw WsmanFault(fault::destination_unreachable, request.resource_uri);
         }
@@ -216,7 +216,7 @@ ServiceReply WsmanService::dispatch(DeviceState &state, const HttpRequest &http,
         auto reply = operate(context, *spec);
         auto xml = m_writer.response(request, spec->uri(), reply.g_ns, reply.h_ns, reply.body);
         return finish(soap_response(200, xml, state.amt_version), drop_key);
-    } catch (const WsmanFault &error) {
+    } catch (const WsmanFault& error) {
         auto body = m_writer.fault(request.document ? &request : nullptr, error);
         return finish(soap_response(400, body, state.amt_version), drop_key);
     }

@@ -28,7 +28,7 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::size_t parse_size(std::string_view text, int base, const char *what) {
+std::size_t parse_size(std::string_view text, int base, const char* what) {
     std::size_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
     if (ec != std::errc() || end == text.data() || value > k_max_body) {
@@ -37,7 +37,7 @@ std::size_t parse_size(std::string_view text, int base, const char *what) {
     return value;
 }
 
-void parse_request_line(std::string_view line, HttpRequest &request) {
+void parse_request_line(std::string_view line, HttpRequest& request) {
     auto first = line.find(' ');
     auto second = line.find(' ', first == std::string_view::npos ? first : first + 1);
     if (first == std::string_view::npos || second == std::string_view::npos) {
@@ -53,8 +53,8 @@ void parse_request_line(std::string_view line, HttpRequest &request) {
 
 } // namespace
 
-std::string find_header(const HeaderList &headers, std::string_view name) {
-    for (const auto &[key, value] : headers) {
+std::string find_header(const HeaderList& headers, std::string_view name) {
+    for (const auto& [key, value] : headers) {
         if (iequals(key, name)) {
             return value;
         }
@@ -71,7 +71,7 @@ bool HttpRequest::wants_close() const {
 }
 
 // Returns the offset of the body, or nothing while the head is incomplete.
-std::optional<std::size_t> RequestParser::parse_head(HttpRequest &request) const {
+std::optional<std::size_t> RequestParser::parse_head(HttpRequest& request) const {
     auto end = m_buffer.find("\r\n\r\n");
     if (end == std::string::npos) {
         if (m_buffer.size() > k_max_head) {
@@ -98,7 +98,7 @@ std::optional<std::size_t> RequestParser::parse_head(HttpRequest &request) const
 
 // Decodes a chunked body starting at `start`; returns the offset after it when complete.
 std::optional<std::size_t> RequestParser::parse_chunked(std::size_t start,
-                                                        std::string &body) const {
+                                                        std::string& body) const {
     std::size_t pos = start;
     while (true) {
         auto line_end = m_buffer.find("\r\n", pos);
@@ -172,11 +172,11 @@ std::string_view reason_phrase(int status) {
     }
 }
 
-std::string serialize_response(const HttpResponse &response, std::size_t chunk_size) {
+std::string serialize_response(const HttpResponse& response, std::size_t chunk_size) {
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " ";
     out += reason_phrase(response.status);
     out += "\r\n";
-    for (const auto &[key, value] : response.headers) {
+    for (const auto& [key, value] : response.headers) {
         out += key + ": " + value + "\r\n";
     }
     if (response.close) {

@@ -14,7 +14,7 @@ namespace amtcfg::sim {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // Case-insensitive header lookup; empty when absent.
-std::string find_header(const HeaderList &headers, std::string_view name);
+std::string find_header(const HeaderList& headers, std::string_view name);
 
 struct HttpRequest {
     std::string method;
@@ -41,8 +41,8 @@ public:
     bool idle() const { return m_buffer.empty(); }
 
 private:
-    std::optional<std::size_t> parse_head(HttpRequest &request) const;
-    std::optional<std::size_t> parse_chunked(std::size_t start, std::string &body) const;
+    std::optional<std::size_t> parse_head(HttpRequest& request) const;
+    std::optional<std::size_t> parse_chunked(std::size_t start, std::string& body) const;
 
     std::string m_buffer;
 };
@@ -62,7 +62,7 @@ constexpr std::size_t k_amt_chunk_size = 0x2FA;
 
 // Serialises a response; chunked bodies are cut every `chunk_size` bytes, so boundaries fall
 // wherever they fall, mid-tag included.
-std::string serialize_response(const HttpResponse &response,
+std::string serialize_response(const HttpResponse& response,
                                std::size_t chunk_size = k_amt_chunk_size);
 
 std::string_view reason_phrase(int status);

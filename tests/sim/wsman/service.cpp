@@ -37,10 +37,10 @@ Environment real_environment() {
     return env;
 }
 
-WsmanFaults wsman_faults(const FaultList &faults, std::uint32_t latency_ms) {
+WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms) {
     WsmanFaults out;
     out.latency_ms = latency_ms;
-    for (const auto &fault : faults.all()) {
+    for (const auto& fault : faults.all()) {
         switch (fault.kind) {
         case FaultKind::wsman_http500:
             out.http500.insert(fault.target);
@@ -67,9 +67,9 @@ WsmanFaults wsman_faults(const FaultList &faults, std::uint32_t latency_ms) {
     return out;
 }
 
-WsmanService::WsmanService(DeviceModel &model, WsmanFaults faults, Environment env)
+WsmanService::WsmanService(DeviceModel& model, WsmanFaults faults, Environment env)
     : m_model(model), m_faults(std::move(faults)), m_env(std::move(env)),
-      m_digest(model.read([](const DeviceState &state) { return state.realm; }),
+      m_digest(model.read([](const DeviceState& state) { return state.realm; }),
                m_faults.digest_stale ? StaleNonces::first_use : StaleNonces::never) {}
 
 SetupScratch WsmanService::scratch() const {
@@ -96,7 +96,7 @@ void WsmanService::count_apf_channel() {
 // user ACL entries).
 namespace {
 
-std::map<std::string, std::string> accounts(const DeviceState &device) {
+std::map<std::string, std::string> accounts(const DeviceState& device) {
     std::map<std::string, std::string> accounts;
     if (device.provisioning_state == 0) {
         accounts[device.lsa_username] =
@@ -108,7 +108,7 @@ std::map<std::string, std::string> accounts(const DeviceState &device) {
     } else if (!device.admin_password.empty()) {
         accounts["admin"] = digest_ha1("admin", device.realm, device.admin_password);
     }
-    for (const auto &user : device.wsman.users) {
+    for (const auto& user : device.wsman.users) {
         accounts[user.name] = user.ha1;
     }
     return accounts;
@@ -116,7 +116,7 @@ std::map<std::string, std::string> accounts(const DeviceState &device) {
 
 } // namespace
 
-ServiceReply WsmanService::unauthorized(AuthOutcome outcome, const std::string &version) {
+ServiceReply WsmanService::unauthorized(AuthOutcome outcome, const std::string& version) {
     ++m_stats.auth_challenges;
     HttpResponse response;
     response.status = 401;
@@ -139,7 +139,7 @@ std::string WsmanService::handle_bytes(std::string_view request_bytes) {
     return handle(*request).bytes;
 }
 
-ServiceReply WsmanService::handle(const HttpRequest &request) {
+ServiceReply WsmanService::handle(const HttpRequest& request) {
     std::lock_guard lock(m_mutex);
     ++m_stats.http_requests;
     if (request.target != "/wsman" || request.method != "POST") {
@@ -150,7 +150,7 @@ ServiceReply WsmanService::handle(const HttpRequest &request) {
         return {serialize_response(response), true};
     }
     auto [known, version] = m_model.read(
-        [](const DeviceState &state) { return std::pair(accounts(state), state.amt_version); });
+        [](const DeviceState& state) { return std::pair(accounts(state), state.amt_version); });
     auto auth =
         m_digest.check(find_header(request.headers, "Authorization"), request.method, known);
     if (auth.outcome != AuthOutcome::ok) {
@@ -160,7 +160,7 @@ ServiceReply WsmanService::handle(const HttpRequest &request) {
     if (m_faults.latency_ms > 0) { // outside the model's lock, so the MEI side is not held up
         m_env.sleep_ms(m_faults.latency_ms);
     }
-    return m_model.modify([&](DeviceState &state) { return dispatch(state, request, auth.user); });
+    return m_model.modify([&](DeviceState& state) { return dispatch(state, request, auth.user); });
 }
 
 } // namespace amtcfg::sim

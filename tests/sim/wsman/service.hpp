@@ -31,7 +31,7 @@ struct WsmanFaults {
 };
 
 // The WS-Man part of the parsed --fault list (faults.hpp) plus --latency-wsman.
-WsmanFaults wsman_faults(const FaultList &faults, std::uint32_t latency_ms);
+WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms);
 
 struct WsmanStats {
     std::uint64_t http_requests = 0;
@@ -56,26 +56,26 @@ struct ServiceReply {
 class WsmanService {
 public:
     // The service works on `model` (shared with the MEI side) under the model's lock.
-    WsmanService(DeviceModel &model, WsmanFaults faults, Environment env);
+    WsmanService(DeviceModel& model, WsmanFaults faults, Environment env);
 
-    ServiceReply handle(const HttpRequest &request);
+    ServiceReply handle(const HttpRequest& request);
     // One complete request's bytes in, the response's bytes out (tests, simple callers).
     std::string handle_bytes(std::string_view request_bytes);
     WsmanStats stats() const;
     void count_apf_handshake();
     void count_apf_channel();
-    const WsmanFaults &faults() const { return m_faults; }
-    DeviceModel &model() { return m_model; }
+    const WsmanFaults& faults() const { return m_faults; }
+    DeviceModel& model() { return m_model; }
     SetupScratch scratch() const;
 
 private:
-    ServiceReply dispatch(DeviceState &state, const HttpRequest &request, const std::string &user);
-    SoapBody operate(CallContext &context, const ClassSpec &spec);
-    std::string invoke(CallContext &context, const ClassSpec &spec);
-    ServiceReply unauthorized(AuthOutcome outcome, const std::string &version);
-    ServiceReply finish(HttpResponse response, const std::string &fault_key);
+    ServiceReply dispatch(DeviceState& state, const HttpRequest& request, const std::string& user);
+    SoapBody operate(CallContext& context, const ClassSpec& spec);
+    std::string invoke(CallContext& context, const ClassSpec& spec);
+    ServiceReply unauthorized(AuthOutcome outcome, const std::string& version);
+    ServiceReply finish(HttpResponse response, const std::string& fault_key);
 
-    DeviceModel &m_model;
+    DeviceModel& m_model;
     WsmanFaults m_faults;
     Environment m_env;
     DigestAuthority m_digest;

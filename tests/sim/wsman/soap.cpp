@@ -143,9 +143,9 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string instance_xml(std::string_view prefix, std::string_view class_name,
-                         const Instance &instance) {
+                         const Instance& instance) {
     std::string out = fmt::format("<{}:{}>", prefix, class_name);
-    for (const auto &[name, value] : instance.properties()) {
+    for (const auto& [name, value] : instance.properties()) {
         out += fmt::format("<{0}:{1}>{2}</{0}:{1}>", prefix, name, xml_escape(value));
     }
     return out + fmt::format("</{}:{}>", prefix, class_name);
@@ -155,7 +155,7 @@ std::string EnvelopeWriter::next_message_id() {
     return fmt::format("uuid:00000000-8086-8086-8086-{:012X}", ++m_counter);
 }
 
-std::string EnvelopeWriter::response(const SoapRequest &request, std::string_view resource_uri,
+std::string EnvelopeWriter::response(const SoapRequest& request, std::string_view resource_uri,
                                      std::string_view g_ns, std::string_view h_ns,
                                      std::string_view body) {
     std::string out = fmt::format(
@@ -174,8 +174,8 @@ std::string EnvelopeWriter::response(const SoapRequest &request, std::string_vie
     return out;
 }
 
-std::string EnvelopeWriter::fault(const SoapRequest *request, const WsmanFault &error) {
-    const auto &spec = error.spec();
+std::string EnvelopeWriter::fault(const SoapRequest* request, const WsmanFault& error) {
+    const auto& spec = error.spec();
     std::string relates = request ? xml_escape(request->message_id) : std::string();
     return fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a:Envelope xmlns:a=\"{}\" xmlns:b=\"{}\" "

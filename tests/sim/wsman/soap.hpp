@@ -76,11 +76,11 @@ struct FaultSpec {
 
 class WsmanFault : public std::runtime_error {
 public:
-    WsmanFault(const FaultSpec &spec, std::string detail = {})
+    WsmanFault(const FaultSpec& spec, std::string detail = {})
         : std::runtime_error(std::string(spec.subcode)), m_spec(spec), m_detail(std::move(detail)) {
     }
-    const FaultSpec &spec() const { return m_spec; }
-    const std::string &detail() const { return m_detail; }
+    const FaultSpec& spec() const { return m_spec; }
+    const std::string& detail() const { return m_detail; }
 
 private:
     FaultSpec m_spec;
@@ -103,15 +103,15 @@ extern const FaultSpec invalid_representation;
 std::string xml_escape(std::string_view text);
 // `<p:Class>` + properties + `</p:Class>`; property values are escaped.
 std::string instance_xml(std::string_view prefix, std::string_view class_name,
-                         const Instance &instance);
+                         const Instance& instance);
 
 // Builds response envelopes with AMT's fixed prefixes and its uuid MessageID counter.
 class EnvelopeWriter {
 public:
     // a..f fixed, g = `g_ns` (and h = `h_ns` when given), then the header and `body`.
-    std::string response(const SoapRequest &request, std::string_view resource_uri,
+    std::string response(const SoapRequest& request, std::string_view resource_uri,
                          std::string_view g_ns, std::string_view h_ns, std::string_view body);
-    std::string fault(const SoapRequest *request, const WsmanFault &fault);
+    std::string fault(const SoapRequest* request, const WsmanFault& fault);
 
 private:
     std::string next_message_id();

@@ -14,12 +14,12 @@ namespace {
 
 const Secret k_password("test-pfx-pw");
 
-ProvisioningChain load(const std::string &name) {
+ProvisioningChain load(const std::string& name) {
     return load_pkcs12_file(certs().path(name), k_password);
 }
 
 // An injected "now" inside the leaf's validity period.
-system_clock::time_point valid_time(const ProvisioningChain &chain) {
+system_clock::time_point valid_time(const ProvisioningChain& chain) {
     return chain.leaf().not_before + hours(1);
 }
 
@@ -30,7 +30,7 @@ system_clock::time_point utc(int year) {
 } // namespace
 
 TEST_CASE("fingerprints equal those of the openssl CLI", "[unit]") {
-    for (const char *name : {"root", "root384", "leaf"}) {
+    for (const char* name : {"root", "root384", "leaf"}) {
         Bytes der = certs().bytes(std::string(name) + ".der");
         for (auto algorithm : {HashAlgorithm::sha1, HashAlgorithm::sha256, HashAlgorithm::sha384,
                                HashAlgorithm::sha512}) {
@@ -75,7 +75,7 @@ TEST_CASE("the AMT setup OID or the Client Setup OU is required in the leaf", "[
 
 TEST_CASE("the leaf CN must lie in AMT's DNS suffix", "[unit]") {
     Certificate leaf = load("good.pfx").leaf();
-    for (const char *suffix : {"example.com", "EXAMPLE.com.", "prov.example.com"}) {
+    for (const char* suffix : {"example.com", "EXAMPLE.com.", "prov.example.com"}) {
         INFO(suffix);
         CHECK(check_dns_suffix(leaf, suffix) == std::nullopt);
     }

@@ -34,15 +34,15 @@ public:
         std::error_code ignored;
         std::filesystem::remove_all(m_dir, ignored);
     }
-    TestCerts(const TestCerts &) = delete;
-    TestCerts &operator=(const TestCerts &) = delete;
+    TestCerts(const TestCerts&) = delete;
+    TestCerts& operator=(const TestCerts&) = delete;
 
-    std::string path(const std::string &name) const { return (m_dir / name).string(); }
-    Bytes bytes(const std::string &name) const {
+    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+    Bytes bytes(const std::string& name) const {
         std::ifstream in(path(name), std::ios::binary);
         return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
-    std::string text(const std::string &name) const {
+    std::string text(const std::string& name) const {
         std::ifstream in(path(name));
         std::string line;
         std::getline(in, line);
@@ -54,7 +54,7 @@ private:
 };
 
 // Shared by every test of the process; the files are only read.
-inline const TestCerts &certs() {
+inline const TestCerts& certs() {
     static const TestCerts instance;
     return instance;
 }

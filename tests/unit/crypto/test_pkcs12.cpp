@@ -19,10 +19,10 @@ Bytes crypto_test_nonce() {
     return nonce;
 }
 
-std::string load_error(const std::string &name, const Secret &password = k_password.clone()) {
+std::string load_error(const std::string& name, const Secret& password = k_password.clone()) {
     try {
         load_pkcs12_file(certs().path(name), password);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::invalid_input);
         return error.what();
     }
@@ -33,7 +33,7 @@ std::string load_error(const std::string &name, const Secret &password = k_passw
 } // namespace
 
 TEST_CASE("the chain comes out leaf -> root whatever order the file had", "[unit]") {
-    for (const char *name : {"good.pfx", "ou.pfx", "extra.pfx", "legacy.pfx"}) {
+    for (const char* name : {"good.pfx", "ou.pfx", "extra.pfx", "legacy.pfx"}) {
         INFO(name);
         ProvisioningChain chain = load_pkcs12_file(certs().path(name), k_password);
         REQUIRE(chain.chain.size() == 3);
@@ -113,7 +113,7 @@ TEST_CASE("base64_decode is strict and round-trips", "[unit]") {
     CHECK(decode("Zm9vYmFy") == "foobar");
     Bytes nonce = crypto_test_nonce();
     CHECK(base64_decode(base64_encode(nonce)) == nonce);
-    for (const char *bad :
+    for (const char* bad :
          {"Zg=", "Zg", "Z===", "Zm9v YmFy", "Zm9v\nYmFy", "Zg=a", "****", "Zh=="}) {
         INFO(bad);
         CHECK_THROWS_AS(base64_decode(bad), DecodeError);

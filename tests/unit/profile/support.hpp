@@ -12,17 +12,17 @@
 namespace amtcfg::test {
 
 // A profile whose first two lines are the root and a CCM <activation>; `body` starts on line 3.
-inline std::string ccm_profile(const std::string &body) {
+inline std::string ccm_profile(const std::string& body) {
     return "<amtcfg-profile version=\"1\" name=\"t\">\n"
            "  <activation mode=\"ccm\"><admin-password source=\"env:PW\"/></activation>\n" +
            body + "</amtcfg-profile>\n";
 }
 
 // The message of the Error(invalid_input) that parsing `text` as office.xml throws.
-inline std::string parse_error(const std::string &text, const profile::ParseOptions &options = {}) {
+inline std::string parse_error(const std::string& text, const profile::ParseOptions& options = {}) {
     try {
         profile::parse_profile(text, "office.xml", options);
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::invalid_input);
         return error.what();
     }
@@ -43,10 +43,10 @@ public:
         std::error_code ignored;
         std::filesystem::remove_all(m_path, ignored);
     }
-    TempDir(const TempDir &) = delete;
-    TempDir &operator=(const TempDir &) = delete;
-    std::string file(const std::string &name) const { return (m_path / name).string(); }
-    const std::filesystem::path &path() const { return m_path; }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+    const std::filesystem::path& path() const { return m_path; }
 
 private:
     std::filesystem::path m_path;

@@ -9,7 +9,7 @@ using test::parse_error;
 
 namespace {
 
-std::string acm_profile(const std::string &activation_body, const std::string &rest = "") {
+std::string acm_profile(const std::string& activation_body, const std::string& rest = "") {
     return "<amtcfg-profile version=\"1\">\n"
            "  <activation mode=\"acm\">\n"
            "    <admin-password source=\"env:PW\"/>\n" +
@@ -175,7 +175,7 @@ TEST_CASE("network, tls and maintenance combinations are checked", "[unit]") {
 }
 
 TEST_CASE("users: names, realms and duplicates", "[unit]") {
-    auto user = [](const std::string &attributes) {
+    auto user = [](const std::string& attributes) {
         return ccm_profile("<users>\n<user password-source=\"env:U\" " + attributes +
                            "/>\n</users>\n");
     };

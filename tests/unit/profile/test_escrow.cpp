@@ -19,7 +19,7 @@ std::string fixed_time() {
     return "2026-11-23T10:00:00.000Z";
 }
 
-std::vector<std::string> lines_of(const std::string &path) {
+std::vector<std::string> lines_of(const std::string& path) {
     std::ifstream in(path);
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);) {
@@ -28,7 +28,7 @@ std::vector<std::string> lines_of(const std::string &path) {
     return out;
 }
 
-unsigned mode_of(const std::string &path) {
+unsigned mode_of(const std::string& path) {
     struct stat info {};
     REQUIRE(::stat(path.c_str(), &info) == 0);
     return info.st_mode & 07777U;
@@ -133,7 +133,7 @@ TEST_CASE("symbolic links, directories and missing directories are refused", "[u
                       Catch::Contains("create the directory first"));
     try {
         Escrow(dir.file("no/such/dir.jsonl"), fixed_time).check();
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::usage);
     }
 }

@@ -24,7 +24,7 @@ std::string man_page() {
 TEST_CASE("the profile man page names every element, attribute and value", "[unit]") {
     std::string man = man_page();
     REQUIRE(!man.empty());
-    for (const char *name : {"amtcfg-profile",
+    for (const char* name : {"amtcfg-profile",
                              "version",
                              "name",
                              "activation",

@@ -12,7 +12,7 @@ using namespace amtcfg::profile;
 
 namespace {
 
-Profile with_admin_source(const std::string &source, const std::string &file = "office.xml") {
+Profile with_admin_source(const std::string& source, const std::string& file = "office.xml") {
     return parse_profile("<amtcfg-profile version=\"1\">\n<activation mode=\"ccm\">\n"
                          "<admin-password source=\"" +
                              source + "\"/>\n</activation></amtcfg-profile>",
@@ -44,7 +44,7 @@ TEST_CASE("passwords from sources are read and checked against AMT's rules", "[u
     try {
         resolve_amt_password(profile, profile.activation.admin_password, "admin password");
         FAIL("a weak password was accepted");
-    } catch (const Error &error) {
+    } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::invalid_input);
         std::string message = error.what();
         CHECK_THAT(message, Catch::StartsWith("office.xml:3: the admin password from "
@@ -71,7 +71,7 @@ TEST_CASE("read errors carry the profile line", "[unit]") {
 }
 
 TEST_CASE("the provisioning certificate is loaded with its password source", "[unit]") {
-    auto acm = [](const std::string &file, const std::string &password_source) {
+    auto acm = [](const std::string& file, const std::string& password_source) {
         return parse_profile("<amtcfg-profile version=\"1\">\n<activation mode=\"acm\">\n"
                              "<admin-password source=\"random\"/>\n"
                              "<provisioning-certificate file=\"" +

@@ -7,8 +7,8 @@ using namespace amtcfg::psk;
 
 namespace {
 
-bool mentions(const std::vector<std::string> &problems, const std::string &text) {
-    for (const auto &p : problems) {
+bool mentions(const std::vector<std::string>& problems, const std::string& text) {
+    for (const auto& p : problems) {
         if (p.find(text) != std::string::npos) {
             return true;
         }
@@ -30,7 +30,7 @@ TEST_CASE("each broken MEBx rule is named without quoting the password", "[unit]
     CHECK(mentions(p, "no digit"));
     CHECK(mentions(p, "no symbol"));
     CHECK_FALSE(mentions(p, "no lower-case"));
-    for (const auto &problem : p) {
+    for (const auto& problem : p) {
         CHECK(problem.find("admin") == std::string::npos);
     }
     CHECK(mentions(mebx_password_problems("Abcdefg1!" + std::string(24, 'x')), "33 characters"));

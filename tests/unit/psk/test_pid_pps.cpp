@@ -17,7 +17,7 @@ RandomBytes sequence(std::vector<std::uint8_t> values) {
     auto state =
         std::make_shared<std::pair<std::vector<std::uint8_t>, std::size_t>>(std::move(values), 0);
     return [state](std::span<std::uint8_t> out) {
-        for (auto &b : out) {
+        for (auto& b : out) {
             b = state->first[state->second++ % state->first.size()];
         }
     };
@@ -56,7 +56,7 @@ TEST_CASE("hand-made PIDs and PPS values are accepted or rejected by their check
 TEST_CASE("generated pairs have the reference's form and valid checksums", "[unit]") {
     auto pairs = generate_pairs(200, system_random());
     std::set<std::string> pids;
-    for (const auto &pair : pairs) {
+    for (const auto& pair : pairs) {
         CHECK(pair.pid.size() == k_pid_length);
         CHECK(pair.pps.size() == k_pps_length);
         CHECK_FALSE(pid_problem(pair.pid));
@@ -81,7 +81,7 @@ TEST_CASE("parse accepts display and bare forms and explains a bad one", "[unit]
     try {
         parse_pid("1234-5675");
         FAIL("a bad checksum was accepted");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::invalid_input);
         CHECK(std::string(e.what()).find("checksum") != std::string::npos);
     }

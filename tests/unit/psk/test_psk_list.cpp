@@ -13,7 +13,7 @@ namespace {
 std::string error_of(std::string_view text) {
     try {
         parse_psk_list(text);
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::invalid_input);
         return e.what();
     }

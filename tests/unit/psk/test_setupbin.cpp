@@ -41,7 +41,7 @@ SetupBin sample(SetupBinVersion version, std::size_t records) {
 }
 
 // A valid command-line value for every settable variable.
-std::string sample_value(const VariableSpec &spec) {
+std::string sample_value(const VariableSpec& spec) {
     if (!spec.choices.empty()) {
         return std::string(spec.choices.back().name);
     }
@@ -51,16 +51,16 @@ std::string sample_value(const VariableSpec &spec) {
     return spec.kind == ValueKind::text ? "host.example.com" : "3";
 }
 
-std::string problems_text(const DecodedSetupBin &f) {
+std::string problems_text(const DecodedSetupBin& f) {
     std::string text;
-    for (const auto &p : f.problems) {
+    for (const auto& p : f.problems) {
         text += p.where + ": " + p.what + "\n";
     }
     return text;
 }
 
-bool has_problem(const DecodedSetupBin &f, const std::string &where, const std::string &what) {
-    for (const auto &p : f.problems) {
+bool has_problem(const DecodedSetupBin& f, const std::string& where, const std::string& what) {
+    for (const auto& p : f.problems) {
         if (p.where.find(where) != std::string::npos && p.what.find(what) != std::string::npos) {
             return true;
         }
@@ -68,7 +68,7 @@ bool has_problem(const DecodedSetupBin &f, const std::string &where, const std::
     return false;
 }
 
-std::uint16_t u16_at(const Bytes &b, std::size_t at) {
+std::uint16_t u16_at(const Bytes& b, std::size_t at) {
     return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8));
 }
 
@@ -112,9 +112,9 @@ TEST_CASE("every version and every setting it carries round-trips without proble
         INFO("version " << version_info(version).name);
         SetupBin file = sample(version, 2);
         std::size_t settings = 0;
-        for (const auto &spec : variable_table()) {
+        for (const auto& spec : variable_table()) {
             if (!spec.option.empty() && spec.since <= version) {
-                for (auto &record : file.records) {
+                for (auto& record : file.records) {
                     record.entries.push_back(make_setting(spec, sample_value(spec), version));
                 }
                 ++settings;
@@ -126,7 +126,7 @@ TEST_CASE("every version and every setting it carries round-trips without proble
             file.records[0].entries.push_back(make_cert_hash(hash, "Root CA", version));
         }
         if (version >= SetupBinVersion::v2_1) {
-            for (auto &e : make_provisioning_server("10.0.0.2:8080", version)) {
+            for (auto& e : make_provisioning_server("10.0.0.2:8080", version)) {
                 file.records[1].entries.push_back(std::move(e));
             }
         }
@@ -137,7 +137,7 @@ TEST_CASE("every version and every setting it carries round-trips without proble
         REQUIRE(decoded.records.size() == 2);
         std::size_t extra = version >= SetupBinVersion::v2_0 ? 1 : 0;
         CHECK(decoded.records[0].entries.size() == 4 + settings + extra);
-        for (const auto &entry : decoded.records[0].entries) {
+        for (const auto& entry : decoded.records[0].entries) {
             if (entry.var == vars::pps) {
                 CHECK(display_pps(entry.value.reveal()) == k_pps);
             }
@@ -146,9 +146,9 @@ TEST_CASE("every version and every setting it carries round-trips without proble
             }
         }
         if (version >= SetupBinVersion::v2_1) {
-            auto &last = decoded.records[1].entries;
+            auto& last = decoded.records[1].entries;
             bool found = false;
-            for (const auto &entry : last) {
+            for (const auto& entry : last) {
                 if (entry.var == vars::provisioning_server_address) {
                     CHECK(show_value(entry, SecretDisplay::hide) == "10.0.0.2");
                     found = true;
@@ -161,7 +161,7 @@ TEST_CASE("every version and every setting it carries round-trips without proble
 
 TEST_CASE("secrets are hidden unless asked for", "[unit]") {
     auto decoded = decode_setup_bin(encode_setup_bin(sample(SetupBinVersion::v4_0, 1)));
-    for (const auto &entry : decoded.records[0].entries) {
+    for (const auto& entry : decoded.records[0].entries) {
         auto hidden = show_value(entry, SecretDisplay::hide);
         auto shown = show_value(entry, SecretDisplay::show);
         if (entry.var == vars::pps || entry.var == vars::new_mebx_password) {
@@ -190,7 +190,7 @@ TEST_CASE("records are consumed in order unless the file says not to", "[unit]")
 
 TEST_CASE("entries are written sorted by module and variable", "[unit]") {
     SetupBin file = sample(SetupBinVersion::v3_0, 1);
-    auto &entries = file.records[0].entries;
+    auto& entries = file.records[0].entries;
     entries.insert(entries.begin(),
                    make_setting(*find_variable({2, 28}), "activate", SetupBinVersion::v3_0));
     entries.push_back(make_setting(*find_variable({2, 3}), "example.com", SetupBinVersion::v3_0));
@@ -276,8 +276,8 @@ TEST_CASE("entry checks: version support, password rules, order and pairs", "[un
     entries.push_back(make_text_entry({2, 25}, std::string(1, '\1')));
     entries.push_back(make_text_entry({2, 3}, "example.com"));
     check_entries(entries, SetupBinVersion::v2_1, "record 1", problems);
-    auto has = [&](const std::string &where, const std::string &what) {
-        for (const auto &p : problems) {
+    auto has = [&](const std::string& where, const std::string& what) {
+        for (const auto& p : problems) {
             if (p.where == where && p.what.find(what) != std::string::npos) {
                 return true;
             }
@@ -304,7 +304,7 @@ TEST_CASE("settings a version does not carry are refused with the reason", "[uni
                       Catch::Contains("has 2 bytes"));
     CHECK_THROWS_WITH(make_provisioning_server("prov.example.com", SetupBinVersion::v4_0),
                       Catch::Contains("takes an IPv4 address"));
-    for (const char *bad : {"10.0.0", "10.0.0.1.", "10.0.0.1.2", "10..0.1", "10.0.0.256"}) {
+    for (const char* bad : {"10.0.0", "10.0.0.1.", "10.0.0.1.2", "10..0.1", "10.0.0.256"}) {
         INFO(bad);
         CHECK_THROWS_WITH(make_provisioning_server(bad, SetupBinVersion::v4_0),
                           Catch::Contains("takes an IPv4 address"));

@@ -45,7 +45,7 @@ TEST_CASE("unwritable and oversized files are errors that name the file", "[unit
     try {
         read_whole_file(dir.path + "/big", 9, "setup.bin");
         FAIL("an oversized file was read");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::invalid_input);
         CHECK(std::string(e.what()).find("larger than 9 bytes") != std::string::npos);
     }

@@ -39,8 +39,7 @@ TEST_CASE("read_secret reads env and file sources and names what is missing", "[
           "s3cret!");
     ::unsetenv("AMTCFG_TEST_SECRET_UNSET");
     REQUIRE_THROWS_WITH(read_secret(parse_secret_source("env:AMTCFG_TEST_SECRET_UNSET"), "pw"),
-                        Catch::Contains("AMTCFG_TEST_SECRET_UNSET") &&
-                            Catch::Contains("not set"));
+                        Catch::Contains("AMTCFG_TEST_SECRET_UNSET") && Catch::Contains("not set"));
     std::string path = std::string(AMTCFG_BINARY_DIR) + "/test_secret.txt";
     std::ofstream(path) << "from-file\n";
     CHECK(read_secret(parse_secret_source("file:" + path), "pw").reveal() == "from-file");

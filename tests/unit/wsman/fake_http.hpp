@@ -13,7 +13,7 @@ namespace amtcfg::wsman::test {
 
 class FakeHttp : public http::Client {
 public:
-    http::Response post(const std::string &path, const std::string &body) override {
+    http::Response post(const std::string& path, const std::string& body) override {
         paths.push_back(path);
         posted.push_back(body);
         if (replies.empty()) {

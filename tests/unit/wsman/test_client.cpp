@@ -90,7 +90,7 @@ TEST_CASE("a SOAP fault on HTTP 400 becomes an error of the table's category", "
     try {
         f.client.get(k_kvm);
         FAIL("no error");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::amt_unavailable);
         CHECK_THAT(e.what(), Catch::Contains("CIM_KVMRedirectionSAP Get") &&
                                  Catch::Contains("DestinationUnreachable") &&
@@ -131,7 +131,7 @@ TEST_CASE("HTTP 401 means AMT rejected the credentials", "[unit]") {
     try {
         f.client.get(k_kvm);
         FAIL("no error");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::auth_failed);
         CHECK_THAT(e.what(), Catch::StartsWith("AMT rejected the credentials"));
     }
@@ -143,7 +143,7 @@ TEST_CASE("non-WS-Man answers are amt_unavailable and say what was asked", "[uni
     f.http.reply(200, "<html>not soap</html>");
     f.http.reply(200, "<a:Envelope xmlns:a=\"http://www.w3.org/2003/05/soap-envelope\"><a:Body>");
     CHECK_THROWS_MATCHES(f.client.get(k_kvm), Error,
-                         Catch::Matchers::Predicate<Error>([](const Error &e) {
+                         Catch::Matchers::Predicate<Error>([](const Error& e) {
                              return e.category() == ErrorCategory::amt_unavailable &&
                                     std::string(e.what()).find("HTTP 500") != std::string::npos;
                          }));
@@ -153,7 +153,7 @@ TEST_CASE("non-WS-Man answers are amt_unavailable and say what was asked", "[uni
 
 TEST_CASE("transport errors get the call as context", "[unit]") {
     struct Failing : http::Client {
-        http::Response post(const std::string &, const std::string &) override {
+        http::Response post(const std::string&, const std::string&) override {
             throw Error(ErrorCategory::wsman_unreachable, "connection refused by LMS");
         }
     } failing;
@@ -255,7 +255,7 @@ TEST_CASE("traces show requests and responses with password elements redacted", 
     REQUIRE(f.http.posted.size() == 1);
     CHECK(f.http.posted[0].find("c2VjcmV0LWRpZ2VzdA==") != std::string::npos); // on the wire
     std::string all;
-    for (const auto &line : f.sink.lines) {
+    for (const auto& line : f.sink.lines) {
         all += line + "\n";
     }
     CHECK(all.find("c2VjcmV0LWRpZ2VzdA==") == std::string::npos);

@@ -26,7 +26,7 @@ struct Fixture {
     Log log;
     Client client{http, log};
 
-    void instance(const std::string &action, const std::string &uri, std::string_view inner) {
+    void instance(const std::string& action, const std::string& uri, std::string_view inner) {
         std::string name(uri.substr(uri.rfind('/') + 1));
         http.reply(200,
                    amt_response(action + "Response", uri,

@@ -23,8 +23,8 @@ const std::string k_transfer = "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
 const std::string k_enum = "http://schemas.xmlsoap.org/ws/2004/09/enumeration/";
 
 struct Row {
-    const char *name;
-    std::function<void(Client &)> call;
+    const char* name;
+    std::function<void(Client&)> call;
     std::string action;
     std::string resource;
     std::string selectors; // header SelectorSet, indented
@@ -32,17 +32,17 @@ struct Row {
     std::string reply;     // what the fake AMT answers (a whole envelope)
 };
 
-std::string output(const std::string &uri, const std::string &method) {
+std::string output(const std::string& uri, const std::string& method) {
     return amt_response(uri + "/" + method + "Response", uri,
                         "<g:" + method + "_OUTPUT><g:ReturnValue>0</g:ReturnValue></g:" + method +
                             "_OUTPUT>");
 }
 
-std::string instance(const std::string &uri, const std::string &name) {
+std::string instance(const std::string& uri, const std::string& name) {
     return amt_response(k_transfer + "GetResponse", uri, "<g:" + name + "/>");
 }
 
-std::string input(const std::string &uri, const std::string &method, const std::string &args) {
+std::string input(const std::string& uri, const std::string& method, const std::string& args) {
     std::string element = method + "_INPUT";
     return "<Body><h:" + element + " xmlns:h=\"" + uri + "\"" +
            (args.empty() ? "/>" : ">" + args + "</h:" + element + ">") + "</Body>";
@@ -58,34 +58,34 @@ std::vector<Row> rows() {
     std::string optin = k_ips + "IPS_OptInService";
     std::string sw = k_cim + "CIM_SoftwareIdentity";
     return {
-        {"GetUuid", [](Client &c) { get_uuid(c); }, sacs + "/GetUuid", sacs, "",
+        {"GetUuid", [](Client& c) { get_uuid(c); }, sacs + "/GetUuid", sacs, "",
          input(sacs, "GetUuid", ""), output(sacs, "GetUuid")},
-        {"EnumerateUserAclEntries", [](Client &c) { enumerate_user_acl_entries(c); },
+        {"EnumerateUserAclEntries", [](Client& c) { enumerate_user_acl_entries(c); },
          auth + "/EnumerateUserAclEntries", auth, "",
          input(auth, "EnumerateUserAclEntries", "<h:StartIndex>1</h:StartIndex>"),
          output(auth, "EnumerateUserAclEntries")},
-        {"RemoveUserAclEntry", [](Client &c) { remove_user_acl_entry(c, 7); },
+        {"RemoveUserAclEntry", [](Client& c) { remove_user_acl_entry(c, 7); },
          auth + "/RemoveUserAclEntry", auth, "",
          input(auth, "RemoveUserAclEntry", "<h:Handle>7</h:Handle>"),
          output(auth, "RemoveUserAclEntry")},
-        {"AddCertificate", [](Client &c) { add_certificate(c, "TEVBRg=="); },
+        {"AddCertificate", [](Client& c) { add_certificate(c, "TEVBRg=="); },
          pkms + "/AddCertificate", pkms, "",
          input(pkms, "AddCertificate", "<h:CertificateBlob>TEVBRg==</h:CertificateBlob>"),
          output(pkms, "AddCertificate")},
-        {"AddKey", [](Client &c) { add_key(c, Secret("S0VZ")); }, pkms + "/AddKey", pkms, "",
+        {"AddKey", [](Client& c) { add_key(c, Secret("S0VZ")); }, pkms + "/AddKey", pkms, "",
          input(pkms, "AddKey", "<h:KeyBlob>S0VZ</h:KeyBlob>"), output(pkms, "AddKey")},
         {"PublicPrivateKeyPair Delete",
-         [](Client &c) { delete_public_private_key_pair(c, "Intel(r) AMT Key: Handle: 0"); },
+         [](Client& c) { delete_public_private_key_pair(c, "Intel(r) AMT Key: Handle: 0"); },
          k_transfer + "Delete", keys,
          R"(<w:SelectorSet><w:Selector Name="InstanceID">Intel(r) AMT Key: Handle: 0</w:Selector></w:SelectorSet>)",
          "<Body/>", amt_response(k_transfer + "DeleteResponse", keys, "")},
-        {"RedirectionService Get", [](Client &c) { get_redirection_service(c); },
+        {"RedirectionService Get", [](Client& c) { get_redirection_service(c); },
          k_transfer + "Get", redir, "", "<Body/>", instance(redir, "AMT_RedirectionService")},
-        {"KVMRedirectionSettingData Get", [](Client &c) { get_kvm_redirection_setting_data(c); },
+        {"KVMRedirectionSettingData Get", [](Client& c) { get_kvm_redirection_setting_data(c); },
          k_transfer + "Get", kvm, "", "<Body/>", instance(kvm, "IPS_KVMRedirectionSettingData")},
-        {"OptInService Get", [](Client &c) { get_opt_in_service(c); }, k_transfer + "Get", optin,
+        {"OptInService Get", [](Client& c) { get_opt_in_service(c); }, k_transfer + "Get", optin,
          "", "<Body/>", instance(optin, "IPS_OptInService")},
-        {"SoftwareIdentity Enumerate", [](Client &c) { enumerate_software_identity(c); },
+        {"SoftwareIdentity Enumerate", [](Client& c) { enumerate_software_identity(c); },
          k_enum + "Enumerate", sw, "",
          R"(<Body><Enumerate xmlns="http://schemas.xmlsoap.org/ws/2004/09/enumeration"/></Body>)",
          amt_response(k_enum + "EnumerateResponse", sw,
@@ -98,7 +98,7 @@ std::vector<Row> rows() {
 } // namespace
 
 TEST_CASE("every remaining typed call sends the request the reference describes", "[unit]") {
-    for (const auto &row : rows()) {
+    for (const auto& row : rows()) {
         SECTION(row.name) {
             test::FakeHttp http;
             Log log;

@@ -23,7 +23,7 @@ struct Fixture {
     Log log;
     Client client{http, log};
 
-    void output(const std::string &uri, std::string_view method, std::string_view inner) {
+    void output(const std::string& uri, std::string_view method, std::string_view inner) {
         std::string m(method);
         http.reply(200, amt_response(uri + "/" + m + "Response", uri,
                                      "<g:" + m + "_OUTPUT>" + std::string(inner) + "</g:" + m +
@@ -45,7 +45,7 @@ const std::string k_wired =
     "<h:SharedStaticIp>false</h:SharedStaticIp><h:SubnetMask>255.255.255.0</h:SubnetMask>"
     "</h:AMT_EthernetPortSettings>";
 
-std::vector<EthernetPortSettings> enumerate_wired(Fixture &f) {
+std::vector<EthernetPortSettings> enumerate_wired(Fixture& f) {
     f.http.reply(200, amt_response(k_enum + "/EnumerateResponse", k_port,
                                    "<g:EnumerateResponse><g:EnumerationContext>5A000000-0000-"
                                    "0000-0000-000000000000</g:EnumerationContext>"
@@ -143,7 +143,7 @@ TEST_CASE("a manual static Put carries the address and needs IP and mask", "[uni
     port.secondary_dns.clear();
     f.http.reply(200, amt_response(k_put + "Response", k_port, "<g:AMT_EthernetPortSettings/>"));
     put_ethernet_port_settings(f.client, port);
-    const std::string &sent = f.http.posted[2];
+    const std::string& sent = f.http.posted[2];
     CHECK(sent.find("<h:DHCPEnabled>false</h:DHCPEnabled>") != std::string::npos);
     CHECK(sent.find("<h:IpSyncEnabled>false</h:IpSyncEnabled>") != std::string::npos);
     CHECK(sent.find("<h:IPAddress>10.0.0.5</h:IPAddress><h:SubnetMask>255.0.0.0</h:SubnetMask>"

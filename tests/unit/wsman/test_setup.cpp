@@ -23,7 +23,7 @@ struct Fixture {
     Log log;
     Client client{http, log};
 
-    void output(const std::string &uri, std::string_view method, std::string_view inner) {
+    void output(const std::string& uri, std::string_view method, std::string_view inner) {
         std::string m(method);
         http.reply(200, amt_response(uri + "/" + m + "Response", uri,
                                      "<g:" + m + "_OUTPUT>" + std::string(inner) + "</g:" + m +

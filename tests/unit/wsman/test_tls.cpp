@@ -24,13 +24,13 @@ struct Fixture {
     Log log;
     Client client{http, log};
 
-    void output(const std::string &uri, std::string_view method, std::string_view inner) {
+    void output(const std::string& uri, std::string_view method, std::string_view inner) {
         std::string m(method);
         http.reply(200, amt_response(uri + "/" + m + "Response", uri,
                                      "<g:" + m + "_OUTPUT>" + std::string(inner) + "</g:" + m +
                                          "_OUTPUT>"));
     }
-    void pull(const std::string &uri, std::string_view items) {
+    void pull(const std::string& uri, std::string_view items) {
         http.reply(200, amt_response(k_enum + "/EnumerateResponse", uri,
                                      "<g:EnumerateResponse><g:EnumerationContext>C"
                                      "</g:EnumerationContext></g:EnumerateResponse>",
@@ -122,7 +122,7 @@ TEST_CASE("AddKey sends the private key and keeps it out of traces", "[unit]") {
     f.output(k_pkms, "AddKey", "<g:ReturnValue>2058</g:ReturnValue>");
     CHECK(add_key(f.client, Secret("UFJJVkFURQ==")).result.describe() == "2058 (DUPLICATE)");
     CHECK(f.http.posted[0].find("<h:KeyBlob>UFJJVkFURQ==</h:KeyBlob>") != std::string::npos);
-    for (const auto &line : sink.lines) {
+    for (const auto& line : sink.lines) {
         CHECK(line.find("UFJJVkFURQ==") == std::string::npos);
     }
 }
@@ -224,7 +224,7 @@ TEST_CASE("TLS credential context Create binds the certificate; AlreadyExists is
     try {
         create_tls_credential_context(f.client, "x");
         FAIL("no error");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::config_step_failed);
         CHECK_THAT(e.what(), Catch::Contains("AMT_TLSCredentialContext Create"));
     }

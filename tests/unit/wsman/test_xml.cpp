@@ -26,7 +26,7 @@ TEST_CASE("an AMT-shaped Get response parses by namespace, not prefix", "[unit]"
     CHECK(env.relates_to == "1");
     CHECK(env.message_id == "uuid:00000000-8086-8086-8086-000000000001");
     CHECK(env.resource_uri == k_general);
-    const Element *instance = env.body.find(k_general, "AMT_GeneralSettings");
+    const Element* instance = env.body.find(k_general, "AMT_GeneralSettings");
     REQUIRE(instance != nullptr);
     CHECK(instance->property("DigestRealm") == "Digest:0123456789ABCDEF0123456789ABCDEF");
     CHECK(instance->property("Missing", "none") == "none");
@@ -49,7 +49,7 @@ TEST_CASE("other tools' prefixes, default namespaces and whitespace parse the sa
 </s:Envelope>)";
     Envelope env = parse_envelope(xml);
     CHECK(env.action == "http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse");
-    const Element *instance = env.body.find(k_general, "AMT_GeneralSettings");
+    const Element* instance = env.body.find(k_general, "AMT_GeneralSettings");
     REQUIRE(instance != nullptr);
     CHECK(instance->property("HostName") == "pc");
     CHECK(instance->property("DomainName") == "a&b.com");
@@ -105,7 +105,7 @@ TEST_CASE("properties can be changed, added and removed in order", "[unit]") {
 TEST_CASE("a written tree reads back as the same tree", "[unit]") {
     Element e{k_general, "AMT_GeneralSettings", {}, {}, {}};
     e.add(k_general, "HostName", "a<b&c");
-    Element &nil = e.add(k_general, "DomainName");
+    Element& nil = e.add(k_general, "DomainName");
     nil.attributes.push_back({std::string(ns::xsi), "nil", "true"});
     e.add("urn:other", "Extra", "1");
     std::string xml = write_xml(e, {}, {});

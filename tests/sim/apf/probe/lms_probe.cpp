@@ -20,7 +20,7 @@ constexpr unsigned long k_connect = 0xC0104801; // IOCTL_MEI_CONNECT_CLIENT
 constexpr std::uint8_t k_lme[16] = {0xdb, 0xa4, 0x33, 0x67, 0x76, 0x04, 0x7b, 0x4e,
                                     0xb3, 0xaf, 0xbc, 0xfc, 0x29, 0xbe, 0xe7, 0xa7};
 
-int fail(const char *what) {
+int fail(const char* what) {
     std::fprintf(stderr, "lms_probe: %s\n", what);
     return 1;
 }
@@ -31,7 +31,7 @@ std::string post_without_credentials(std::uint16_t port) {
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         ::close(fd);
         return {};
     }
@@ -53,7 +53,7 @@ std::string post_without_credentials(std::uint16_t port) {
 } // namespace
 
 int main() {
-    const char *port = std::getenv("AMTCFG_LMS_PORT");
+    const char* port = std::getenv("AMTCFG_LMS_PORT");
     if (port == nullptr) {
         return fail("AMTCFG_LMS_PORT is not set");
     }

@@ -84,9 +84,9 @@ struct Firmware {
     }
 };
 
-std::string data_of(const std::vector<Bytes> &messages, bool *closed = nullptr) {
+std::string data_of(const std::vector<Bytes>& messages, bool* closed = nullptr) {
     std::string out;
-    for (const auto &message : messages) {
+    for (const auto& message : messages) {
         ByteReader reader(message);
         auto type = reader.u8("type");
         if (type == 94) {
@@ -219,7 +219,7 @@ TEST_CASE("the firmware stalls at the host's window until WINDOW_ADJUST", "[unit
     auto first = fw.take();
     CHECK(data_of(first, &closed).size() == 100);
     CHECK_FALSE(closed);
-    for (const auto &message : first) {
+    for (const auto& message : first) {
         CHECK(message.size() <= 64);
     }
     fw.session.receive(host_u32s(93, {id, 1000000}));

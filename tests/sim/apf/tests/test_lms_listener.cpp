@@ -15,13 +15,13 @@ using namespace amtcfg::sim;
 namespace {
 
 // Sends `request` and reads until the server closes.
-std::string round_trip(std::uint16_t port, const std::string &request) {
+std::string round_trip(std::uint16_t port, const std::string& request) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
     REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
     std::string out;
     char buffer[4096];

@@ -23,10 +23,10 @@ namespace {
 // retry happen inside DigestClient, as they will inside the real transport.
 class SimHttp : public amtcfg::http::Client {
 public:
-    SimHttp(sim::WsmanService &service, std::string user, std::string password)
+    SimHttp(sim::WsmanService& service, std::string user, std::string password)
         : m_digest(service, std::move(user), std::move(password)) {}
 
-    amtcfg::http::Response post(const std::string &, const std::string &body) override {
+    amtcfg::http::Response post(const std::string&, const std::string& body) override {
         auto r = m_digest.post(body);
         return {r.status, r.headers["content-type"], r.body};
     }
@@ -44,7 +44,7 @@ struct Fixture {
     std::unique_ptr<SimHttp> http;
     std::unique_ptr<wsman::Client> client;
 
-    wsman::Client &as(std::string user, std::string password) {
+    wsman::Client& as(std::string user, std::string password) {
         if (!service) {
             service = std::make_unique<sim::WsmanService>(model, faults, world.environment());
         }
@@ -52,14 +52,14 @@ struct Fixture {
         client = std::make_unique<wsman::Client>(*http, log);
         return *client;
     }
-    wsman::Client &as_lsa() {
+    wsman::Client& as_lsa() {
         auto device = model.snapshot();
         return as(device.lsa_username, device.lsa_password);
     }
 
     // CCM activation as DESIGN/reference 7.1 describe it; returns the new admin password.
     std::string activate_ccm() {
-        auto &lsa = as_lsa();
+        auto& lsa = as_lsa();
         auto settings = wsman::get_general_settings(lsa);
         Secret password("P@ssw0rd-Sim1");
         auto result = wsman::setup(
@@ -73,7 +73,7 @@ struct Fixture {
 
 TEST_CASE("client reads GeneralSettings and the setup services as the LSA", "[sim]") {
     Fixture f;
-    auto &c = f.as_lsa();
+    auto& c = f.as_lsa();
     auto settings = wsman::get_general_settings(c);
     CHECK(settings.digest_realm == f.model.snapshot().realm);
     CHECK(settings.host_name == "simhost");
@@ -87,7 +87,7 @@ TEST_CASE("client reads GeneralSettings and the setup services as the LSA", "[si
 TEST_CASE("client activates CCM and then works as admin", "[sim]") {
     Fixture f;
     std::string password = f.activate_ccm();
-    auto &admin = f.as("admin", password);
+    auto& admin = f.as("admin", password);
     CHECK(wsman::get_host_based_setup_service(admin).current_control_mode == 1);
     CHECK(wsman::get_setup_and_configuration_service(admin).provisioning_state == 2);
     // Setup carries only the digest of the password, so the device keeps no plain copy.
@@ -96,7 +96,7 @@ TEST_CASE("client activates CCM and then works as admin", "[sim]") {
 
 TEST_CASE("client's GeneralSettings Put round trip changes the host name", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     auto settings = wsman::get_general_settings(admin);
     settings.host_name = "pc-42";
     settings.domain_name = "example.com";
@@ -110,7 +110,7 @@ TEST_CASE("client's GeneralSettings Put round trip changes the host name", "[sim
 
 TEST_CASE("client enumerates Ethernet ports and puts DHCP", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     auto ports = wsman::enumerate_ethernet_port_settings(admin);
     REQUIRE_FALSE(ports.empty());
     CHECK(ports[0].instance_id == "Intel(r) AMT Ethernet Port Settings 0");
@@ -125,7 +125,7 @@ TEST_CASE("client enumerates Ethernet ports and puts DHCP", "[sim]") {
 
 TEST_CASE("client synchronises AMT's clock", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     auto t = wsman::get_low_accuracy_time_synch(admin);
     REQUIRE(t.result.ok());
     CHECK(wsman::set_high_accuracy_time_synch(admin, t.ta0, 1'700'000'100U, 1'700'000'100U).ok());
@@ -133,14 +133,14 @@ TEST_CASE("client synchronises AMT's clock", "[sim]") {
 
 TEST_CASE("client reads the AMT version from CIM_SoftwareIdentity", "[sim]") {
     Fixture f;
-    auto &lsa = f.as_lsa();
+    auto& lsa = f.as_lsa();
     CHECK(wsman::amt_version(wsman::enumerate_software_identity(lsa)) ==
           f.model.snapshot().amt_version);
 }
 
 TEST_CASE("client configures redirection, KVM and user consent", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     CHECK(
         wsman::request_redirection_state_change(admin, wsman::RedirectionState::ider_and_sol).ok());
     auto redirection = wsman::get_redirection_service(admin);
@@ -157,19 +157,19 @@ TEST_CASE("client configures redirection, KVM and user consent", "[sim]") {
 
 TEST_CASE("client changes the admin password with SetAdminAclEntryEx", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     auto realm = wsman::get_general_settings(admin).digest_realm;
     Secret next("N3w-P@ssword!");
     auto result = wsman::set_admin_acl_entry_ex(
         admin, "admin", amtcfg::crypto::digest_password_base64("admin", realm, next));
     CHECK(result.ok());
-    auto &again = f.as("admin", next.reveal());
+    auto& again = f.as("admin", next.reveal());
     CHECK(wsman::get_host_based_setup_service(again).current_control_mode == 1);
 }
 
 TEST_CASE("client unprovisions as admin", "[sim]") {
     Fixture f;
-    auto &admin = f.as("admin", f.activate_ccm());
+    auto& admin = f.as("admin", f.activate_ccm());
     CHECK(wsman::unprovision(admin).ok());
     CHECK(f.model.snapshot().control_mode == 0);
 }
@@ -178,15 +178,15 @@ TEST_CASE("a wrong password is auth_failed; injected faults and return values ma
     Fixture f;
     f.faults.soap_fault.insert("AMT_GeneralSettings.Get");
     f.faults.return_value["Setup"] = 2;
-    auto &wrong = f.as("admin", "not-the-password");
+    auto& wrong = f.as("admin", "not-the-password");
     try {
         wsman::get_host_based_setup_service(wrong);
         FAIL("no error");
-    } catch (const Error &e) {
+    } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::auth_failed);
         CHECK_THAT(e.what(), Catch::StartsWith("AMT rejected the credentials"));
     }
-    auto &lsa = f.as_lsa();
+    auto& lsa = f.as_lsa();
     CHECK_THROWS_WITH(wsman::get_general_settings(lsa),
                       Catch::Contains("AMT_GeneralSettings Get with the SOAP fault"));
     auto result = wsman::setup(lsa, Secret("0123456789abcdef0123456789abcdef"));

@@ -15,7 +15,7 @@ Environment FakeWorld::environment() {
     env.sleep_ms = [this](std::uint32_t ms) { sleeps.push_back(ms); };
     env.random = [this](std::size_t count) {
         std::vector<std::uint8_t> bytes(count);
-        for (auto &b : bytes) {
+        for (auto& b : bytes) {
             b = next_random++;
         }
         return bytes;
@@ -23,7 +23,7 @@ Environment FakeWorld::environment() {
     return env;
 }
 
-ParsedResponse read_response(const std::string &bytes) {
+ParsedResponse read_response(const std::string& bytes) {
     ParsedResponse out;
     auto head_end = bytes.find("\r\n\r\n");
     if (head_end == std::string::npos) {
@@ -36,7 +36,7 @@ ParsedResponse read_response(const std::string &bytes) {
         auto line = bytes.substr(pos, end - pos);
         auto colon = line.find(':');
         std::string key = line.substr(0, colon);
-        for (auto &c : key)
+        for (auto& c : key)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         out.headers[key] = line.substr(colon + 2);
         pos = end + 2;
@@ -74,10 +74,10 @@ std::string class_uri(std::string_view class_name) {
 }
 
 std::string envelope(std::string_view action, std::string_view resource_uri, std::string_view body,
-                     const std::map<std::string, std::string> &selectors) {
+                     const std::map<std::string, std::string>& selectors) {
     static int message_id = 0;
     std::string selector_xml;
-    for (const auto &[name, value] : selectors) {
+    for (const auto& [name, value] : selectors) {
         selector_xml += fmt::format("<w:Selector Name=\"{}\">{}</w:Selector>", name, value);
     }
     if (!selector_xml.empty()) {
@@ -93,7 +93,7 @@ std::string envelope(std::string_view action, std::string_view resource_uri, std
         selector_xml, body);
 }
 
-std::string http_post(const std::string &body, const std::string &authorization) {
+std::string http_post(const std::string& body, const std::string& authorization) {
     std::string out = "POST /wsman HTTP/1.1\r\nHost: 127.0.0.1:16992\r\n"
                       "Content-Type: application/soap+xml; charset=utf-8\r\n";
     if (!authorization.empty()) {
@@ -102,7 +102,7 @@ std::string http_post(const std::string &body, const std::string &authorization)
     return out + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-std::string DigestClient::authorization(const std::string &value) {
+std::string DigestClient::authorization(const std::string& value) {
     auto nc = fmt::format("{:08x}", ++m_nc);
     std::string cnonce = "0a4f113b";
     auto ha1 = digest_ha1(m_user, realm, m_password);
@@ -114,7 +114,7 @@ std::string DigestClient::authorization(const std::string &value) {
 }
 
 // Like RPS: first without Authorization, then answer each 401 (at most three times).
-std::string DigestClient::raw_post(const std::string &soap) {
+std::string DigestClient::raw_post(const std::string& soap) {
     for (int attempt = 0; attempt < 4; ++attempt) {
         auto reply =
             m_service.handle_bytes(http_post(soap, nonce.empty() ? "" : authorization(nonce)));
@@ -131,12 +131,12 @@ std::string DigestClient::raw_post(const std::string &soap) {
     return {};
 }
 
-ParsedResponse DigestClient::post(const std::string &soap) {
+ParsedResponse DigestClient::post(const std::string& soap) {
     return read_response(raw_post(soap));
 }
 
 ParsedResponse DigestClient::get(std::string_view class_name,
-                                 const std::map<std::string, std::string> &selectors) {
+                                 const std::map<std::string, std::string>& selectors) {
     return post(envelope(action::get, class_uri(class_name), "", selectors));
 }
 
@@ -148,13 +148,13 @@ ParsedResponse DigestClient::invoke(std::string_view class_name, std::string_vie
 }
 
 ParsedResponse DigestClient::put(std::string_view class_name, std::string_view props,
-                                 const std::map<std::string, std::string> &selectors) {
+                                 const std::map<std::string, std::string>& selectors) {
     auto uri = class_uri(class_name);
     auto body = fmt::format("<h:{0} xmlns:h=\"{1}\">{2}</h:{0}>", class_name, uri, props);
     return post(envelope(action::put, uri, body, selectors));
 }
 
-std::vector<std::string> element_texts(const std::string &xml, std::string_view local) {
+std::vector<std::string> element_texts(const std::string& xml, std::string_view local) {
     pugi::xml_document doc;
     std::vector<std::string> out;
     if (!doc.load_string(xml.c_str())) {
@@ -168,7 +168,7 @@ std::vector<std::string> element_texts(const std::string &xml, std::string_view 
     return out;
 }
 
-std::string element_text(const std::string &xml, std::string_view local) {
+std::string element_text(const std::string& xml, std::string_view local) {
     auto texts = element_texts(xml, local);
     return texts.empty() ? std::string() : texts.front();
 }

@@ -20,8 +20,8 @@ namespace {
 constexpr std::int64_t k_now = 1'700'000'000;
 const std::string k_password = "P@ssw0rd!";
 
-EVP_PKEY *shared_key(int index) {
-    static EVP_PKEY *keys[3] = {EVP_RSA_gen(2048), EVP_RSA_gen(2048), EVP_RSA_gen(2048)};
+EVP_PKEY* shared_key(int index) {
+    static EVP_PKEY* keys[3] = {EVP_RSA_gen(2048), EVP_RSA_gen(2048), EVP_RSA_gen(2048)};
     return keys[index];
 }
 
@@ -32,28 +32,28 @@ struct CertSpec {
     bool ca = false;
 };
 
-void add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {
+void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-    X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
 }
 
 // A certificate for `key`, signed by `issuer_key` (self-signed when issuer is null).
-std::vector<std::uint8_t> make_cert(const CertSpec &spec, EVP_PKEY *key, X509 *issuer,
-                                    EVP_PKEY *issuer_key, X509 **out = nullptr) {
-    X509 *cert = X509_new();
+std::vector<std::uint8_t> make_cert(const CertSpec& spec, EVP_PKEY* key, X509* issuer,
+                                    EVP_PKEY* issuer_key, X509** out = nullptr) {
+    X509* cert = X509_new();
     X509_set_version(cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
     ASN1_TIME_set(X509_getm_notBefore(cert), k_now - 86400);
     ASN1_TIME_set(X509_getm_notAfter(cert), k_now + 86400 * 365);
-    X509_NAME *name = X509_get_subject_name(cert);
+    X509_NAME* name = X509_get_subject_name(cert);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char *>(spec.cn.c_str()), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>(spec.cn.c_str()), -1, -1, 0);
     if (!spec.ou.empty()) {
         X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char *>(spec.ou.c_str()), -1, -1,
+                                   reinterpret_cast<const unsigned char*>(spec.ou.c_str()), -1, -1,
                                    0);
     }
     X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
@@ -65,7 +65,7 @@ std::vector<std::uint8_t> make_cert(const CertSpec &spec, EVP_PKEY *key, X509 *i
                 "serverAuth,2.16.840.1.113741.1.2.3");
     }
     X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256());
-    unsigned char *der = nullptr;
+    unsigned char* der = nullptr;
     int size = i2d_X509(cert, &der);
     std::vector<std::uint8_t> bytes(der, der + size);
     OPENSSL_free(der);
@@ -77,7 +77,7 @@ std::vector<std::uint8_t> make_cert(const CertSpec &spec, EVP_PKEY *key, X509 *i
     return bytes;
 }
 
-std::string sha256_hex(const std::vector<std::uint8_t> &der) {
+std::string sha256_hex(const std::vector<std::uint8_t>& der) {
     unsigned char digest[32];
     EVP_Digest(der.data(), der.size(), digest, nullptr, EVP_sha256(), nullptr);
     return amtcfg::to_hex(amtcfg::ByteView(digest, 32));
@@ -87,9 +87,9 @@ struct Chain {
     std::vector<std::uint8_t> leaf, intermediate, root;
 };
 
-Chain make_chain(const CertSpec &leaf_spec) {
-    X509 *root = nullptr;
-    X509 *intermediate = nullptr;
+Chain make_chain(const CertSpec& leaf_spec) {
+    X509* root = nullptr;
+    X509* intermediate = nullptr;
     Chain chain;
     chain.root = make_cert({"Test Root", "", false, true}, shared_key(0), nullptr, nullptr, &root);
     chain.intermediate = make_cert({"Test Issuing CA", "", false, true}, shared_key(1), root,
@@ -100,8 +100,8 @@ Chain make_chain(const CertSpec &leaf_spec) {
     return chain;
 }
 
-std::vector<std::uint8_t> sign(const std::vector<std::uint8_t> &data, EVP_PKEY *key) {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+std::vector<std::uint8_t> sign(const std::vector<std::uint8_t>& data, EVP_PKEY* key) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     std::size_t size = 0;
     EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
     EVP_DigestSign(ctx, nullptr, &size, data.data(), data.size());
@@ -119,11 +119,11 @@ struct Device {
     std::unique_ptr<WsmanService> service;
     Chain chain = make_chain(k_good_leaf);
 
-    explicit Device(const Chain *custom = nullptr, bool root_active = true) {
+    explicit Device(const Chain* custom = nullptr, bool root_active = true) {
         if (custom != nullptr) {
             chain = *custom;
         }
-        model.modify([&](DeviceState &s) {
+        model.modify([&](DeviceState& s) {
             s.dns_suffix = "example.com";
             s.cert_hashes.push_back(
                 {"Test Root", "sha256", sha256_hex(chain.root), false, root_active});
@@ -137,7 +137,7 @@ struct Device {
     DeviceState state() const { return model.snapshot(); }
 };
 
-std::string add_cert(DigestClient &client, const std::vector<std::uint8_t> &der, bool leaf,
+std::string add_cert(DigestClient& client, const std::vector<std::uint8_t>& der, bool leaf,
                      bool root) {
     auto response = client.invoke(
         "IPS_HostBasedSetupService", "AddNextCertInChain",
@@ -147,7 +147,7 @@ std::string add_cert(DigestClient &client, const std::vector<std::uint8_t> &der,
     return element_text(response.body, "ReturnValue");
 }
 
-std::string add_chain(DigestClient &client, const Chain &chain) {
+std::string add_chain(DigestClient& client, const Chain& chain) {
     auto first = add_cert(client, chain.leaf, true, false);
     auto second = add_cert(client, chain.intermediate, false, false);
     auto third = add_cert(client, chain.root, false, true);
@@ -155,7 +155,7 @@ std::string add_chain(DigestClient &client, const Chain &chain) {
 }
 
 // Returns the ReturnValue of AdminSetup (or UpgradeClientToAdmin) signed with `key`.
-std::string signed_call(DigestClient &client, std::string_view method, EVP_PKEY *key,
+std::string signed_call(DigestClient& client, std::string_view method, EVP_PKEY* key,
                         bool tamper = false) {
     auto nonce = base64_decode(
         element_text(client.get("IPS_HostBasedSetupService").body, "ConfigurationNonce"));
@@ -220,7 +220,7 @@ TEST_CASE("the root hash must be present and active", "[unit][sim]") {
     CHECK(add_chain(lsa, inactive.chain) == "004");
     CHECK(element_text(lsa.get("IPS_HostBasedSetupService").body, "CertChainStatus") == "0");
     Device unknown;
-    unknown.model.modify([](DeviceState &s) { s.cert_hashes.pop_back(); });
+    unknown.model.modify([](DeviceState& s) { s.cert_hashes.pop_back(); });
     auto other = unknown.lsa();
     CHECK(add_chain(other, unknown.chain) == "004");
 }
@@ -274,7 +274,7 @@ TEST_CASE("UpgradeClientToAdmin moves CCM to ACM and keeps the password", "[unit
 
 TEST_CASE("AdminSetup is gone from CSME 19", "[unit][sim]") {
     Device device;
-    device.model.modify([](DeviceState &s) { s.amt_version = "19.0.5"; });
+    device.model.modify([](DeviceState& s) { s.amt_version = "19.0.5"; });
     auto lsa = device.lsa();
     auto response = lsa.invoke("IPS_HostBasedSetupService", "AdminSetup", "");
     CHECK(response.status == 400);

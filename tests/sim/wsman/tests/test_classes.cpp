@@ -22,7 +22,7 @@ struct Device {
     DeviceState state() const { return model.snapshot(); }
 };
 
-std::string subcode(const test::ParsedResponse &response) {
+std::string subcode(const test::ParsedResponse& response) {
     auto values = test::element_texts(response.body, "Value");
     return values.size() > 1 ? values[1] : std::string();
 }
@@ -30,7 +30,7 @@ std::string subcode(const test::ParsedResponse &response) {
 const std::string k_password = "P@ssw0rd!";
 
 // CCM activation as a client does it (wsman.md section 7.1).
-DigestClient activate_ccm(Device &device) {
+DigestClient activate_ccm(Device& device) {
     auto ha1 = digest_ha1("admin", device.state().realm, k_password);
     auto response =
         device.lsa.invoke("IPS_HostBasedSetupService", "Setup",
@@ -110,7 +110,7 @@ TEST_CASE("EthernetPortSettings enforces the DHCP / sync / static rules", "[unit
         wired);
     REQUIRE(manual.status == 200);
     auto snapshot = device.state();
-    const auto &port = snapshot.wsman.classes.at("AMT_EthernetPortSettings")[0];
+    const auto& port = snapshot.wsman.classes.at("AMT_EthernetPortSettings")[0];
     CHECK(port.get("IPAddress") == "10.0.0.5");
     CHECK(port.get("DHCPEnabled") == "false");
     CHECK(port.get("LinkIsUp") == "true"); // read-only
@@ -179,11 +179,11 @@ TEST_CASE("opt-in: policy Put, consent code flow, and forced consent in CCM", "[
 
 TEST_CASE("time synchronisation moves the device clock", "[unit][sim]") {
     Device device;
-    device.model.modify([](DeviceState &s) { s.clock_offset_seconds = -3600; });
+    device.model.modify([](DeviceState& s) { s.clock_offset_seconds = -3600; });
     auto low = device.lsa.invoke("AMT_TimeSynchronizationService", "GetLowAccuracyTimeSynch", "");
     auto ta0 = element_text(low.body, "Ta0");
     CHECK(ta0 == std::to_string(device.world.now - 3600));
-    auto args = [&](const std::string &t0) {
+    auto args = [&](const std::string& t0) {
         return "<h:Ta0>" + t0 + "</h:Ta0><h:Tm1>" + std::to_string(device.world.now) +
                "</h:Tm1><h:Tm2>" + std::to_string(device.world.now) + "</h:Tm2>";
     };
@@ -235,7 +235,7 @@ TEST_CASE("CCM Setup: checks, then the device is activated with the admin accoun
 
 TEST_CASE("TLS-enforced CCM stays in provisioning until CommitChanges", "[unit][sim]") {
     Device device;
-    device.model.modify([](DeviceState &s) { s.tls_enforced = true; });
+    device.model.modify([](DeviceState& s) { s.tls_enforced = true; });
     auto admin = activate_ccm(device);
     CHECK(device.state().provisioning_state == 1);
     admin.invoke("AMT_SetupAndConfigurationService", "CommitChanges", "");
@@ -279,7 +279,7 @@ TEST_CASE("SetMEBxPassword is ACM only; Unprovision returns to factory state", "
     CHECK(element_text(mebx.body, "ReturnValue") == "16");
     admin.put("AMT_GeneralSettings", "<h:HostName>changed</h:HostName>");
     device.model.modify(
-        [](DeviceState &s) { s.wsman.classes["IPS_OptInService"][0].set("OptInRequired", "1"); });
+        [](DeviceState& s) { s.wsman.classes["IPS_OptInService"][0].set("OptInRequired", "1"); });
     auto bad_mode = admin.invoke("AMT_SetupAndConfigurationService", "Unprovision",
                                  "<h:ProvisioningMode>4</h:ProvisioningMode>");
     CHECK(element_text(bad_mode.body, "ReturnValue") == "36");

@@ -11,7 +11,7 @@ namespace {
 
 const std::string k_realm = "Digest:A3829B3827DE4D33D4449B366831B8B5";
 
-std::string answer(const std::string &nonce, const std::string &password, bool quoted_nc) {
+std::string answer(const std::string& nonce, const std::string& password, bool quoted_nc) {
     auto ha1 = digest_ha1("admin", k_realm, password);
     auto response = md5_hex(ha1 + ":" + nonce + ":00000001:abc:auth:" + md5_hex("POST:/wsman"));
     std::string nc = quoted_nc ? "nc=\"00000001\"" : "nc=00000001";
@@ -20,7 +20,7 @@ std::string answer(const std::string &nonce, const std::string &password, bool q
            ", cnonce=\"abc\"";
 }
 
-std::string nonce_of(const std::string &challenge) {
+std::string nonce_of(const std::string& challenge) {
     return parse_digest_header(challenge)["nonce"];
 }
 

@@ -19,7 +19,7 @@ struct Fixture {
     WsmanFaults faults;
     std::unique_ptr<WsmanService> service;
 
-    WsmanService &start() {
+    WsmanService& start() {
         service = std::make_unique<WsmanService>(model, faults, world.environment());
         return *service;
     }
@@ -42,7 +42,7 @@ struct Fixture {
 
 TEST_CASE("a request without credentials gets AMT's 401", "[unit][sim]") {
     Fixture f;
-    auto &service = f.start();
+    auto& service = f.start();
     auto bytes = service.handle_bytes(
         test::http_post(test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "")));
     auto response = test::read_response(bytes);
@@ -116,7 +116,7 @@ TEST_CASE("unknown classes, bad selectors and unknown actions are faults", "[uni
 
 TEST_CASE("KVM classes are unreachable on a SKU without KVM", "[unit][sim]") {
     Fixture f;
-    f.model.modify([](DeviceState &s) { s.wsman.kvm_supported = false; });
+    f.model.modify([](DeviceState& s) { s.wsman.kvm_supported = false; });
     f.start();
     auto client = f.lsa();
     auto response = client.get("CIM_KVMRedirectionSAP");
