@@ -43,7 +43,8 @@ TEST_CASE("maintain --auto fixes the clock and the host name, then nothing is du
         device.amtcfg({"--json", "maintain", "--auto", "--password", "env:AMT_PW"}, {}, k_env);
     INFO(second.err);
     REQUIRE(second.status == 0);
-    for (const auto& c : second.json()["checks"]) {
+    auto again = second.json(); // keep it alive for the loop
+    for (const auto& c : again["checks"]) {
         INFO(c.dump());
         CHECK(c["due"] == false);
     }
