@@ -15,19 +15,6 @@ namespace amtcfg::flows {
 
 namespace {
 
-std::string consent_name(std::uint32_t value) {
-    switch (value) {
-    case wsman::k_opt_in_none:
-        return "none";
-    case wsman::k_opt_in_kvm:
-        return "kvm";
-    case wsman::k_opt_in_all:
-        return "all";
-    default:
-        return std::to_string(value);
-    }
-}
-
 void read_network(wsman::Client& client, Configuration& out) {
     for (const auto& port : wsman::enumerate_ethernet_port_settings(client)) {
         if (port.physical_connection_type == 0) {
@@ -46,8 +33,7 @@ void read_redirection(wsman::Client& client, Configuration& out) {
     out.ider =
         state == wsman::RedirectionState::ider || state == wsman::RedirectionState::ider_and_sol;
     try {
-        auto kvm = wsman::get_kvm_redirection_sap(client).enabled_state;
-        out.kvm = kvm == 2 || kvm == 6; // 6: enabled, no session
+        out.kvm = wsman::kvm_enabled(wsman::get_kvm_redirection_sap(client).enabled_state);
     } catch (const Error& e) {
         if (e.category() != ErrorCategory::amt_unavailable) {
             throw; // DestinationUnreachable: no KVM on this SKU
@@ -68,7 +54,7 @@ Configuration read_configuration(Environment& env, const Secret& password) {
     out.ping_response = general.ping_response_enabled;
     read_network(client, out);
     read_redirection(client, out);
-    out.user_consent = consent_name(wsman::get_opt_in_service(client).opt_in_required);
+    out.user_consent = wsman::opt_in_name(wsman::get_opt_in_service(client).opt_in_required);
     auto tls = wsman::enumerate_tls_setting_data(client);
     out.tls_enabled = std::any_of(tls.begin(), tls.end(), [](const auto& t) {
         return t.enabled && t.instance_id.find("802.3") != std::string::npos;

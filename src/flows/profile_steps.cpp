@@ -102,10 +102,6 @@ void step_network(StepContext& c, const profile::Network& network) {
     plan.finish([&] { wsman::put_ethernet_port_settings(c.wsman, wanted); });
 }
 
-bool kvm_enabled(std::uint32_t enabled_state) {
-    return enabled_state == 2 || enabled_state == 6;
-}
-
 void step_redirection(StepContext& c, const profile::Redirection& redirection) {
     auto service = wsman::get_redirection_service(c.wsman);
     auto state = static_cast<wsman::RedirectionState>(service.enabled_state);
@@ -119,7 +115,7 @@ void step_redirection(StepContext& c, const profile::Redirection& redirection) {
     if (redirection.kvm) {
         kvm_sap = wsman::get_kvm_redirection_sap(c.wsman);
     }
-    bool kvm_now = kvm_sap && kvm_enabled(kvm_sap->enabled_state);
+    bool kvm_now = kvm_sap && wsman::kvm_enabled(kvm_sap->enabled_state);
     bool kvm = redirection.kvm.value_or(kvm_now);
     bool listener = sol || ider || kvm;
 
@@ -164,19 +160,6 @@ std::uint32_t opt_in_value(profile::UserConsent consent) {
     return wsman::k_opt_in_all;
 }
 
-std::string opt_in_name(std::uint32_t value) {
-    switch (value) {
-    case wsman::k_opt_in_none:
-        return "none";
-    case wsman::k_opt_in_kvm:
-        return "kvm";
-    case wsman::k_opt_in_all:
-        return "all";
-    default:
-        return std::to_string(value);
-    }
-}
-
 void step_user_consent(StepContext& c, profile::UserConsent consent) {
     auto service = wsman::get_opt_in_service(c.wsman);
     std::uint32_t wanted = opt_in_value(consent);
@@ -185,12 +168,13 @@ void step_user_consent(StepContext& c, profile::UserConsent consent) {
         c.result.notes.push_back(fmt::format(
             "user-consent=\"{}\" is not possible in CCM, where AMT always requires user "
             "consent (it is {}); activate in ACM to change it",
-            opt_in_name(wanted), opt_in_name(service.opt_in_required)));
+            wsman::opt_in_name(wanted), wsman::opt_in_name(service.opt_in_required)));
         c.result.unchanged.push_back("user-consent");
         return;
     }
     StepPlan plan(c, "user-consent");
-    plan.compare("OptInRequired", opt_in_name(service.opt_in_required), opt_in_name(wanted));
+    plan.compare("OptInRequired", wsman::opt_in_name(service.opt_in_required),
+                 wsman::opt_in_name(wanted));
     plan.finish([&] {
         if (!service.can_modify_opt_in_policy) {
             throw Error(ErrorCategory::config_step_failed,
@@ -202,7 +186,7 @@ void step_user_consent(StepContext& c, profile::UserConsent consent) {
         if (after.opt_in_required != wanted) {
             throw Error(ErrorCategory::config_step_failed,
                         fmt::format("AMT kept OptInRequired at {} after the Put",
-                                    opt_in_name(after.opt_in_required)));
+                                    wsman::opt_in_name(after.opt_in_required)));
         }
     });
 }

@@ -124,6 +124,23 @@ std::vector<SoftwareIdentity> enumerate_software_identity(Client& client) {
     return out;
 }
 
+std::string opt_in_name(std::uint32_t opt_in_required) {
+    switch (opt_in_required) {
+    case k_opt_in_none:
+        return "none";
+    case k_opt_in_kvm:
+        return "kvm";
+    case k_opt_in_all:
+        return "all";
+    default:
+        return std::to_string(opt_in_required);
+    }
+}
+
+bool kvm_enabled(std::uint32_t enabled_state) {
+    return enabled_state == 2 || enabled_state == 6;
+}
+
 std::string amt_version(const std::vector<SoftwareIdentity>& identities) {
     for (const auto& identity : identities) {
         if (identity.instance_id == "AMT") {

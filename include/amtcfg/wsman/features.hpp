@@ -65,6 +65,10 @@ struct OptInService {
     Element raw;
 };
 OptInService get_opt_in_service(Client& client);
+// "none", "kvm", "all", or the number for a value outside those.
+std::string opt_in_name(std::uint32_t opt_in_required);
+// Whether a CIM_KVMRedirectionSAP EnabledState means enabled (2, or 6: enabled, no session).
+bool kvm_enabled(std::uint32_t enabled_state);
 // Puts OptInRequired over `raw` (no selector); AMT changes it only if CanModifyOptInPolicy.
 OptInService put_opt_in_service(Client& client, const OptInService& service);
 
