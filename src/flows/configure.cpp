@@ -29,12 +29,6 @@ void refuse_unsupported(const profile::Profile& profile) {
                                 "configure the rest",
                                 profile.where(profile.tls->line)));
     }
-    if (profile.power_policy) {
-        throw Error(ErrorCategory::invalid_input,
-                    fmt::format("{}: <power-policy> is not supported by this version of amtcfg "
-                                "yet; remove it to configure the rest",
-                                profile.file_name));
-    }
 }
 
 bool wants_acm(const profile::Profile& profile) {

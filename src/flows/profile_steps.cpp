@@ -8,8 +8,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <functional>
-
 namespace amtcfg::flows {
 
 namespace {
@@ -19,36 +17,6 @@ using profile::Profile;
 std::string yes_no(bool value) {
     return value ? "true" : "false";
 }
-
-// Collects what differs for one step and reports it in the result.
-class StepPlan {
-public:
-    StepPlan(StepContext& context, std::string step)
-        : m_context(context), m_step(std::move(step)) {}
-
-    void compare(std::string_view setting, const std::string& current, const std::string& wanted) {
-        if (current != wanted) {
-            m_context.result.plan.push_back({m_step, std::string(setting), current, wanted});
-            m_differs = true;
-        }
-    }
-    // Applies the change unless this is a dry run, then records the step as changed or not.
-    void finish(const std::function<void()>& apply) {
-        if (!m_differs) {
-            m_context.result.unchanged.push_back(m_step);
-            return;
-        }
-        if (m_context.mode == RunMode::apply) {
-            apply();
-        }
-        m_context.result.changed.push_back(m_step);
-    }
-
-private:
-    StepContext& m_context;
-    std::string m_step;
-    bool m_differs = false;
-};
 
 void step_general(StepContext& c, const profile::General& general) {
     wsman::GeneralSettings current = c.general ? *c.general : wsman::get_general_settings(c.wsman);
@@ -212,8 +180,6 @@ void require_success(const wsman::MethodResult& result, std::string_view call) {
     }
 }
 
-void run_user_steps(StepContext& context, const Profile& profile);
-
 void apply_profile(StepContext& context, const Profile& profile) {
     struct Step {
         std::string name;
@@ -222,6 +188,10 @@ void apply_profile(StepContext& context, const Profile& profile) {
     std::vector<Step> steps;
     if (profile.general) {
         steps.push_back({"general", [&] { step_general(context, *profile.general); }});
+    }
+    if (profile.power_policy) {
+        steps.push_back(
+            {"power-policy", [&] { run_power_policy_step(context, *profile.power_policy); }});
     }
     if (profile.network) {
         steps.push_back({"network", [&] { step_network(context, *profile.network); }});

@@ -6,7 +6,10 @@
 #include "amtcfg/wsman/client.hpp"
 #include "amtcfg/wsman/setup.hpp"
 
+#include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace amtcfg::flows {
 
@@ -38,6 +41,40 @@ struct StepContext {
     // AMT_GeneralSettings as read during activation, so the general step need not read it again.
     std::optional<wsman::GeneralSettings> general;
 };
+
+// Collects what differs for one step and reports it in the result.
+class StepPlan {
+public:
+    StepPlan(StepContext& context, std::string step)
+        : m_context(context), m_step(std::move(step)) {}
+
+    void compare(std::string_view setting, const std::string& current, const std::string& wanted) {
+        if (current != wanted) {
+            m_context.result.plan.push_back({m_step, std::string(setting), current, wanted});
+            m_differs = true;
+        }
+    }
+    // Applies the change unless this is a dry run, then records the step as changed or not.
+    void finish(const std::function<void()>& apply) {
+        if (!m_differs) {
+            m_context.result.unchanged.push_back(m_step);
+            return;
+        }
+        if (m_context.mode == RunMode::apply) {
+            apply();
+        }
+        m_context.result.changed.push_back(m_step);
+    }
+
+private:
+    StepContext& m_context;
+    std::string m_step;
+    bool m_differs = false;
+};
+
+// The steps that live in their own files.
+void run_user_steps(StepContext& context, const profile::Profile& profile);
+void run_power_policy_step(StepContext& context, profile::PowerPolicy policy);
 
 // Runs every step the profile asks for, in a safe order. A step that fails throws
 // Error(config_step_failed) naming the step, what AMT returned, and what was and was not applied.

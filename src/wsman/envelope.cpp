@@ -92,6 +92,49 @@ Element make_endpoint_reference(std::string_view element_ns, std::string_view el
     return epr;
 }
 
+std::string EndpointReference::selector(std::string_view name) const {
+    for (const auto& s : selectors) {
+        if (s.name == name) {
+            return s.value;
+        }
+    }
+    return {};
+}
+
+EndpointReference parse_endpoint_reference(const Element& element) {
+    const Element* params = element.find(ns::addressing, "ReferenceParameters");
+    if (params == nullptr) {
+        throw DecodeError(element.name + " is not an endpoint reference (no ReferenceParameters)");
+    }
+    const Element* uri = params->find(ns::wsman, "ResourceURI");
+    if (uri == nullptr) {
+        throw DecodeError(element.name + " is an endpoint reference without a ResourceURI");
+    }
+    EndpointReference out;
+    if (const Element* address = element.find(ns::addressing, "Address")) {
+        out.address = address->text;
+    }
+    out.resource_uri = uri->text;
+    if (const Element* set = params->find(ns::wsman, "SelectorSet")) {
+        for (const Element* selector : set->find_all(ns::wsman, "Selector")) {
+            std::string_view name = selector->attribute("Name");
+            if (name.empty()) {
+                throw DecodeError(element.name + " has a selector without a Name");
+            }
+            out.selectors.push_back({std::string(name), selector->text});
+        }
+    }
+    return out;
+}
+
+std::string epr_selector(const Element& endpoint_reference, std::string_view name) {
+    try {
+        return parse_endpoint_reference(endpoint_reference).selector(name);
+    } catch (const DecodeError&) {
+        return {};
+    }
+}
+
 std::string build_envelope(const Request& request, std::string_view message_id) {
     Element env{std::string(ns::soap_envelope), "Envelope", {}, {}, {}};
     Element& header = env.add(ns::soap_envelope, "Header");

@@ -62,20 +62,6 @@ TlsSettingData tls_from(Element raw) {
 
 } // namespace
 
-std::string epr_selector(const Element& endpoint_reference, std::string_view name) {
-    const Element* params = endpoint_reference.find(ns::addressing, "ReferenceParameters");
-    const Element* set = params != nullptr ? params->find(ns::wsman, "SelectorSet") : nullptr;
-    if (set == nullptr) {
-        return {};
-    }
-    for (const Element* selector : set->find_all(ns::wsman, "Selector")) {
-        if (selector->attribute("Name") == name) {
-            return selector->text;
-        }
-    }
-    return {};
-}
-
 std::vector<PublicKeyCertificate> enumerate_public_key_certificates(Client& client) {
     return enumerate_as<PublicKeyCertificate>(client, k_certificate, [](const Element& e) {
         return PublicKeyCertificate{e.property("InstanceID"), e.property("X509Certificate"),

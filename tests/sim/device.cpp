@@ -19,6 +19,7 @@ DeviceState default_device() {
     };
     device.lan = {{"wired", true, true, "passive", true, "192.168.10.20", "a4:bb:6d:12:34:56"}};
     reset_instances(device.wsman);
+    default_power_schemes(device.wsman);
     return device;
 }
 

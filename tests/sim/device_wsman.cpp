@@ -179,7 +179,34 @@ std::vector<Instance> tls_defaults() {
                      {"MutualAuthentication", "false"}}};
 }
 
+// Descriptive strings of the Intel AMT Implementation and Reference Guide ("Power Packages").
+// Package 2's GUID is the one setup.bin files carry (reference/psk-setupbin.md, 1.6, bytes_le);
+// package 1's GUID is not public, so the simulator uses a placeholder. The InstanceIDs are the
+// simulator's choice: amtcfg must take them from the enumeration.
+std::vector<Instance> desktop_power_schemes() {
+    return {Instance{{"CreationClassName", "AMT_SystemPowerScheme"},
+                     {"Description", "Desktop: ON in S0"},
+                     {"ElementName", "Desktop: ON in S0"},
+                     {"InstanceID", "Intel(r) AMT Power Scheme 1"},
+                     {"SchemeGUID", "AAAAAAAAAAAAAAAAAAAAAQ=="},
+                     {"SystemCreationClassName", "CIM_ComputerSystem"},
+                     {"SystemName", "Intel(r) AMT"}},
+            Instance{{"CreationClassName", "AMT_SystemPowerScheme"},
+                     {"Description", "Desktop: ON in S0, ME Wake in S3, S4-5"},
+                     {"ElementName", "Desktop: ON in S0, ME Wake in S3, S4-5"},
+                     {"InstanceID", "Intel(r) AMT Power Scheme 2"},
+                     {"SchemeGUID", "cyJzRiPcQy+pihPTeYLYVQ=="},
+                     {"SystemCreationClassName", "CIM_ComputerSystem"},
+                     {"SystemName", "Intel(r) AMT"}}};
+}
+
 } // namespace
+
+void default_power_schemes(WsmanState& wsman) {
+    auto schemes = desktop_power_schemes();
+    wsman.current_power_scheme = schemes.front().get("InstanceID");
+    wsman.classes["AMT_SystemPowerScheme"] = std::move(schemes);
+}
 
 void reset_instances(WsmanState& wsman) {
     auto& classes = wsman.classes;
@@ -258,6 +285,31 @@ nlohmann::json instance_json(const Instance& instance) {
     return item;
 }
 
+// current_power_scheme: given, else the first listed scheme when the file lists schemes; it must
+// name one of the schemes.
+void load_current_power_scheme(const nlohmann::json& json, WsmanState& wsman) {
+    auto listed = wsman.classes.find("AMT_SystemPowerScheme");
+    const auto schemes = listed == wsman.classes.end() ? std::vector<Instance>{} : listed->second;
+    auto it = json.find("current_power_scheme");
+    if (it != json.end()) {
+        if (!it->is_null() && !it->is_string()) {
+            bad_key("current_power_scheme", "must be an InstanceID string or null");
+        }
+        wsman.current_power_scheme = it->is_null() ? "" : it->get<std::string>();
+    } else if (json.contains("wsman_classes") &&
+               json["wsman_classes"].contains("AMT_SystemPowerScheme")) {
+        wsman.current_power_scheme = schemes.empty() ? "" : schemes.front().get("InstanceID");
+    }
+    bool known = wsman.current_power_scheme.empty();
+    for (const auto& scheme : schemes) {
+        known = known || scheme.get("InstanceID") == wsman.current_power_scheme;
+    }
+    if (!known) {
+        bad_key("current_power_scheme", "'" + wsman.current_power_scheme +
+                                            "' is not the InstanceID of an AMT_SystemPowerScheme");
+    }
+}
+
 } // namespace
 
 void load_wsman(const nlohmann::json& json, WsmanState& wsman) {
@@ -270,12 +322,14 @@ void load_wsman(const nlohmann::json& json, WsmanState& wsman) {
         throw std::runtime_error(std::string("device file WS-Man keys: ") + error.what());
     }
     load_classes(json, wsman);
+    load_current_power_scheme(json, wsman);
 }
 
 void save_wsman(const WsmanState& wsman, nlohmann::json& json) {
     json["kvm_supported"] = wsman.kvm_supported;
     json["admin_password_ha1"] = wsman.admin_ha1;
     json["mebx_password"] = wsman.mebx_password;
+    json["current_power_scheme"] = wsman.current_power_scheme;
     json["users"] = nlohmann::json::array();
     for (const auto& user : wsman.users) {
         json["users"].push_back({{"name", user.name}, {"ha1", user.ha1}, {"realms", user.realms}});

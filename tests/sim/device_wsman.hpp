@@ -54,13 +54,20 @@ struct WsmanState {
     // Settings-type classes (GeneralSettings extras, ports, redirection, KVM, opt-in, TLS):
     // class name -> instances. Filled with factory defaults by reset_instances().
     std::map<std::string, std::vector<Instance>, std::less<>> classes;
+    // The InstanceID of the AMT_SystemPowerScheme that is current ("" = none). The schemes are
+    // the platform's power packages, classes["AMT_SystemPowerScheme"]; unprovisioning keeps both.
+    std::string current_power_scheme;
 };
+
+// The two desktop power packages (Intel AMT 6.0+), the first one current.
+void default_power_schemes(WsmanState& wsman);
 
 // Factory settings of every settings-type class (also what unprovisioning returns to).
 void reset_instances(WsmanState& wsman);
 
 // The WS-Man keys of a device file: kvm_supported, admin_password_ha1, mebx_password, users,
-// wsman_classes. Missing keys keep their value; throws std::runtime_error on a bad value.
+// wsman_classes, current_power_scheme (default when the file lists power schemes: the first).
+// Missing keys keep their value; throws std::runtime_error on a bad value.
 void load_wsman(const nlohmann::json& json, WsmanState& wsman);
 void save_wsman(const WsmanState& wsman, nlohmann::json& json);
 

@@ -114,3 +114,35 @@ TEST_CASE("modify() marks the shared model changed; read() does not", "[sim][uni
     CHECK(model.changed());
     CHECK(model.snapshot().control_mode == 1);
 }
+
+TEST_CASE("power schemes: desktop packages by default, a device file may list others",
+          "[sim][unit]") {
+    DeviceState device = default_device();
+    const auto& schemes = device.wsman.classes.at("AMT_SystemPowerScheme");
+    REQUIRE(schemes.size() == 2);
+    CHECK(device.wsman.current_power_scheme == schemes[0].get("InstanceID"));
+
+    json mobile = {
+        {"wsman_classes",
+         {{"AMT_SystemPowerScheme",
+           {{{"InstanceID", "M1"}, {"Description", "Mobile: ON in S0"}},
+            {{"InstanceID", "M2"}, {"Description", "Mobile: ON in S0, S3/AC, S4-5/AC"}}}}}}};
+    DeviceState listed = default_device();
+    load_device(mobile, listed);
+    CHECK(listed.wsman.current_power_scheme == "M1"); // the first listed, when not given
+    mobile["current_power_scheme"] = "M2";
+    load_device(mobile, listed);
+    CHECK(listed.wsman.current_power_scheme == "M2");
+    mobile["current_power_scheme"] = nullptr;
+    load_device(mobile, listed);
+    CHECK(listed.wsman.current_power_scheme.empty());
+    DeviceState again = default_device(); // "none current" survives a state file
+    load_device(save_device(listed), again);
+    CHECK(again.wsman.current_power_scheme.empty());
+
+    CHECK_THROWS_WITH(load_device(json{{"current_power_scheme", "nope"}}, device),
+                      Catch::Contains("current_power_scheme"));
+    CHECK_THROWS_WITH(load_device(json{{"current_power_scheme", 2}}, device),
+                      Catch::Contains("current_power_scheme"));
+    CHECK(device.wsman.current_power_scheme == schemes[0].get("InstanceID"));
+}

@@ -45,6 +45,24 @@ Element make_method_input(std::string_view resource_uri, std::string_view method
 Element make_endpoint_reference(std::string_view element_ns, std::string_view element_name,
                                 std::string_view resource_uri, const std::vector<Selector>& sel);
 
+// An endpoint reference AMT sent (a method output such as KeyPair, an association's SettingData):
+// a:Address, then a:ReferenceParameters with w:ResourceURI and w:SelectorSet.
+struct EndpointReference {
+    std::string address;
+    std::string resource_uri;
+    std::vector<Selector> selectors;
+
+    // The value of selector `name`, or empty when the reference has none of that name.
+    std::string selector(std::string_view name) const;
+};
+
+// Reads an endpoint reference element; throws DecodeError when it has no ReferenceParameters
+// or no ResourceURI, or a selector without a Name.
+EndpointReference parse_endpoint_reference(const Element& element);
+// The value of selector `name` inside an endpoint reference, or empty (also when the element is
+// not a readable reference).
+std::string epr_selector(const Element& endpoint_reference, std::string_view name);
+
 // The request as sent, with the shape of reference/wsman.md section 3.
 std::string build_envelope(const Request& request, std::string_view message_id);
 

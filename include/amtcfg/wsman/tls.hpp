@@ -75,7 +75,4 @@ enum class CreateOutcome { created, already_existed };
 CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id);
 
-// The value of selector `name` inside an endpoint reference (a:ReferenceParameters/w:SelectorSet).
-std::string epr_selector(const Element& endpoint_reference, std::string_view name);
-
 } // namespace amtcfg::wsman

@@ -75,6 +75,8 @@ struct ClassSpec {
     std::span<const PropRule> rules = {};
     std::span<const MethodSpec> methods = {};
     bool (*reachable)(const DeviceState&) = nullptr; // false: b:DestinationUnreachable
+    // Properties whose values are endpoint references, kept as XML and written unescaped.
+    std::span<const std::string_view> references = {};
 
     std::string uri() const { return std::string(schema) + std::string(name); }
 };
@@ -105,6 +107,7 @@ void put_stored(CallContext& context, const Instance& current, const Instance& m
 extern const ClassSpec k_general_settings, k_ethernet_port_settings, k_tls_setting_data,
     k_boot_capabilities, k_redirection_service, k_kvm_redirection_sap, k_kvm_setting_data,
     k_opt_in_service, k_time_sync_service, k_software_identity, k_host_based_setup,
-    k_setup_and_configuration, k_authorization_service;
+    k_setup_and_configuration, k_authorization_service, k_system_power_scheme,
+    k_element_setting_data;
 
 } // namespace amtcfg::sim

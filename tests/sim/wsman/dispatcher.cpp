@@ -92,7 +92,7 @@ std::string pull(CallContext& context, const ClassSpec& spec) {
     std::string xml;
     std::size_t count = std::min(max, items.size());
     for (std::size_t i = 0; i < count; ++i) {
-        xml += instance_xml("h", spec.name, items[i]);
+        xml += instance_xml("h", spec.name, items[i], spec.references);
     }
     items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(count));
     if (!items.empty()) { // partial: context before Items, no EndOfSequence
@@ -123,7 +123,8 @@ std::string put(CallContext& context, const ClassSpec& spec) {
     if (current.has("InstanceID")) {
         key["InstanceID"] = current.get("InstanceID");
     }
-    return instance_xml("g", spec.name, select_instance(spec.instances(context), key));
+    return instance_xml("g", spec.name, select_instance(spec.instances(context), key),
+                        spec.references);
 }
 
 } // namespace
@@ -158,8 +159,10 @@ SoapBody WsmanService::operate(CallContext& context, const ClassSpec& spec) {
     std::string uri = spec.uri();
     if (request.action == action::get) {
         auto instances = spec.instances(context);
-        return {
-            uri, {}, instance_xml("g", spec.name, select_instance(instances, request.selectors))};
+        return {uri,
+                {},
+                instance_xml("g", spec.name, select_instance(instances, request.selectors),
+                             spec.references)};
     }
     if (request.action == action::put) {
         return {uri, {}, put(context, spec)};

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace amtcfg::sim {
 
 namespace fault {
@@ -143,10 +145,12 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string instance_xml(std::string_view prefix, std::string_view class_name,
-                         const Instance& instance) {
+                         const Instance& instance, std::span<const std::string_view> references) {
     std::string out = fmt::format("<{}:{}>", prefix, class_name);
     for (const auto& [name, value] : instance.properties()) {
-        out += fmt::format("<{0}:{1}>{2}</{0}:{1}>", prefix, name, xml_escape(value));
+        bool reference = std::find(references.begin(), references.end(), name) != references.end();
+        out += fmt::format("<{0}:{1}>{2}</{0}:{1}>", prefix, name,
+                           reference ? value : xml_escape(value));
     }
     return out + fmt::format("</{}:{}>", prefix, class_name);
 }

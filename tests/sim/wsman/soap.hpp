@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -101,9 +102,11 @@ extern const FaultSpec invalid_representation;
 } // namespace fault
 
 std::string xml_escape(std::string_view text);
-// `<p:Class>` + properties + `</p:Class>`; property values are escaped.
+// `<p:Class>` + properties + `</p:Class>`; property values are escaped, except those named in
+// `references` (endpoint references, already XML).
 std::string instance_xml(std::string_view prefix, std::string_view class_name,
-                         const Instance& instance);
+                         const Instance& instance,
+                         std::span<const std::string_view> references = {});
 
 // Builds response envelopes with AMT's fixed prefixes and its uuid MessageID counter.
 class EnvelopeWriter {

@@ -2,6 +2,8 @@
 #include "amtcfg/crypto/digest.hpp"
 #include "amtcfg/wsman/features.hpp"
 #include "amtcfg/wsman/maintenance.hpp"
+#include "amtcfg/wsman/power.hpp"
+#include "amtcfg/wsman/schema.hpp"
 #include "amtcfg/wsman/setup.hpp"
 #include "amtcfg/wsman/tls.hpp"
 #include "support.hpp"
@@ -191,4 +193,34 @@ TEST_CASE("a wrong password is auth_failed; injected faults and return values ma
                       Catch::Contains("AMT_GeneralSettings Get with the SOAP fault"));
     auto result = wsman::setup(lsa, Secret("0123456789abcdef0123456789abcdef"));
     CHECK(result.describe() == "2 (InvalidState)");
+}
+
+TEST_CASE("client reads the power packages and makes another one current as admin", "[sim]") {
+    Fixture f;
+    auto& lsa = f.as_lsa();
+    auto schemes = wsman::enumerate_power_schemes(lsa);
+    REQUIRE(schemes.size() == 2);
+    CHECK(schemes[0].description == "Desktop: ON in S0");
+    CHECK(schemes[1].description == "Desktop: ON in S0, ME Wake in S3, S4-5");
+    CHECK(schemes[1].scheme_guid == "cyJzRiPcQy+pihPTeYLYVQ==");
+    CHECK(wsman::current_power_scheme(lsa) == schemes[0].instance_id);
+    // Only the admin account may change it: before activation there is none.
+    try {
+        wsman::set_power_scheme(lsa, schemes[1].instance_id);
+        FAIL("the local system account changed the power scheme");
+    } catch (const Error& e) {
+        CHECK(e.category() == ErrorCategory::auth_failed);
+    }
+
+    auto& admin = f.as("admin", f.activate_ccm());
+    CHECK(wsman::set_power_scheme(admin, schemes[1].instance_id).ok());
+    CHECK(wsman::current_power_scheme(admin) == schemes[1].instance_id);
+    CHECK(f.model.snapshot().wsman.current_power_scheme == schemes[1].instance_id);
+
+    // A wrong or absent InstanceID selector is AMT's bad-selector fault, and nothing changes.
+    auto uri = wsman::class_uri("AMT_SystemPowerScheme");
+    CHECK_THROWS_WITH(wsman::set_power_scheme(admin, "Intel(r) AMT Power Scheme 9"),
+                      Catch::Contains("InvalidSelectors"));
+    CHECK_THROWS_WITH(admin.invoke(uri, "SetPowerScheme", {}), Catch::Contains("InvalidSelectors"));
+    CHECK(wsman::current_power_scheme(admin) == schemes[1].instance_id);
 }
