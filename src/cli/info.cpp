@@ -87,29 +87,35 @@ std::string info_text(const flows::InfoResult& r) {
 } // namespace
 
 nlohmann::json configuration_json(const flows::Configuration& c) {
-    return {{"hostname", c.hostname},
-            {"domain", c.domain},
-            {"ping_response", c.ping_response},
-            {"network", {{"dhcp", c.dhcp}, {"ip_sync", c.ip_sync}, {"ip", c.ip}}},
-            {"redirection",
-             {{"sol", c.sol},
-              {"ider", c.ider},
-              {"kvm", c.kvm ? nlohmann::json(*c.kvm) : nlohmann::json(nullptr)}}},
-            {"user_consent", c.user_consent},
-            {"tls", {{"enabled", c.tls_enabled}}},
-            {"clock_drift_seconds", c.clock_drift_seconds}};
+    return {
+        {"hostname", c.hostname},
+        {"domain", c.domain},
+        {"ping_response", c.ping_response},
+        {"network", {{"dhcp", c.dhcp}, {"ip_sync", c.ip_sync}, {"ip", c.ip}}},
+        {"redirection",
+         {{"sol", c.sol},
+          {"ider", c.ider},
+          {"kvm", c.kvm ? nlohmann::json(*c.kvm) : nlohmann::json(nullptr)}}},
+        {"user_consent", c.user_consent},
+        {"tls", {{"enabled", c.tls_enabled}}},
+        {"clock_drift_seconds", c.clock_drift_seconds},
+        {"power",
+         {{"package", c.power_package ? nlohmann::json(*c.power_package) : nlohmann::json(nullptr)},
+          {"policy", c.power_policy ? nlohmann::json(*c.power_policy) : nlohmann::json(nullptr)}}}};
 }
 
 std::string configuration_text(const flows::Configuration& c) {
     auto on = [](bool value) { return value ? "on" : "off"; };
     return fmt::format("Configuration:\n  host name       {}{}{}\n  ping response   {}\n"
                        "  network         {}{}{}\n  redirection     SOL {}, IDER {}, KVM {}\n"
-                       "  user consent    {}\n  TLS             {}\n  clock drift     {} s\n",
+                       "  user consent    {}\n  TLS             {}\n  clock drift     {} s\n"
+                       "  power package   {}{}\n",
                        c.hostname, c.domain.empty() ? "" : ".", c.domain, on(c.ping_response),
                        c.dhcp ? "DHCP" : "static", c.ip_sync ? ", IP sync" : "",
                        c.ip.empty() ? "" : ", " + c.ip, on(c.sol), on(c.ider),
                        c.kvm ? on(*c.kvm) : "not on this SKU", c.user_consent, on(c.tls_enabled),
-                       c.clock_drift_seconds);
+                       c.clock_drift_seconds, c.power_package.value_or("none current"),
+                       c.power_policy ? " (" + *c.power_policy + ")" : "");
 }
 
 Runner add_info(CLI::App& command) {

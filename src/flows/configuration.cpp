@@ -1,6 +1,7 @@
 // Reading the WS-Man side of `info --password`: one call per class, nothing changed.
 #include "amtcfg/flows/configuration.hpp"
 
+#include "profile_steps.hpp"
 #include "wsman_session.hpp"
 
 #include "amtcfg/util/error.hpp"
@@ -41,6 +42,29 @@ void read_redirection(wsman::Client& client, Configuration& out) {
     }
 }
 
+// Firmware without power packages answers the enumeration with DestinationUnreachable; a device
+// that has them but reports its current one wrongly is an error, as in configure.
+void read_power(wsman::Client& client, Configuration& out) {
+    std::vector<wsman::PowerScheme> schemes;
+    try {
+        schemes = wsman::enumerate_power_schemes(client);
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::amt_unavailable) {
+            throw;
+        }
+        return;
+    }
+    auto current = wsman::current_power_scheme(client);
+    for (const auto& scheme : schemes) {
+        if (current == scheme.instance_id) {
+            out.power_package = power_package_name(scheme);
+            if (auto policy = power_policy_of(scheme)) {
+                out.power_policy = std::string(profile::to_string(*policy));
+            }
+        }
+    }
+}
+
 } // namespace
 
 Configuration read_configuration(Environment& env, const Secret& password) {
@@ -59,6 +83,7 @@ Configuration read_configuration(Environment& env, const Secret& password) {
     out.tls_enabled = std::any_of(tls.begin(), tls.end(), [](const auto& t) {
         return t.enabled && t.instance_id.find("802.3") != std::string::npos;
     });
+    read_power(client, out);
     auto time = wsman::get_low_accuracy_time_synch(client);
     if (time.result.ok()) {
         out.clock_drift_seconds =

@@ -27,28 +27,11 @@ bool mentions_state(std::string_view text, char digit) {
     return false;
 }
 
-// A package's descriptive string names the states in which the ME stays on ("Desktop: ON in S0,
-// ME Wake in S3, S4-5"). always-on is the package that covers S4-5 (host off); s0-only the one
-// that names S0 and no sleep state. A package that covers S3 but not S4-5 is neither.
-std::optional<PowerPolicy> policy_of(const wsman::PowerScheme& scheme) {
-    std::string text = scheme.element_name + " " + scheme.description;
-    if (mentions_state(text, '4') || mentions_state(text, '5')) {
-        return PowerPolicy::always_on;
-    }
-    if (mentions_state(text, '0') && !mentions_state(text, '3')) {
-        return PowerPolicy::s0_only;
-    }
-    return std::nullopt;
-}
-
-std::string label(const wsman::PowerScheme& scheme) {
-    return scheme.description.empty() ? scheme.element_name : scheme.description;
-}
-
 std::string offered(const std::vector<wsman::PowerScheme>& schemes) {
     std::vector<std::string> names;
     for (const auto& scheme : schemes) {
-        names.push_back(fmt::format("\"{}\" (InstanceID {})", label(scheme), scheme.instance_id));
+        names.push_back(
+            fmt::format("\"{}\" (InstanceID {})", power_package_name(scheme), scheme.instance_id));
     }
     return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
 }
@@ -57,7 +40,7 @@ const wsman::PowerScheme& scheme_for(const std::vector<wsman::PowerScheme>& sche
                                      PowerPolicy policy) {
     std::vector<const wsman::PowerScheme*> matches;
     for (const auto& scheme : schemes) {
-        if (policy_of(scheme) == policy) {
+        if (power_policy_of(scheme) == policy) {
             matches.push_back(&scheme);
         }
     }
@@ -81,7 +64,7 @@ std::string current_label(const std::vector<wsman::PowerScheme>& schemes,
     }
     for (const auto& scheme : schemes) {
         if (scheme.instance_id == *current) {
-            return label(scheme);
+            return power_package_name(scheme);
         }
     }
     return fmt::format("(unlisted scheme {})", *current);
@@ -89,13 +72,31 @@ std::string current_label(const std::vector<wsman::PowerScheme>& schemes,
 
 } // namespace
 
+// A package's descriptive string names the states in which the ME stays on ("Desktop: ON in S0,
+// ME Wake in S3, S4-5"). always-on is the package that covers S4-5 (host off); s0-only the one
+// that names S0 and no sleep state. A package that covers S3 but not S4-5 is neither.
+std::optional<PowerPolicy> power_policy_of(const wsman::PowerScheme& scheme) {
+    std::string text = scheme.element_name + " " + scheme.description;
+    if (mentions_state(text, '4') || mentions_state(text, '5')) {
+        return PowerPolicy::always_on;
+    }
+    if (mentions_state(text, '0') && !mentions_state(text, '3')) {
+        return PowerPolicy::s0_only;
+    }
+    return std::nullopt;
+}
+
+std::string power_package_name(const wsman::PowerScheme& scheme) {
+    return scheme.description.empty() ? scheme.element_name : scheme.description;
+}
+
 void run_power_policy_step(StepContext& c, PowerPolicy policy) {
     auto schemes = wsman::enumerate_power_schemes(c.wsman);
     const auto& wanted = scheme_for(schemes, policy);
     auto current = wsman::current_power_scheme(c.wsman);
     StepPlan plan(c, "power-policy");
     if (current != wanted.instance_id) {
-        plan.compare("power package", current_label(schemes, current), label(wanted));
+        plan.compare("power package", current_label(schemes, current), power_package_name(wanted));
     }
     plan.finish([&] {
         require_success(wsman::set_power_scheme(c.wsman, wanted.instance_id),

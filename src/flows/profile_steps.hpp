@@ -4,6 +4,7 @@
 #include "amtcfg/flows/configure.hpp"
 #include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/wsman/client.hpp"
+#include "amtcfg/wsman/power.hpp"
 #include "amtcfg/wsman/setup.hpp"
 
 #include <functional>
@@ -71,6 +72,12 @@ private:
     std::string m_step;
     bool m_differs = false;
 };
+
+// The profile policy a power package stands for, by its descriptive string (man
+// amtcfg-profile(5)): nullopt for a package that is neither s0-only nor always-on.
+std::optional<profile::PowerPolicy> power_policy_of(const wsman::PowerScheme& scheme);
+// The package's descriptive string (Description, else ElementName), for messages and output.
+std::string power_package_name(const wsman::PowerScheme& scheme);
 
 // The steps that live in their own files.
 void run_user_steps(StepContext& context, const profile::Profile& profile);

@@ -29,10 +29,31 @@ TEST_CASE("info --password shows the configuration, the same over LMS and LME", 
     CHECK(a["domain"] == "corp.example");
     CHECK(a["clock_drift_seconds"].get<long long>() <= -299);
     CHECK(a["clock_drift_seconds"].get<long long>() >= -301);
+    CHECK(a["power"]["package"] == "Desktop: ON in S0");
+    CHECK(a["power"]["policy"] == "s0-only");
     a.erase("clock_drift_seconds");
     b.erase("clock_drift_seconds");
     CHECK(a == b);
     CHECK(lme.out.find("Adm1n!Passw0rd") == std::string::npos);
+}
+
+TEST_CASE("info --password shows the current power package, and null when none is", "[cli]") {
+    auto [current, package, policy] = GENERATE(
+        std::tuple<std::string, nlohmann::json, nlohmann::json>{
+            R"("Intel(r) AMT Power Scheme 2")", "Desktop: ON in S0, ME Wake in S3, S4-5",
+            "always-on"},
+        std::tuple<std::string, nlohmann::json, nlohmann::json>{"null", nullptr, nullptr});
+    SimDevice device(k_activated.substr(0, k_activated.size() - 1) +
+                     ", \"current_power_scheme\": " + current + "}");
+    auto r = device.amtcfg({"--json", "info", "--password", "env:AMT_PW"}, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["configuration"]["power"]["package"] == package);
+    CHECK(r.json()["configuration"]["power"]["policy"] == policy);
+    auto text = device.amtcfg({"info", "--password", "env:AMT_PW"}, {}, k_env);
+    CHECK_THAT(text.out, Catch::Contains(package.is_null() ? "power package   none current"
+                                                           : "power package   Desktop: ON in S0, "
+                                                             "ME Wake in S3, S4-5 (always-on)"));
 }
 
 TEST_CASE("info --password errors have their documented exit codes", "[cli]") {

@@ -21,6 +21,11 @@ struct Configuration {
     std::string user_consent;          // "none", "kvm", "all"
     bool tls_enabled = false;          // on the remote (802.3) TLS settings
     long long clock_drift_seconds = 0; // AMT's clock minus the host's
+    // The current power package's descriptive string, and the profile policy it stands for
+    // ("s0-only", "always-on"); nullopt when none is current, the package is neither, or the
+    // firmware has no power packages.
+    std::optional<std::string> power_package;
+    std::optional<std::string> power_policy;
     std::size_t wsman_calls = 0;
 };
 
