@@ -114,6 +114,20 @@ TEST_CASE("a device without the asked power package fails naming the packages it
     CHECK(device.info()["control_mode"] == "ccm");
 }
 
+TEST_CASE("two packages that both fit the policy are not guessed between", "[cli]") {
+    SimDevice device(R"({"wsman_classes": {"AMT_SystemPowerScheme": [
+        {"InstanceID": "A", "Description": "Desktop: ON in S0"},
+        {"InstanceID": "B", "Description": "Desktop: ON in S0, ME Wake in S3, S4-5"},
+        {"InstanceID": "C", "Description": "Desktop: ON in S0, S4-5"}]}})");
+    auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", policy("always-on")));
+    auto r = device.amtcfg({"configure", "--profile", profile}, {}, k_env);
+    CHECK(r.status == 32);
+    CHECK_THAT(r.err, Catch::Contains("more than one power package for power-policy"));
+    CHECK_THAT(r.err,
+               Catch::Contains("(InstanceID B), \"Desktop: ON in S0, S4-5\" (InstanceID C)"));
+    CHECK(current_scheme(device) == "A");
+}
+
 TEST_CASE("SetPowerScheme failing is a failed step that names the call", "[cli]") {
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", policy("always-on")));
