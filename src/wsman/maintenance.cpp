@@ -163,6 +163,19 @@ UserAclEntry get_user_acl_entry_ex(Client& client, std::uint32_t handle) {
     return out;
 }
 
+MethodResult update_user_acl_entry_ex(Client& client, std::uint32_t handle,
+                                      std::string_view username, AccessPermission permission,
+                                      const std::vector<std::uint32_t>& realms) {
+    std::vector<std::pair<std::string, std::string>> arguments{
+        {"Handle", std::to_string(handle)},
+        {"DigestUsername", std::string(username)},
+        {"AccessPermission", std::to_string(static_cast<std::uint32_t>(permission))}};
+    for (auto realm : realms) {
+        arguments.emplace_back("Realms", std::to_string(realm));
+    }
+    return client.invoke(class_uri(k_authorization), "UpdateUserAclEntryEx", arguments);
+}
+
 MethodResult remove_user_acl_entry(Client& client, std::uint32_t handle) {
     return client.invoke(class_uri(k_authorization), "RemoveUserAclEntry",
                          {{"Handle", std::to_string(handle)}});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace amtcfg::sim {
@@ -261,7 +262,25 @@ void load_classes(const nlohmann::json& json, WsmanState& wsman) {
     }
 }
 
+UserAcl user_from_json(const nlohmann::json& item) {
+    if (!item.is_object()) {
+        bad_key("users", "must hold objects");
+    }
+    UserAcl user{item.value("name", ""), item.value("ha1", ""),
+                 item.value("realms", std::vector<std::string>{}),
+                 item.value("handle", std::uint32_t{0}),
+                 item.value("access_permission", std::uint32_t{2})};
+    if (user.access_permission > 2) {
+        bad_key("users", "access_permission must be 0, 1 or 2");
+    }
+    return user;
+}
+
 void load_users(const nlohmann::json& json, WsmanState& wsman) {
+    wsman.user_acl_page_size = json.value("user_acl_page_size", wsman.user_acl_page_size);
+    if (wsman.user_acl_page_size == 0) {
+        bad_key("user_acl_page_size", "must be at least 1");
+    }
     auto it = json.find("users");
     if (it == json.end()) {
         return;
@@ -269,10 +288,20 @@ void load_users(const nlohmann::json& json, WsmanState& wsman) {
     if (!it->is_array()) {
         bad_key("users", "must be an array");
     }
-    wsman.users.clear();
+    std::vector<UserAcl> users;
+    std::set<std::uint32_t> handles;
     for (const auto& item : *it) {
-        wsman.users.push_back({item.value("name", ""), item.value("ha1", ""),
-                               item.value("realms", std::vector<std::string>{})});
+        users.push_back(user_from_json(item));
+        if (users.back().handle != 0 && !handles.insert(users.back().handle).second) {
+            bad_key("users", "two entries have handle " + std::to_string(users.back().handle));
+        }
+    }
+    wsman.users = std::move(users);
+    // Entries written without a handle get one now, so it is stable from here on.
+    for (auto& user : wsman.users) {
+        if (user.handle == 0) {
+            user.handle = next_user_handle(wsman);
+        }
     }
 }
 
@@ -312,6 +341,15 @@ void load_current_power_scheme(const nlohmann::json& json, WsmanState& wsman) {
 
 } // namespace
 
+std::uint32_t next_user_handle(const WsmanState& wsman) {
+    constexpr std::uint32_t k_first_handle = 32;
+    std::uint32_t next = k_first_handle;
+    for (const auto& user : wsman.users) {
+        next = std::max(next, user.handle + 1);
+    }
+    return next;
+}
+
 void load_wsman(const nlohmann::json& json, WsmanState& wsman) {
     try {
         wsman.kvm_supported = json.value("kvm_supported", wsman.kvm_supported);
@@ -330,9 +368,14 @@ void save_wsman(const WsmanState& wsman, nlohmann::json& json) {
     json["admin_password_ha1"] = wsman.admin_ha1;
     json["mebx_password"] = wsman.mebx_password;
     json["current_power_scheme"] = wsman.current_power_scheme;
+    json["user_acl_page_size"] = wsman.user_acl_page_size;
     json["users"] = nlohmann::json::array();
     for (const auto& user : wsman.users) {
-        json["users"].push_back({{"name", user.name}, {"ha1", user.ha1}, {"realms", user.realms}});
+        json["users"].push_back({{"name", user.name},
+                                 {"ha1", user.ha1},
+                                 {"realms", user.realms},
+                                 {"handle", user.handle},
+                                 {"access_permission", user.access_permission}});
     }
     for (const auto& [name, instances] : wsman.classes) {
         json["wsman_classes"][name] = nlohmann::json::array();

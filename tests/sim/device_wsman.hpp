@@ -35,10 +35,14 @@ private:
     std::vector<std::pair<std::string, std::string>> m_props;
 };
 
+// One digest entry of the user ACL (AMT_AuthorizationService). The handle is opaque and stays
+// the entry's for its lifetime; it is not the entry's position in EnumerateUserAclEntries.
 struct UserAcl {
     std::string name;
     std::string ha1; // MD5(name:realm:password) hex
     std::vector<std::string> realms;
+    std::uint32_t handle = 0;            // 0: not given yet (a device file may leave it out)
+    std::uint32_t access_permission = 2; // 0 local, 1 network, 2 any
 };
 
 // What only the WS-Man side of the device keeps (DeviceState::wsman). The identity,
@@ -51,6 +55,8 @@ struct WsmanState {
     std::string admin_ha1;
     std::string mebx_password = "admin";
     std::vector<UserAcl> users;
+    // Handles per EnumerateUserAclEntries answer (AMT: 50); smaller values exercise paging.
+    std::uint32_t user_acl_page_size = 50;
     // Settings-type classes (GeneralSettings extras, ports, redirection, KVM, opt-in, TLS):
     // class name -> instances. Filled with factory defaults by reset_instances().
     std::map<std::string, std::vector<Instance>, std::less<>> classes;
@@ -61,6 +67,10 @@ struct WsmanState {
 
 // The two desktop power packages (Intel AMT 6.0+), the first one current.
 void default_power_schemes(WsmanState& wsman);
+
+// The handle for a new user ACL entry: one more than the largest in use, from 32 on (the
+// simulator's choice: real handles are opaque numbers, and these never equal a position).
+std::uint32_t next_user_handle(const WsmanState& wsman);
 
 // Factory settings of every settings-type class (also what unprovisioning returns to).
 void reset_instances(WsmanState& wsman);

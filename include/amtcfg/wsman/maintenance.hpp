@@ -78,6 +78,12 @@ struct UserAclEntry {
     std::vector<std::uint32_t> realms;
 };
 UserAclEntry get_user_acl_entry_ex(Client& client, std::uint32_t handle);
+// UpdateUserAclEntryEx without DigestPassword: sets the access permission and realms of the entry
+// and keeps its password (Intel AMT SDK "Update a User ACL Entry": the password is sent only to
+// change it; the user name always).
+MethodResult update_user_acl_entry_ex(Client& client, std::uint32_t handle,
+                                      std::string_view username, AccessPermission permission,
+                                      const std::vector<std::uint32_t>& realms);
 MethodResult remove_user_acl_entry(Client& client, std::uint32_t handle);
 
 } // namespace amtcfg::wsman

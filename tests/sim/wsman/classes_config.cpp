@@ -1,9 +1,5 @@
-// AMT_SetupAndConfigurationService and AMT_AuthorizationService (wsman.md sections 6, 7, 9).
+// AMT_SetupAndConfigurationService (wsman.md sections 6, 7, 9).
 #include "wsman/classes.hpp"
-
-#include "wsman/digest.hpp"
-
-#include "amtcfg/util/bytes.hpp"
 
 namespace amtcfg::sim {
 namespace {
@@ -12,8 +8,6 @@ constexpr std::uint32_t k_pt_success = 0;
 constexpr std::uint32_t k_pt_not_permitted = 16;
 constexpr std::uint32_t k_pt_invalid_parameter = 36;
 constexpr std::uint32_t k_pt_invalid_password = 2054;
-constexpr std::uint32_t k_pt_invalid_name = 12;
-constexpr std::uint32_t k_pt_max_limit = 23;
 
 std::vector<Instance> setup_instances(CallContext& context) {
     const auto& state = context.state;
@@ -96,55 +90,6 @@ constexpr MethodSpec k_setup_methods[] = {
     {"GetUuid", get_uuid},
 };
 
-std::vector<Instance> authorization_instances(CallContext&) {
-    return {Instance{{"AllowHttpQopAuthOnly", "1"},
-                     {"CreationClassName", "AMT_AuthorizationService"},
-                     {"ElementName", "Intel(r) AMT Authorization Service"},
-                     {"EnabledState", "5"},
-                     {"Name", "Intel(r) AMT Authorization Service"},
-                     {"RequestedState", "12"},
-                     {"SystemCreationClassName", "CIM_ComputerSystem"},
-                     {"SystemName", "Intel(r) AMT"}}};
-}
-
-// DigestPassword is base64 of the 16 raw bytes of MD5(admin:realm:password).
-MethodOutput set_admin_acl(CallContext& context, const MethodInput& input, pugi::xml_node) {
-    auto digest = base64_arg(input, "DigestPassword");
-    if (input.get("Username") != "admin") {
-        return {{}, k_pt_invalid_name};
-    }
-    if (!digest || digest->size() != 16) {
-        return {{}, k_pt_invalid_password};
-    }
-    context.state.wsman.admin_ha1 = to_hex(*digest);
-    context.state.admin_password.clear(); // only the digest is known from now on
-    return {{}, k_pt_success};
-}
-
-// User ACL entries (AddUserAclEntryEx): DigestUsername, DigestPassword (base64 raw MD5 of
-// name:realm:password), Realms (repeated).
-MethodOutput add_user_acl(CallContext& context, const MethodInput& input, pugi::xml_node) {
-    auto name = input.get("DigestUsername");
-    auto digest = base64_arg(input, "DigestPassword");
-    if (name.empty() || name.size() > 16 || name == "admin" || name.starts_with("$$")) {
-        return {{}, k_pt_invalid_name};
-    }
-    if (!digest || digest->size() != 16) {
-        return {{}, k_pt_invalid_password};
-    }
-    std::erase_if(context.state.wsman.users,
-                  [&](const UserAcl& user) { return user.name == name; });
-    if (context.state.wsman.users.size() >= 8) {
-        return {{}, k_pt_max_limit};
-    }
-    auto index = context.state.wsman.users.size() + 1;
-    context.state.wsman.users.push_back({name, to_hex(*digest), input.values("Realms")});
-    return {{{"Handle", std::to_string(index)}}, k_pt_success};
-}
-
-constexpr MethodSpec k_authorization_methods[] = {{"SetAdminAclEntryEx", set_admin_acl},
-                                                  {"AddUserAclEntryEx", add_user_acl}};
-
 } // namespace
 
 const ClassSpec k_setup_and_configuration{"AMT_SetupAndConfigurationService",
@@ -153,8 +98,5 @@ const ClassSpec k_setup_and_configuration{"AMT_SetupAndConfigurationService",
                                           nullptr,
                                           {},
                                           k_setup_methods};
-const ClassSpec k_authorization_service{
-    "AMT_AuthorizationService", ns::amt_schema, authorization_instances, nullptr, {},
-    k_authorization_methods};
 
 } // namespace amtcfg::sim

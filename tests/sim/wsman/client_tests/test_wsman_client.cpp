@@ -224,3 +224,38 @@ TEST_CASE("client reads the power packages and makes another one current as admi
     CHECK_THROWS_WITH(admin.invoke(uri, "SetPowerScheme", {}), Catch::Contains("InvalidSelectors"));
     CHECK(wsman::current_power_scheme(admin) == schemes[1].instance_id);
 }
+
+TEST_CASE("client reads the user ACL across pages and by handle, and updates realms", "[sim]") {
+    Fixture f;
+    f.model.modify([](sim::DeviceState& s) { s.wsman.user_acl_page_size = 3; });
+    auto& admin = f.as("admin", f.activate_ccm());
+    auto realm = wsman::get_general_settings(admin).digest_realm;
+    std::vector<std::uint32_t> handles;
+    for (int i = 1; i <= 7; ++i) {
+        std::string name = "user" + std::to_string(i);
+        auto added = wsman::add_user_acl_entry_ex(
+            admin, name, amtcfg::crypto::digest_password_base64(name, realm, Secret("Us3r-P@ss")),
+            wsman::AccessPermission::network, {2, 4});
+        REQUIRE(added.result.ok());
+        handles.push_back(added.handle);
+    }
+    REQUIRE(wsman::remove_user_acl_entry(admin, handles.front()).ok());
+    handles.erase(handles.begin());
+
+    auto listed = wsman::enumerate_user_acl_entries(admin);
+    REQUIRE(listed.result.ok());
+    CHECK(listed.handles == handles);
+    auto entry = wsman::get_user_acl_entry_ex(admin, handles.back());
+    CHECK(entry.username == "user7");
+    CHECK(entry.access_permission == 1);
+    CHECK(entry.realms == std::vector<std::uint32_t>{2, 4});
+    CHECK(wsman::get_user_acl_entry_ex(admin, handles.front() - 1).result.describe() ==
+          "2053 (INVALID_HANDLE)");
+
+    REQUIRE(wsman::update_user_acl_entry_ex(admin, handles.back(), "user7",
+                                            wsman::AccessPermission::any, {3})
+                .ok());
+    auto updated = wsman::get_user_acl_entry_ex(admin, handles.back());
+    CHECK(updated.access_permission == 2);
+    CHECK(updated.realms == std::vector<std::uint32_t>{3});
+}

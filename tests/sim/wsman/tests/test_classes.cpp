@@ -258,11 +258,11 @@ TEST_CASE("SetAdminAclEntryEx changes the admin password; users can be added", "
     DigestClient renewed(device.service, "admin", "N3w-P@ssword");
     CHECK(renewed.get("AMT_GeneralSettings").status == 200);
     auto user_digest = amtcfg::from_hex(digest_ha1("helpdesk", device.state().realm, "H3lp-desk!"));
-    auto added =
-        renewed.invoke("AMT_AuthorizationService", "AddUserAclEntryEx",
-                       "<h:DigestUsername>helpdesk</h:DigestUsername><h:DigestPassword>" +
-                           base64_encode(user_digest) +
-                           "</h:DigestPassword><h:Realms>3</h:Realms><h:Realms>4</h:Realms>");
+    auto added = renewed.invoke("AMT_AuthorizationService", "AddUserAclEntryEx",
+                                "<h:DigestUsername>helpdesk</h:DigestUsername><h:DigestPassword>" +
+                                    base64_encode(user_digest) +
+                                    "</h:DigestPassword><h:AccessPermission>2</h:AccessPermission>"
+                                    "<h:Realms>3</h:Realms><h:Realms>4</h:Realms>");
     CHECK(element_text(added.body, "ReturnValue") == "0");
     REQUIRE(device.state().wsman.users.size() == 1);
     CHECK(device.state().wsman.users[0].realms == std::vector<std::string>{"3", "4"});

@@ -225,7 +225,8 @@ TEST_CASE("device JSON round-trips the WS-Man state", "[unit][sim]") {
     state.provisioning_state = 2;
     state.wsman.admin_ha1 = digest_ha1("admin", state.realm, "P@ssw0rd!");
     state.wsman.classes["IPS_OptInService"][0].set("OptInRequired", "1");
-    state.wsman.users.push_back({"helpdesk", "00ff", {"3"}});
+    state.wsman.users.push_back({"helpdesk", "00ff", {"3"}, 40, 1});
+    state.wsman.users.push_back({"nohandle", "00ff", {"4"}});
     auto json = save_device(state);
     DeviceState loaded = default_device();
     loaded.wsman.classes.clear();
@@ -233,6 +234,9 @@ TEST_CASE("device JSON round-trips the WS-Man state", "[unit][sim]") {
     CHECK(loaded.control_mode == 1);
     CHECK(loaded.wsman.admin_ha1 == state.wsman.admin_ha1);
     CHECK(loaded.wsman.users.at(0).realms == std::vector<std::string>{"3"});
+    CHECK(loaded.wsman.users.at(0).handle == 40);
+    CHECK(loaded.wsman.users.at(0).access_permission == 1);
+    CHECK(loaded.wsman.users.at(1).handle == 41); // given one on load, then kept
     CHECK(loaded.wsman.classes.at("IPS_OptInService")[0].get("OptInRequired") == "1");
     CHECK(loaded.wsman.classes.at("AMT_EthernetPortSettings")[0].values("LinkPolicy").size() == 4);
     nlohmann::json bad = {{"wsman_classes", {{"IPS_OptInService", {{{"OptInRequired", 1}}}}}}};
