@@ -96,9 +96,15 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
         upgrade_to_acm(env, amthi, profile, options.mode, activated, result);
     }
 
-    StepContext context{
-        activated.session->client(), env.os, env.log, options.mode, escrow, activated.acm, result,
-        std::move(activated.general)};
+    StepContext context{activated.session->client(),
+                        env.os,
+                        env.log,
+                        options.mode,
+                        escrow,
+                        activated.acm,
+                        result,
+                        std::move(activated.general),
+                        activating};
     apply_profile(context, profile);
     result.control_mode = std::string(amthi::control_mode_name(
         options.mode == RunMode::dry_run ? device.control_mode

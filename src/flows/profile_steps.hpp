@@ -41,6 +41,9 @@ struct StepContext {
     ConfigureResult& result;
     // AMT_GeneralSettings as read during activation, so the general step need not read it again.
     std::optional<wsman::GeneralSettings> general;
+    // This run activates AMT: in a dry run the session is still the local system account, and
+    // what only admin may read (the user ACL) is the factory state.
+    bool activating = false;
 };
 
 // Collects what differs for one step and reports it in the result.

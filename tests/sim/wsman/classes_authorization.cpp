@@ -73,8 +73,9 @@ std::vector<UserAcl>& managed_users(CallContext& context) {
 // not admin or administrator (reserved for the built-in admin).
 bool valid_name(std::string_view name) {
     std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     bool printable = std::all_of(name.begin(), name.end(), [](char c) {
         return c > ' ' && c <= '~' && std::string_view(":,<>&\"").find(c) == std::string_view::npos;
     });
@@ -92,8 +93,9 @@ bool valid_realms(const std::vector<std::string>& realms) {
 }
 
 UserAcl* find_handle(std::vector<UserAcl>& users, std::optional<std::uint32_t> handle) {
-    auto found = std::find_if(users.begin(), users.end(),
-                              [&](const UserAcl& user) { return handle && user.handle == *handle; });
+    auto found = std::find_if(users.begin(), users.end(), [&](const UserAcl& user) {
+        return handle && user.handle == *handle;
+    });
     return found == users.end() ? nullptr : &*found;
 }
 
@@ -217,12 +219,9 @@ MethodOutput remove_user_acl(CallContext& context, const MethodInput& input, pug
 }
 
 constexpr MethodSpec k_authorization_methods[] = {
-    {"SetAdminAclEntryEx", set_admin_acl},
-    {"AddUserAclEntryEx", add_user_acl},
-    {"UpdateUserAclEntryEx", update_user_acl},
-    {"EnumerateUserAclEntries", enumerate_user_acl},
-    {"GetUserAclEntryEx", get_user_acl},
-    {"RemoveUserAclEntry", remove_user_acl},
+    {"SetAdminAclEntryEx", set_admin_acl},     {"AddUserAclEntryEx", add_user_acl},
+    {"UpdateUserAclEntryEx", update_user_acl}, {"EnumerateUserAclEntries", enumerate_user_acl},
+    {"GetUserAclEntryEx", get_user_acl},       {"RemoveUserAclEntry", remove_user_acl},
 };
 
 } // namespace

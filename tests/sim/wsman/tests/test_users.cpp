@@ -72,8 +72,7 @@ test::ParsedResponse enumerate(DigestClient& client, const std::string& start) {
 
 } // namespace
 
-TEST_CASE("user ACL entries keep their handle; Get reads one without its password",
-          "[unit][sim]") {
+TEST_CASE("user ACL entries keep their handle; Get reads one without its password", "[unit][sim]") {
     Device device;
     auto first = add(device.admin, "helpdesk", {3, 4});
     auto second = add(device.admin, "operator", {2});
