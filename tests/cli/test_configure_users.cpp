@@ -16,8 +16,8 @@ const std::map<std::string, std::string> k_env{{"AMT_PW", "Adm1n!Passw0rd"},
 
 std::string user_xml(const std::string& name, const std::string& source,
                      const std::string& realms) {
-    return "    <user name=\"" + name + "\" password-source=\"" + source + "\" realms=\"" +
-           realms + "\"/>\n";
+    return "    <user name=\"" + name + "\" password-source=\"" + source + "\" realms=\"" + realms +
+           "\"/>\n";
 }
 
 std::string users_profile(const std::string& users) {
@@ -123,8 +123,9 @@ TEST_CASE("a user AMT has with other realms gets the profile's, password kept", 
     SimDevice device;
     auto before = device.write("before.xml", users_profile(k_two_users));
     auto escrow = device.dir().file("escrow.jsonl");
-    REQUIRE(device.amtcfg({"configure", "--profile", before, "--escrow", escrow}, {}, k_env)
-                .status == 0);
+    REQUIRE(
+        device.amtcfg({"configure", "--profile", before, "--escrow", escrow}, {}, k_env).status ==
+        0);
     auto old = users_of(device);
 
     auto after = device.write(
@@ -173,8 +174,7 @@ TEST_CASE("AMT refusing a user fails the users step with exit 32 and AMT's statu
         auto r = device.amtcfg({"configure", "--profile", profile, "--escrow", escrow},
                                {"--fault", "wsman-return:AddUserAclEntryEx=2058"}, k_env);
         CHECK(r.status == 32);
-        CHECK(r.err.find("AddUserAclEntryEx (ops) returned 2058 (DUPLICATE)") !=
-              std::string::npos);
+        CHECK(r.err.find("AddUserAclEntryEx (ops) returned 2058 (DUPLICATE)") != std::string::npos);
         CHECK(escrowed(escrow, "user:ops").size() >= 8);
         CHECK(users_of(device).empty());
     }
