@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 using namespace amtcfg::test;
 
@@ -43,19 +44,41 @@ std::map<std::string, nlohmann::json> users_of(const SimDevice& device) {
     return out;
 }
 
-// Lower-case hex MD5 of name:realm:password, the digest HA1 AMT keeps for a user.
-std::string ha1(const std::string& name, const std::string& realm, const std::string& password) {
+// MD5 of name:realm:password: AMT keeps it as the user's digest HA1 (hex in the state file) and
+// AddUserAclEntryEx carries it as DigestPassword (base64); either lets one log in as the user.
+std::vector<unsigned char> md5(const std::string& name, const std::string& realm,
+                               const std::string& password) {
     std::string text = name + ":" + realm + ":" + password;
-    unsigned char digest[EVP_MAX_MD_SIZE];
+    std::vector<unsigned char> digest(EVP_MAX_MD_SIZE);
     unsigned size = 0;
-    REQUIRE(EVP_Digest(text.data(), text.size(), digest, &size, EVP_md5(), nullptr) == 1);
+    REQUIRE(EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_md5(), nullptr) == 1);
+    digest.resize(size);
+    return digest;
+}
+
+std::string ha1(const std::string& name, const std::string& realm, const std::string& password) {
     std::string hex;
-    for (unsigned i = 0; i < size; ++i) {
+    for (unsigned char byte : md5(name, realm, password)) {
         constexpr char k_digits[] = "0123456789abcdef";
-        hex += k_digits[digest[i] >> 4];
-        hex += k_digits[digest[i] & 0xF];
+        hex += k_digits[byte >> 4];
+        hex += k_digits[byte & 0xF];
     }
     return hex;
+}
+
+std::string digest_base64(const std::string& name, const std::string& realm,
+                          const std::string& password) {
+    auto digest = md5(name, realm, password);
+    std::string out(4 * ((digest.size() + 2) / 3) + 1, '\0');
+    auto size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest.data(),
+                                static_cast<int>(digest.size()));
+    out.resize(static_cast<std::size_t>(size));
+    return out;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 bool has(const nlohmann::json& list, const std::string& name) {
@@ -70,8 +93,11 @@ TEST_CASE("configure adds the profile's users; a second run leaves them unchange
     auto profile = device.write("p.xml", users_profile(k_two_users));
     auto escrow = device.dir().file("escrow.jsonl");
     std::vector<std::string> args{"--json", "configure", "--profile", profile, "--escrow", escrow};
+    auto log = device.dir().file("trace.log");
+    auto traced = args;
+    traced.insert(traced.begin(), {"-vvv", "--log-file", log});
 
-    auto first = device.amtcfg(args, {}, k_env);
+    auto first = device.amtcfg(traced, {}, k_env);
     INFO(first.err);
     REQUIRE(first.status == 0);
     CHECK(has(first.json()["changed"], "users"));
@@ -86,9 +112,15 @@ TEST_CASE("configure adds the profile's users; a second run leaves them unchange
     auto generated = escrowed(escrow, "user:ops");
     REQUIRE(generated.size() >= 8);
     CHECK(users["ops"]["ha1"] == ha1("ops", realm, generated));
-    for (const auto& secret : {std::string("H3lp!Desk-pw"), generated}) {
+    // Neither a password nor its digest reaches the output or the trace log.
+    auto trace = read_file(log);
+    REQUIRE(trace.find("AddUserAclEntryEx") != std::string::npos);
+    for (const auto& secret :
+         {std::string("H3lp!Desk-pw"), generated, digest_base64("helpdesk", realm, "H3lp!Desk-pw"),
+          digest_base64("ops", realm, generated)}) {
         CHECK(first.out.find(secret) == std::string::npos);
         CHECK(first.err.find(secret) == std::string::npos);
+        CHECK(trace.find(secret) == std::string::npos);
     }
 
     auto second = device.amtcfg(args, {}, k_env);
