@@ -124,11 +124,7 @@ Reply unprovision(DeviceModel& model, ByteReader& in) {
         return fail(status::invalid_provisioning_state);
     if (state.second == 2)
         return fail(status::invalid_amt_mode); // ACM refuses (amthi.md 3.2)
-    model.modify([](DeviceState& d) {
-        d.provisioning_state = 0;
-        d.control_mode = 0;
-        d.admin_password.clear();
-    });
+    model.modify([](DeviceState& d) { unprovision_device(d); });
     return {status::success, {}};
 }
 

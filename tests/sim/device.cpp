@@ -23,6 +23,17 @@ DeviceState default_device() {
     return device;
 }
 
+// wsman.md section 9: unprovisioning deletes user-added hashes; the rest is factory defaults.
+void unprovision_device(DeviceState& state) {
+    state.control_mode = 0;
+    state.provisioning_state = 0;
+    state.wsman.admin_ha1.clear();
+    state.admin_password.clear();
+    state.wsman.users.clear();
+    std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
+    reset_instances(state.wsman);
+}
+
 std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string& uuid) {
     static constexpr std::array<std::size_t, 16> k_printed_position = {
         3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};

@@ -96,6 +96,9 @@ struct DeviceState {
 
 // The default device: AMT 16.1.25, pre-provisioning, a wired LAN, two default root hashes.
 DeviceState default_device();
+// Back to factory state, as Unprovision (AMTHI or WS-Man) leaves AMT: pre-provisioning, the
+// admin password, user ACL and user-added hashes gone, settings-type classes reset.
+void unprovision_device(DeviceState& state);
 
 // The 16 bytes GetUUID sends for a printed UUID: the first three fields little-endian, the rest
 // as printed (amthi.md 3.2, SMBIOS order). Throws std::runtime_error on a malformed UUID.

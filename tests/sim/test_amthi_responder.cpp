@@ -178,6 +178,7 @@ TEST_CASE("Unprovision: CCM returns to pre; ACM and pre-provisioning refuse", "[
     f.model.modify([](DeviceState& d) {
         d.control_mode = 1;
         d.admin_password = "secret";
+        d.wsman.users.push_back({"helpdesk", "00ff", {"3"}, 32, 2});
     });
     auto p = f.ask(0x04000010, u32_bytes(0));
     CHECK(p.status == 0);
@@ -186,6 +187,7 @@ TEST_CASE("Unprovision: CCM returns to pre; ACM and pre-provisioning refuse", "[
     CHECK(after.provisioning_state == 0);
     CHECK(after.control_mode == 0);
     CHECK(after.admin_password.empty());
+    CHECK(after.wsman.users.empty()); // the same factory state as WS-Man Unprovision
 }
 
 TEST_CASE("bad requests get INVALID_MESSAGE_LENGTH, UNSUPPORTED_VERSION, INTERNAL_ERROR",

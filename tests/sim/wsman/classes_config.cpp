@@ -25,17 +25,6 @@ std::vector<Instance> setup_instances(CallContext& context) {
                      {"ZeroTouchConfigurationEnabled", "true"}}};
 }
 
-// Back to factory state: settings reset, user-added hashes deleted (wsman.md section 9).
-void unprovision_device(DeviceState& state) {
-    state.control_mode = 0;
-    state.provisioning_state = 0;
-    state.wsman.admin_ha1.clear();
-    state.admin_password.clear();
-    state.wsman.users.clear();
-    std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
-    reset_instances(state.wsman);
-}
-
 MethodOutput unprovision(CallContext& context, const MethodInput& input, pugi::xml_node) {
     auto mode = uint_arg(input, "ProvisioningMode");
     if (mode && *mode != 1) {
