@@ -76,6 +76,13 @@ maintain=(build/amtcfg maintain --auto --password "file:$work/password"
   --profile examples/ccm-basic.xml)
 
 bench info -- build/amtcfg info --json
+# info with the admin password adds the WS-Man reads (issue 3): over the simulated LMS, and
+# over amtcfg's own LME tunnel with no LMS running.
+info_password=(build/amtcfg info --json --password "file:$work/password")
+bench info-password-lms --state-from "$work/configured.json" --lms -- \
+  "${info_password[@]}" --transport lms
+bench info-password-lme --state-from "$work/configured.json" -- \
+  "${info_password[@]}" --transport lme
 bench version --no-sim -- build/amtcfg version
 bench configure-lme --fresh-state -- "${configure[@]}"
 bench configure-lms --fresh-state --lms -- "${configure[@]}"
@@ -100,8 +107,8 @@ def count(stats, group, words):
     return sum(found) if found else None
 
 rows, failures = [], []
-names = ("info", "version", "configure-lme", "configure-lms", "maintain-none-due",
-         "maintain-all-due")
+names = ("info", "info-password-lms", "info-password-lme", "version", "configure-lme",
+         "configure-lms", "maintain-none-due", "maintain-all-due")
 for name in names:
     results = [json.load(open(f"{work}/{name}-{i}.run.json")) for i in range(1, runs + 1)]
     stats = json.load(open(f"{work}/{name}-{runs}.stats.json"))
@@ -123,8 +130,8 @@ for name in names:
     else:
         budget = None
     status = {r["status"] for r in results}
-    # Section 7 sets the 10 MB peak RSS budget for info and version.
-    rss_ok = rss <= 10 or name not in ("info", "version")
+    # Section 7 sets the 10 MB peak RSS budget for info (with or without WS-Man) and version.
+    rss_ok = rss <= 10 or not name.startswith(("info", "version"))
     ok = status == {0} and rss_ok and (budget is None or wall <= budget)
     if not ok:
         failures.append(name)

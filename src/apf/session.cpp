@@ -34,6 +34,20 @@ std::string_view refusal_name(std::uint32_t reason) {
     return "unknown reason";
 }
 
+// An LME client that vanishes under an open session is the ME firmware resetting: the request in
+// flight is lost and may not be resent, so it is AMT's WS-Man service that failed (exit 20),
+// not a missing MEI device.
+Error lost_session(const Error& error, std::string_view context) {
+    if (error.category() != ErrorCategory::no_device) {
+        return error.with_context(context);
+    }
+    return Error(ErrorCategory::wsman_unreachable,
+                 fmt::format("the LME session to AMT's WS-Man service was lost ({}: {}); the "
+                             "last request may or may not have been applied: run the command "
+                             "again once the ME is back",
+                             context, error.what()));
+}
+
 } // namespace
 
 Session::Session(mei::Device& device, Log& log, const Deadline& deadline, SessionLimits limits)
@@ -191,7 +205,7 @@ void Session::send_message(const Bytes& message) {
         m_transport->send(message);
     } catch (const Error& error) {
         m_live = false;
-        throw error.with_context("cannot send to the LME client");
+        throw lost_session(error, "cannot send to the LME client");
     }
 }
 
@@ -204,7 +218,7 @@ void Session::receive_one(std::string_view waiting_for) {
     } catch (const Error& error) {
         m_live = false;
         if (error.category() != ErrorCategory::timed_out) {
-            throw error.with_context("cannot read from the LME client");
+            throw lost_session(error, "cannot read from the LME client");
         }
         m_deadline.check(fmt::format("waiting for {}", waiting_for));
         throw Error(ErrorCategory::wsman_unreachable,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <optional>
 
 namespace amtcfg::flows {
 
@@ -16,22 +17,46 @@ constexpr int k_watchdog_timeout_ms = 2000;
 // AMT 11 and older never answer IsChangeToAMTEnabled (mei-heci.md section 5).
 constexpr int k_first_watchdog_major = 12;
 
+void decode_sku(InfoResult& result) {
+    std::uint32_t sku = 0;
+    const char* end = result.sku.data() + result.sku.size();
+    if (std::from_chars(result.sku.data(), end, sku).ptr == end && !result.sku.empty()) {
+        result.features = amthi::decode_sku_features(sku, major_version(result.version));
+    }
+}
+
+// GetCodeVersions, or an empty version with a warning when AMT answers it with a failure or
+// garbage: LMS then asks MKHI instead (mei-heci.md section 6), which read_info does once AMTHI
+// is released. A missing "AMT" entry is an answer, not a failure: this ME has no AMT.
 void read_versions(amthi::Client& amthi, InfoResult& result) {
-    auto versions = amthi.get_code_versions();
-    auto version = versions.find("AMT");
+    std::optional<amthi::CodeVersions> versions;
+    try {
+        versions = amthi.get_code_versions();
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::amt_unavailable) {
+            throw;
+        }
+        result.warnings.push_back(fmt::format(
+            "{}; the version is MKHI's firmware version and the SKU is unknown", e.what()));
+        return;
+    }
+    auto version = versions->find("AMT");
     if (!version || version->empty()) {
         throw Error(ErrorCategory::amt_unavailable,
                     "AMT reported no \"AMT\" entry in GetCodeVersions (this ME has no AMT, or "
                     "its firmware is not supported)");
     }
     result.version = *version;
-    result.build = versions.find("Build Number").value_or("");
-    result.sku = versions.find("Sku").value_or("");
-    std::uint32_t sku = 0;
-    const char* end = result.sku.data() + result.sku.size();
-    if (std::from_chars(result.sku.data(), end, sku).ptr == end && !result.sku.empty()) {
-        result.features = amthi::decode_sku_features(sku, major_version(result.version));
-    }
+    result.build = versions->find("Build Number").value_or("");
+    result.sku = versions->find("Sku").value_or("");
+    decode_sku(result);
+}
+
+void read_mkhi_version(mei::Device& device, const Deadline& deadline, InfoResult& result) {
+    amthi::MkhiClient mkhi(device, deadline);
+    auto firmware = mkhi.get_firmware_version();
+    result.version = firmware.version();
+    result.build = std::to_string(firmware.code.build);
 }
 
 void read_amthi(amthi::Client& amthi, InfoResult& result) {
@@ -103,6 +128,9 @@ InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoO
         amthi::Client amthi(device, deadline);
         read_amthi(amthi, result);
     } // release AMTHI once its facts are read: it is a single-instance client
+    if (result.version.empty()) {
+        read_mkhi_version(device, deadline, result);
+    }
     read_watchdog(device, deadline, result);
     result.lme = lme_connects(device);
     deadline.check("probing LMS");

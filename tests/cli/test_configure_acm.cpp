@@ -52,32 +52,58 @@ std::string acm_profile(const std::string& pfx) {
            "  </activation>\n</amtcfg-profile>\n";
 }
 
+// The two ways to AMT's WS-Man port: amtcfg's own LME tunnel, and the simulated LMS.
+struct Path {
+    std::vector<std::string> options; // amtcfg's
+    std::vector<std::string> sim;     // with-sim.sh's
+};
+
+Path path() {
+    auto lms = GENERATE(false, true);
+    if (lms) {
+        return {{"--transport", "lms"}, {"--lms"}};
+    }
+    return {{"--transport", "lme"}, {}};
+}
+
+std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
+    args.insert(args.begin(), path.options.begin(), path.options.end());
+    return args;
+}
+
 } // namespace
 
 TEST_CASE("configure activates ACM with a trusted provisioning certificate", "[cli]") {
+    auto via = path();
+    INFO("amtcfg " << via.options.back());
     SimDevice device(device_json(true));
     auto profile = device.write("acm.xml", acm_profile("good"));
-    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, k_env);
+    auto r =
+        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.json()["control_mode"] == "acm");
     CHECK(device.info()["control_mode"] == "acm");
     // ACM is unconfigured only with the password.
-    CHECK(device.amtcfg({"unconfigure"}).status == 21);
-    CHECK(device.amtcfg({"unconfigure", "--password", "env:AMT_PW"}, {}, k_env).status == 0);
+    CHECK(device.amtcfg(over(via, {"unconfigure"}), via.sim).status == 21);
+    CHECK(device.amtcfg(over(via, {"unconfigure", "--password", "env:AMT_PW"}), via.sim, k_env)
+              .status == 0);
+    CHECK(device.info()["control_mode"] == "pre-provisioning");
 }
 
 TEST_CASE("a CCM device is upgraded to ACM when the profile asks for ACM", "[cli]") {
+    auto via = path();
+    INFO("amtcfg " << via.options.back());
     SimDevice device(device_json(true));
     auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
-    REQUIRE(device.amtcfg({"configure", "--profile", ccm}, {}, k_env).status == 0);
+    REQUIRE(device.amtcfg(over(via, {"configure", "--profile", ccm}), via.sim, k_env).status == 0);
     auto acm = device.write("acm.xml", acm_profile("good"));
-    auto r = device.amtcfg({"--json", "configure", "--profile", acm}, {}, k_env);
+    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", acm}), via.sim, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(device.info()["control_mode"] == "acm");
     // Asking for CCM now is the wrong state, with what to do.
-    auto back = device.amtcfg({"configure", "--profile", ccm}, {}, k_env);
+    auto back = device.amtcfg(over(via, {"configure", "--profile", ccm}), via.sim, k_env);
     CHECK(back.status == 14);
     CHECK(back.err.find("unconfigure") != std::string::npos);
 }

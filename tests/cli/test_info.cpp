@@ -103,14 +103,28 @@ TEST_CASE("info: a non-zero AMTHI status names the command and the status", "[cl
 }
 
 TEST_CASE("info: truncated or garbled AMTHI replies are rejected as malformed", "[cli][sim]") {
-    auto spec =
-        GENERATE(as<std::string>{}, "amthi-short:GetCodeVersions", "amthi-garble:GetControlMode",
-                 "amthi-short:GetCertHashEntry", "amthi-garble:GetLANInterfaceSettings");
+    auto spec = GENERATE(as<std::string>{}, "amthi-short:GetUUID", "amthi-garble:GetControlMode",
+                         "amthi-short:GetCertHashEntry", "amthi-garble:GetLANInterfaceSettings");
     auto r = info_with({"--fault", spec});
     INFO(spec << "\n" << r.err);
     CHECK(r.status == 13);
     CHECK(r.json()["error"]["message"].get<std::string>().find("malformed reply") !=
           std::string::npos);
+}
+
+TEST_CASE("info: when GetCodeVersions fails, the version comes from MKHI", "[cli][sim]") {
+    auto spec = GENERATE(as<std::string>{}, "amthi-status:GetCodeVersions=1",
+                         "amthi-garble:GetCodeVersions");
+    auto r = info_with({"--fault", spec});
+    INFO(spec << "\n" << r.err);
+    REQUIRE(r.status == 0);
+    // The default device is AMT 16.1.25 build 2051; MKHI knows no SKU.
+    CHECK(r.json()["amt"]["version"] == "16.1.25");
+    CHECK(r.json()["amt"]["build"] == "2051");
+    CHECK(r.json()["amt"]["sku"] == "");
+    CHECK(r.json()["uuid"] == "8c8a0a58-1d23-4c5e-9a3b-5e2f1a7c9d01");
+    CHECK(r.err.find("GetCodeVersions") != std::string::npos);
+    CHECK(r.err.find("MKHI") != std::string::npos);
 }
 
 TEST_CASE("info: a firmware reset mid-way is survived by reconnecting", "[cli][sim]") {

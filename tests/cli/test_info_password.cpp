@@ -74,3 +74,17 @@ TEST_CASE("info --password errors have their documented exit codes", "[cli]") {
     CHECK(drop.status != 0);
     CHECK(drop.err.find("AMT_GeneralSettings") != std::string::npos);
 }
+
+TEST_CASE("a firmware reset under an open LME session is exit 20, not a missing device", "[cli]") {
+    // info reads its AMTHI facts in the first dozen MEI messages; the later ones are the APF
+    // handshake and the WS-Man requests over LME.
+    auto after = GENERATE(as<std::string>{}, "16", "24");
+    INFO("reset after " << after << " MEI messages");
+    SimDevice device(k_activated);
+    auto r = device.amtcfg({"--transport", "lme", "info", "--password", "env:AMT_PW"},
+                           {"--fault", "mei-reset-after:" + after}, k_env);
+    INFO(r.err);
+    CHECK(r.status == 20);
+    CHECK(r.err.find("LME session to AMT's WS-Man service was lost") != std::string::npos);
+    CHECK(r.err.find("run the command again") != std::string::npos);
+}

@@ -13,7 +13,7 @@
 
 namespace amtcfg::flows {
 
-// Whether something accepts a TCP connection at address:port (the real one is tcp_accepts).
+// Whether something accepts a TCP connection at address:port (the real one is http::probe_tcp).
 using TcpProbe = std::function<bool(const std::string& address, int port)>;
 
 inline constexpr int k_lms_port = 16992;

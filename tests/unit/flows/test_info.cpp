@@ -13,9 +13,13 @@ using namespace amtcfg::test;
 namespace {
 
 // A device as AMT 16 would answer `info`: two root hashes, a wired LAN, no WLAN.
-void script_amt(FakeDevice& device, std::string_view version, std::uint32_t control_mode) {
-    device.reply("AMTHI", amthi_reply(Command::get_code_versions,
-                                      code_versions_payload(version, "2051", "16392")));
+// `versions_status` other than 0 makes GetCodeVersions fail with that AMT status.
+void script_amt(FakeDevice& device, std::string_view version, std::uint32_t control_mode,
+                std::uint32_t versions_status = 0) {
+    device.reply("AMTHI", versions_status == 0
+                              ? amthi_reply(Command::get_code_versions,
+                                            code_versions_payload(version, "2051", "16392"))
+                              : amthi_reply(Command::get_code_versions, {}, versions_status));
     device.reply("AMTHI",
                  amthi_reply(Command::get_uuid, from_hex("33221100554477668899aabbccddeeff")));
     device.reply("AMTHI", amthi_reply(Command::get_provisioning_state, u32_payload(2)));
@@ -128,7 +132,9 @@ TEST_CASE("a silent watchdog or a missing LME client is reported, not fatal", "[
 
 TEST_CASE("a failed AMTHI fact fails info with exit 13", "[unit]") {
     FakeDevice device;
-    device.reply("AMTHI", amthi_reply(Command::get_code_versions, {}, k_status_not_ready));
+    device.reply("AMTHI", amthi_reply(Command::get_code_versions,
+                                      code_versions_payload("16.1.25", "2051", "16392")));
+    device.reply("AMTHI", amthi_reply(Command::get_uuid, {}, k_status_not_ready));
     ProbeLog lms;
     Deadline deadline;
     try {
@@ -136,9 +142,28 @@ TEST_CASE("a failed AMTHI fact fails info with exit 13", "[unit]") {
         FAIL("info succeeded");
     } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::amt_unavailable);
-        CHECK(std::string(e.what()).find("GetCodeVersions") != std::string::npos);
+        CHECK(std::string(e.what()).find("GetUUID") != std::string::npos);
     }
     CHECK(lms.calls.empty());
+}
+
+TEST_CASE("a failed GetCodeVersions is answered from MKHI once AMTHI is released", "[unit]") {
+    FakeDevice device;
+    script_amt(device, "16.1.25", 1, k_status_not_ready);
+    device.reply("MKHI", mkhi_fw_version_reply(16, 1, 25, 2051));
+    device.reply("WD", Bytes{0x82});
+    ProbeLog lms;
+    Deadline deadline;
+    auto r = flows::read_info(device, lms.probe(), {}, deadline);
+    CHECK(r.version == "16.1.25");
+    CHECK(r.build == "2051");
+    CHECK(r.sku.empty());
+    CHECK(r.features.empty());
+    CHECK(r.uuid == "00112233-4455-6677-8899-aabbccddeeff");
+    CHECK(device.messages_to("MKHI") == 1);
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].find("GetCodeVersions") != std::string::npos);
+    CHECK(r.warnings[0].find("MKHI") != std::string::npos);
 }
 
 TEST_CASE("major_version takes the leading number", "[unit]") {
