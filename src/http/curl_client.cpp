@@ -1,6 +1,7 @@
 // http::Client on libcurl's multi interface, so one thread drives curl and a PumpedStream.
 #include "amtcfg/http/curl_client.hpp"
 
+#include "curl_api.hpp"
 #include "curl_support.hpp"
 
 #include "amtcfg/util/error.hpp"
@@ -16,13 +17,13 @@ namespace {
 constexpr int k_poll_cap_ms = 60'000;
 
 struct EasyDeleter {
-    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+    void operator()(CURL* easy) const { libcurl().easy_cleanup(easy); }
 };
 struct MultiDeleter {
-    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+    void operator()(CURLM* multi) const { libcurl().multi_cleanup(multi); }
 };
 struct ListDeleter {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+    void operator()(curl_slist* list) const { libcurl().slist_free_all(list); }
 };
 
 class CurlClient final : public Client {
@@ -84,34 +85,35 @@ CurlClient::~CurlClient() {
 }
 
 void CurlClient::configure() {
-    m_multi.reset(curl_multi_init());
-    m_easy.reset(curl_easy_init());
+    m_multi.reset(libcurl().multi_init());
+    m_easy.reset(libcurl().easy_init());
     if (!m_multi || !m_easy) {
         throw Error(ErrorCategory::internal, "cannot initialise libcurl");
     }
     CURL* easy = m_easy.get();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/soap+xml; "
-                                                     "charset=UTF-8");
+    curl_slist* headers = libcurl().slist_append(nullptr, "Content-Type: application/soap+xml; "
+                                                          "charset=UTF-8");
     // AMT does not do "Expect: 100-continue"; curl would wait a second for it on large bodies.
-    headers = curl_slist_append(headers, "Expect:");
+    headers = libcurl().slist_append(headers, "Expect:");
     m_headers.reset(headers);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_DIGEST);
-    curl_easy_setopt(easy, CURLOPT_USERNAME, m_credentials.user.c_str());
-    curl_easy_setopt(easy, CURLOPT_PASSWORD, m_credentials.password.reveal().c_str());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROXY, ""); // http_proxy must never see local AMT traffic
-    curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error_text);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlClient::on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlClient::on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(m_limits.connect_timeout_ms));
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_limits.stall_timeout_s));
+    libcurl().easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    libcurl().easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    libcurl().easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_DIGEST);
+    libcurl().easy_setopt(easy, CURLOPT_USERNAME, m_credentials.user.c_str());
+    libcurl().easy_setopt(easy, CURLOPT_PASSWORD, m_credentials.password.reveal().c_str());
+    libcurl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_PROXY, ""); // http_proxy must never see local AMT traffic
+    libcurl().easy_setopt(easy, CURLOPT_NOPROXY, "*");
+    libcurl().easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error_text);
+    libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &CurlClient::on_body);
+    libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    libcurl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlClient::on_header);
+    libcurl().easy_setopt(easy, CURLOPT_HEADERDATA, this);
+    libcurl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                          static_cast<long>(m_limits.connect_timeout_ms));
+    libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                          static_cast<long>(m_limits.stall_timeout_s));
     install_trace(easy, m_log);
     if (m_endpoint.stream != nullptr) {
         // curl dials the stream's loopback port in place of AMT's; the URL and the Host header
@@ -119,10 +121,10 @@ void CurlClient::configure() {
         // (Debian 12) connect()s such a socket anyway (curl issue #10626); and not a unix
         // socket: 7.88 never reuses those connections, which would cost a handshake each.
         std::string target = fmt::format("::127.0.0.1:{}", m_endpoint.stream->local_port());
-        m_connect_to.reset(curl_slist_append(nullptr, target.c_str()));
-        curl_easy_setopt(easy, CURLOPT_CONNECT_TO, m_connect_to.get());
-        curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlClient::on_open_socket);
-        curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+        m_connect_to.reset(libcurl().slist_append(nullptr, target.c_str()));
+        libcurl().easy_setopt(easy, CURLOPT_CONNECT_TO, m_connect_to.get());
+        libcurl().easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlClient::on_open_socket);
+        libcurl().easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
     }
 }
 
@@ -135,9 +137,9 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
         fmt::format("{}://{}:{}{}", m_endpoint.scheme == Scheme::https ? "https" : "http",
                     m_endpoint.host, m_endpoint.port, path);
     CURL* easy = m_easy.get();
-    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    libcurl().easy_setopt(easy, CURLOPT_URL, url.c_str());
+    libcurl().easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
+    libcurl().easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     // The body is not traced here: it may carry password digests (Setup, AddUserAclEntryEx), and
     // the WS-Man layer already traces every request with those redacted.
     m_log.trace("http: POST {} via {} ({} bytes)", url, m_endpoint.description, body.size());
@@ -148,7 +150,7 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
         throw curl_failure(code, m_error_text, m_endpoint.description, m_deadline);
     }
     long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    libcurl().easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     m_response.status = static_cast<int>(status);
     m_log.trace("http: {} {} ({} bytes)\n{}", m_response.status, m_response.content_type,
                 m_response.body.size(), m_response.body);
@@ -157,7 +159,7 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
 
 CURLcode CurlClient::run_transfer() {
     CURLM* multi = m_multi.get();
-    curl_multi_add_handle(multi, m_easy.get());
+    libcurl().multi_add_handle(multi, m_easy.get());
     CURLcode result = CURLE_OK;
     try {
         if (m_endpoint.stream != nullptr) {
@@ -165,7 +167,7 @@ CURLcode CurlClient::run_transfer() {
         }
         int running = 1;
         while (running > 0) {
-            curl_multi_perform(multi, &running);
+            libcurl().multi_perform(multi, &running);
             if (m_endpoint.stream != nullptr) {
                 m_endpoint.stream->pump();
             }
@@ -174,23 +176,23 @@ CURLcode CurlClient::run_transfer() {
             }
         }
         int left = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+        while (CURLMsg* message = libcurl().multi_info_read(multi, &left)) {
             if (message->msg == CURLMSG_DONE) {
                 result = message->data.result;
             }
         }
     } catch (const Error& error) {
-        curl_multi_remove_handle(multi, m_easy.get());
+        libcurl().multi_remove_handle(multi, m_easy.get());
         if (error.category() == ErrorCategory::timed_out) {
             throw;
         }
         throw error.with_context(
             fmt::format("cannot reach AMT through {}", m_endpoint.description));
     } catch (...) {
-        curl_multi_remove_handle(multi, m_easy.get());
+        libcurl().multi_remove_handle(multi, m_easy.get());
         throw;
     }
-    curl_multi_remove_handle(multi, m_easy.get());
+    libcurl().multi_remove_handle(multi, m_easy.get());
     return result;
 }
 
@@ -205,8 +207,8 @@ void CurlClient::wait_for_activity() {
         extra.push_back({entry.fd, entry.events, 0});
     }
     int ready = 0;
-    curl_multi_poll(m_multi.get(), extra.data(), static_cast<unsigned>(extra.size()),
-                    m_deadline.remaining_ms(k_poll_cap_ms), &ready);
+    libcurl().multi_poll(m_multi.get(), extra.data(), static_cast<unsigned>(extra.size()),
+                         m_deadline.remaining_ms(k_poll_cap_ms), &ready);
 }
 
 size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {

@@ -1,6 +1,8 @@
 // CURLcode translation, header tracing and small callbacks for the libcurl client.
 #include "curl_support.hpp"
 
+#include "curl_api.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -62,7 +64,8 @@ Error curl_failure(CURLcode code, const char* detail, const std::string& path,
                                  "reached)",
                                  path));
     }
-    std::string reason = detail != nullptr && detail[0] != '\0' ? detail : curl_easy_strerror(code);
+    std::string reason =
+        detail != nullptr && detail[0] != '\0' ? detail : libcurl().easy_strerror(code);
     auto entry = std::find_if(k_curl_errors.begin(), k_curl_errors.end(),
                               [code](const CurlErrorEntry& e) { return e.code == code; });
     if (entry == k_curl_errors.end()) {
@@ -77,9 +80,9 @@ void install_trace(CURL* easy, Log& log) {
     if (!log.enabled(LogLevel::trace)) {
         return;
     }
-    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, &on_debug);
-    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &log);
-    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_DEBUGFUNCTION, &on_debug);
+    libcurl().easy_setopt(easy, CURLOPT_DEBUGDATA, &log);
+    libcurl().easy_setopt(easy, CURLOPT_VERBOSE, 1L);
 }
 
 std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
