@@ -129,8 +129,13 @@ std::uint32_t opt_in_value(profile::UserConsent consent) {
 }
 
 void step_user_consent(StepContext& c, profile::UserConsent consent) {
-    auto service = wsman::get_opt_in_service(c.wsman);
     std::uint32_t wanted = opt_in_value(consent);
+    if (!c.acm && wanted == wsman::k_opt_in_all) {
+        // CCM always requires consent for everything (wsman.md §6): nothing to read or change.
+        c.result.unchanged.push_back("user-consent");
+        return;
+    }
+    auto service = wsman::get_opt_in_service(c.wsman);
     if (!c.acm && wanted != service.opt_in_required) {
         // AMT requires user consent for redirection in client control mode (wsman.md §6).
         c.result.notes.push_back(fmt::format(

@@ -19,8 +19,7 @@ Error load_failure(std::string_view what) {
                              what));
 }
 
-template <typename Function>
-void find(void* library, const char* name, Function& out) {
+template <typename Function> void find(void* library, const char* name, Function& out) {
     void* symbol = ::dlsym(library, name);
     if (symbol == nullptr) {
         throw load_failure(fmt::format("{} has no function {}", k_soname, name));

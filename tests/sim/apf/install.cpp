@@ -44,6 +44,9 @@ void add_stats(Stats& stats, const WsmanStats& counted, std::uint64_t lms_connec
     stats.add("apf.handshakes", counted.apf_handshakes);
     stats.add("apf.channels", counted.apf_channels);
     stats.add("lms.connections", lms_connections);
+    for (const auto& [operation, count] : counted.operations) {
+        stats.add("wsman.operations." + operation, count);
+    }
 }
 
 } // namespace

@@ -204,6 +204,7 @@ ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
         }
         auto op = operation_name(request, *spec);
         std::string cls(spec->name);
+        ++m_stats.operations[cls + "." + op];
         if (matches(m_faults.http500, cls, op)) {
             auto response = soap_response(500, {}, state.amt_version);
             response.framing = BodyFraming::content_length;

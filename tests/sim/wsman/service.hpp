@@ -39,6 +39,8 @@ struct WsmanStats {
     std::uint64_t auth_challenges = 0; // 401 answers
     std::uint64_t apf_handshakes = 0;  // counted by the APF server
     std::uint64_t apf_channels = 0;
+    // Dispatched calls by "Class.Operation" (the fault spec names), for the bench's breakdown.
+    std::map<std::string, std::uint64_t> operations;
 };
 
 // A response body and the namespaces its `g` and `h` prefixes stand for.
