@@ -93,7 +93,7 @@ TEST_CASE("secrets_of lists every secret and needs_escrow spots generated ones",
 }
 
 TEST_CASE("the example profiles parse cleanly", "[unit]") {
-    for (const char* name : {"ccm-basic.xml", "acm-tls.xml"}) {
+    for (const char* name : {"ccm-basic.xml", "ccm-full.xml", "acm-tls.xml"}) {
         INFO(name);
         std::string path = std::string(AMTCFG_SOURCE_DIR "/examples/") + name;
         Profile p = load_profile(path, ParseOptions{EscrowTarget::given});
