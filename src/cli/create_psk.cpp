@@ -148,8 +148,12 @@ void add_setup_options(CLI::App& command, CreatePskOptions& o, CLI::Option* setu
                              "SOURCE of the MEBx password now (factory default: admin)"));
     needs(command.add_option("--new-mebx-password", o.new_password,
                              "SOURCE of the MEBx password to set (AMT's password rules)"));
+    // The pairs come from the file: nothing to count, and the list exists already.
     needs(command.add_option("--psk-file", o.psk_file, "one record per PID/PPS pair of FILE")
-              ->type_name("FILE"));
+              ->type_name("FILE")
+              ->excludes("--count")
+              ->excludes("--out")
+              ->excludes("--format"));
     needs(command
               .add_option("--provisioning-server", o.provisioning_server,
                           "provisioning server IPv4 address and port (default 9971)")
@@ -185,12 +189,16 @@ void add_setup_options(CLI::App& command, CreatePskOptions& o, CLI::Option* setu
 
 Runner add_create_psk(CLI::App& command) {
     auto o = std::make_shared<CreatePskOptions>();
-    command.add_option("--count", o->count, "how many PID/PPS pairs to make (1-10000)")
-        ->type_name("N");
-    command.add_option("--out", o->out, "write the PID/PPS list to FILE (0600); default stdout")
-        ->type_name("FILE");
-    command.add_option("--format", o->format, "PID/PPS list format: csv (default) or json")
-        ->check(CLI::IsMember({"csv", "json"}));
+    auto* count =
+        command.add_option("--count", o->count, "how many PID/PPS pairs to make (1-10000)")
+            ->type_name("N");
+    auto* out =
+        command
+            .add_option("--out", o->out, "write the PID/PPS list to FILE (0600); default stdout")
+            ->type_name("FILE");
+    auto* format =
+        command.add_option("--format", o->format, "PID/PPS list format: csv (default) or json")
+            ->check(CLI::IsMember({"csv", "json"}));
     auto* setup_bin = command
                           .add_option("--setup-bin", o->setup_bin,
                                       "write a USB one-touch setup.bin to FILE (0600)")
@@ -200,7 +208,10 @@ Runner add_create_psk(CLI::App& command) {
                         .add_option("--inspect", o->inspect,
                                     "decode and check a setup.bin (exit 3 when it is bad)")
                         ->type_name("FILE")
-                        ->excludes(setup_bin);
+                        ->excludes(setup_bin)
+                        ->excludes(count)
+                        ->excludes(out)
+                        ->excludes(format);
     command
         .add_flag("--show-secrets", o->show_secrets,
                   "--inspect shows MEBx passwords and PPS values")

@@ -250,6 +250,35 @@ TEST_CASE("--psk-file makes one record per imported pair", "[cli]") {
           std::string::npos);
 }
 
+TEST_CASE("options that would be ignored are refused with exit 2", "[cli]") {
+    TempDir dir;
+    REQUIRE(
+        run({amtcfg_binary(), "create-psk", "--count", "2", "--out", dir.file("k.csv")}).status ==
+        0);
+    auto with_file = [&](std::vector<std::string> extra) {
+        extra.insert(extra.begin(), {"--psk-file", dir.file("k.csv")});
+        return run(setup_bin_args(dir, extra), k_env);
+    };
+    for (const auto& option : {"--count", "--out", "--format"}) {
+        INFO(option);
+        std::string value = std::string(option) == "--count" ? "2"
+                            : std::string(option) == "--out" ? dir.file("again.csv")
+                                                             : "json";
+        // CLI11 names the two options in either order: "--a excludes --b".
+        auto refused = [&](const Run& r, const std::string& other) {
+            CHECK(r.status == 2);
+            CHECK(r.err.find(" excludes ") != std::string::npos);
+            CHECK(r.err.find(option) != std::string::npos);
+            CHECK(r.err.find(other) != std::string::npos);
+        };
+        refused(with_file({option, value}), "--psk-file");
+        refused(run({amtcfg_binary(), "create-psk", "--inspect", dir.file("k.csv"), option, value}),
+                "--inspect");
+    }
+    CHECK_FALSE(std::ifstream(dir.file("setup.bin")).good());
+    CHECK_FALSE(std::ifstream(dir.file("again.csv")).good());
+}
+
 TEST_CASE("--inspect explains a bad file and exits 3", "[cli]") {
     TempDir dir;
     REQUIRE(run(setup_bin_args(dir, {"--count", "2", "--out", dir.file("k.csv")}), k_env).status ==
