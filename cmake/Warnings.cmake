@@ -20,3 +20,10 @@ if(AMTCFG_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer steers by coverage, so the code under test needs it, not only the fuzz target's own
+# file: with AMTCFG_FUZZ (clang) every library is built with coverage and the sanitizers.
+if(AMTCFG_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
