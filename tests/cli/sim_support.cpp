@@ -23,7 +23,12 @@ std::string SimDevice::write(const std::string& name, const std::string& content
 Run SimDevice::amtcfg(const std::vector<std::string>& args,
                       const std::vector<std::string>& sim_options,
                       const std::map<std::string, std::string>& env) const {
-    std::vector<std::string> argv{with_sim(), "--state", m_dir.file("state.json")};
+    return run(command(args, sim_options), env);
+}
+
+std::vector<std::string> SimDevice::command(const std::vector<std::string>& args,
+                                            const std::vector<std::string>& sim_options) const {
+    std::vector<std::string> argv{with_sim(), "--state", state_file()};
     if (!m_device_file.empty()) {
         argv.insert(argv.end(), {"--device-file", m_device_file});
     }
@@ -31,7 +36,7 @@ Run SimDevice::amtcfg(const std::vector<std::string>& args,
     argv.push_back("--");
     argv.push_back(amtcfg_binary());
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, env);
+    return argv;
 }
 
 nlohmann::json SimDevice::info() const {
@@ -45,6 +50,16 @@ std::string ccm_profile(const std::string& password_source, const std::string& e
     return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"test\">\n"
            "  <activation mode=\"ccm\">\n    <admin-password source=\"" +
            password_source + "\"/>\n  </activation>\n" + extra + "</amtcfg-profile>\n";
+}
+
+nlohmann::json check_named(const nlohmann::json& result, const std::string& name) {
+    for (const auto& c : result["checks"]) {
+        if (c["check"] == name) {
+            return c;
+        }
+    }
+    FAIL("no check " << name);
+    return {};
 }
 
 std::string escrowed(const std::string& escrow_path, const std::string& secret) {

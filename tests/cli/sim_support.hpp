@@ -19,6 +19,11 @@ public:
     Run amtcfg(const std::vector<std::string>& args,
                const std::vector<std::string>& sim_options = {},
                const std::map<std::string, std::string>& env = {}) const;
+    // The with-sim.sh command line amtcfg() runs (for a run in the background).
+    std::vector<std::string> command(const std::vector<std::string>& args,
+                                     const std::vector<std::string>& sim_options = {}) const;
+    // The simulator's state file: the device as AMT holds it, saved as each change happens.
+    std::string state_file() const { return m_dir.file("state.json"); }
     // `amtcfg --json info` of the current state.
     nlohmann::json info() const;
 
@@ -33,6 +38,9 @@ private:
 
 // A CCM profile with the given admin-password source and extra elements after <activation>.
 std::string ccm_profile(const std::string& password_source, const std::string& extra = "");
+
+// The entry of maintain's JSON result "checks" for `name` (fails the test when there is none).
+nlohmann::json check_named(const nlohmann::json& result, const std::string& name);
 
 // The value of the last escrow line for `secret` ("admin-password").
 std::string escrowed(const std::string& escrow_path, const std::string& secret);

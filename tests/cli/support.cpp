@@ -16,21 +16,43 @@ extern char** environ;
 
 namespace amtcfg::test {
 
-namespace {
-
-std::string slurp(const std::string& path) {
+std::string file_content(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
 }
 
-} // namespace
-
 nlohmann::json Run::json() const {
     INFO("stdout: " << out << "\nstderr: " << err);
     REQUIRE(nlohmann::json::accept(out));
     return nlohmann::json::parse(out);
+}
+
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& env) {
+    std::map<std::string, std::string> merged;
+    for (char** e = environ; *e != nullptr; ++e) {
+        std::string entry(*e);
+        auto eq = entry.find('=');
+        merged[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    for (const auto& [k, v] : env) {
+        merged[k] = v;
+    }
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : merged) {
+        env_strings.push_back(k + "=" + v);
+    }
+    return env_strings;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    for (auto& s : strings) {
+        out.push_back(s.data());
+    }
+    out.push_back(nullptr);
+    return out;
 }
 
 Run run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
@@ -45,30 +67,10 @@ Run run(const std::vector<std::string>& argv, const std::map<std::string, std::s
     posix_spawn_file_actions_addopen(&actions, 2, io.file("err").c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-    std::map<std::string, std::string> merged;
-    for (char** e = environ; *e != nullptr; ++e) {
-        std::string entry(*e);
-        auto eq = entry.find('=');
-        merged[entry.substr(0, eq)] = entry.substr(eq + 1);
-    }
-    for (const auto& [k, v] : env) {
-        merged[k] = v;
-    }
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : merged) {
-        env_strings.push_back(k + "=" + v);
-    }
-    std::vector<char*> envp;
-    for (auto& s : env_strings) {
-        envp.push_back(s.data());
-    }
-    envp.push_back(nullptr);
+    std::vector<std::string> env_strings = environment_with(env);
+    std::vector<char*> envp = pointers(env_strings);
     std::vector<std::string> args = argv;
-    std::vector<char*> argp;
-    for (auto& s : args) {
-        argp.push_back(s.data());
-    }
-    argp.push_back(nullptr);
+    std::vector<char*> argp = pointers(args);
 
     pid_t pid = 0;
     int rc = posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
@@ -78,8 +80,8 @@ Run run(const std::vector<std::string>& argv, const std::map<std::string, std::s
     ::waitpid(pid, &wstatus, 0);
     Run result;
     result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    result.out = slurp(io.file("out"));
-    result.err = slurp(io.file("err"));
+    result.out = file_content(io.file("out"));
+    result.err = file_content(io.file("err"));
     return result;
 }
 

@@ -21,6 +21,13 @@ struct Run {
 Run run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
         const std::string& input = "");
 
+// This process's environment with `env` added, as "NAME=value" strings; and the NULL-ended
+// pointer array exec functions take (pointing into `strings`).
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& env);
+std::vector<char*> pointers(std::vector<std::string>& strings);
+// A whole file's content ("" when it cannot be read).
+std::string file_content(const std::string& path);
+
 // Paths in the source and build trees.
 std::string amtcfg_binary(); // build/amtcfg
 std::string with_sim();      // scripts/with-sim.sh

@@ -15,16 +15,6 @@ const std::string k_drifted = R"({
   "clock_offset_seconds": 3600, "hostname": "stale-name", "domain": "old.example"
 })";
 
-nlohmann::json check_named(const nlohmann::json& result, const std::string& name) {
-    for (const auto& c : result["checks"]) {
-        if (c["check"] == name) {
-            return c;
-        }
-    }
-    FAIL("no check " << name);
-    return {};
-}
-
 } // namespace
 
 TEST_CASE("maintain --auto fixes the clock and the host name, then nothing is due", "[cli]") {

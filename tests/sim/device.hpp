@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -124,7 +126,7 @@ DeviceState read_device_file(const std::string& path);
 void write_device_file(const std::string& path, const DeviceState& device);
 
 // The one device object all simulator faces share. The LMS listener runs on its own thread,
-// so every access holds the mutex; modify() marks the device changed (saved at exit).
+// so every access holds the mutex; modify() marks the device changed and calls the change hook.
 class DeviceModel {
 public:
     explicit DeviceModel(DeviceState state) : m_state(std::move(state)) {}
@@ -136,7 +138,21 @@ public:
     template <class F> auto modify(F&& f) {
         std::lock_guard lock(m_mutex);
         m_changed = true;
-        return f(m_state);
+        if constexpr (std::is_void_v<decltype(f(m_state))>) {
+            f(m_state);
+            changed_now();
+        } else {
+            auto result = f(m_state);
+            changed_now();
+            return result;
+        }
+    }
+    // Called under the lock after every successful modify() with the new state: the simulator
+    // saves the state file there, because firmware keeps a change the moment it makes it, so a
+    // killed amtcfg must leave the device as AMT would be, not as it was before the run.
+    void on_change(std::function<void(const DeviceState&)> hook) {
+        std::lock_guard lock(m_mutex);
+        m_on_change = std::move(hook);
     }
     DeviceState snapshot() const {
         std::lock_guard lock(m_mutex);
@@ -148,9 +164,16 @@ public:
     }
 
 private:
+    void changed_now() {
+        if (m_on_change) {
+            m_on_change(m_state);
+        }
+    }
+
     mutable std::mutex m_mutex;
     DeviceState m_state;
     bool m_changed = false;
+    std::function<void(const DeviceState&)> m_on_change;
 };
 
 } // namespace amtcfg::sim

@@ -33,6 +33,7 @@ constexpr FaultName k_fault_names[] = {
     {"wsman-fault", FaultKind::wsman_fault, Argument::target},
     {"wsman-return", FaultKind::wsman_return, Argument::target_code},
     {"wsman-drop", FaultKind::wsman_drop, Argument::target},
+    {"wsman-delay", FaultKind::wsman_delay, Argument::target_code},
     {"digest-stale", FaultKind::digest_stale, Argument::none},
 };
 

@@ -22,13 +22,14 @@ enum class FaultKind {
     wsman_fault,     // wsman-fault:METHOD
     wsman_return,    // wsman-return:METHOD=CODE
     wsman_drop,      // wsman-drop:METHOD
+    wsman_delay,     // wsman-delay:METHOD=MS  the call waits MS milliseconds before it acts
     digest_stale,    // digest-stale
 };
 
 struct Fault {
     FaultKind kind;
     std::string target;      // COMMAND or METHOD; "" for faults without one
-    unsigned long value = 0; // N or CODE
+    unsigned long value = 0; // N, CODE or MS
 };
 
 // Parses one spec; throws std::invalid_argument with a message naming the spec and the fix.

@@ -3,8 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <sys/stat.h>
 
@@ -89,8 +91,31 @@ DeviceModel& Simulator::device() {
             state = read_device_file(m_config.device_file);
         }
         m_device = std::make_unique<DeviceModel>(std::move(state));
+        save_on_change();
     }
     return *m_device;
+}
+
+// Each change is saved as it happens (a device that differs from the last saved one), so the
+// state file holds what AMT would hold even when amtcfg is killed mid-run.
+void Simulator::save_on_change() {
+    if (m_config.state_file.empty()) {
+        return;
+    }
+    auto saved = std::make_shared<std::string>(
+        m_device->read([](const DeviceState& d) { return save_device(d).dump(); }));
+    m_device->on_change([path = m_config.state_file, saved](const DeviceState& d) {
+        std::string now = save_device(d).dump();
+        if (now == *saved) {
+            return;
+        }
+        try {
+            write_device_file(path, d);
+            *saved = std::move(now);
+        } catch (const std::exception& e) { // finish() tries again at exit
+            std::fprintf(stderr, "amtcfg simulator: %s\n", e.what());
+        }
+    });
 }
 
 // A second entry with the same name replaces the first (the APF side replaces the silent LME).

@@ -74,12 +74,14 @@ public:
     MeClient client_properties(const std::string& name);
 
     // Called once when the process ends: runs the hooks (e.g. stopping the LMS listener),
-    // saves the state file (when the device changed here or the file does not exist yet)
-    // and writes the counters file.
+    // saves the state file (when the device changed here or the file does not exist yet;
+    // changes are also saved as they happen) and writes the counters file.
     void on_finish(std::function<void()> hook) { m_finish_hooks.push_back(std::move(hook)); }
     void finish();
 
 private:
+    void save_on_change();
+
     SimConfig m_config;
     Stats m_stats;
     std::mutex m_load_mutex;

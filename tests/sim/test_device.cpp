@@ -1,5 +1,6 @@
 // The device model: defaults, device-file loading over the defaults, and saving (--state).
 #include "device.hpp"
+#include "simulator.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -145,4 +146,19 @@ TEST_CASE("power schemes: desktop packages by default, a device file may list ot
     CHECK_THROWS_WITH(load_device(json{{"current_power_scheme", 2}}, device),
                       Catch::Contains("current_power_scheme"));
     CHECK(device.wsman.current_power_scheme == schemes[0].get("InstanceID"));
+}
+
+TEST_CASE("with --state every change is saved as it happens, not only at exit", "[sim][unit]") {
+    TempDir dir;
+    SimConfig config;
+    config.state_file = (dir.path / "state.json").string();
+    Simulator simulator(config);
+    auto& model = simulator.device();
+    model.modify([](DeviceState&) {}); // nothing changed: nothing written
+    CHECK_FALSE(std::filesystem::exists(config.state_file));
+    model.modify([](DeviceState& d) { d.control_mode = 1; });
+    REQUIRE(std::filesystem::exists(config.state_file));
+    CHECK(read_device_file(config.state_file).control_mode == 1);
+    model.modify([](DeviceState& d) { d.hostname = "renamed"; });
+    CHECK(read_device_file(config.state_file).hostname == "renamed");
 }

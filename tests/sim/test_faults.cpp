@@ -9,8 +9,10 @@ TEST_CASE("every contract fault parses", "[sim][unit]") {
     auto list = FaultList::parse("mei-busy:3\nmei-reset-after:5\nno-lme\namthi-short:GetUUID\n"
                                  "amthi-garble:getcodeversions\namthi-status:GetControlMode=0x24\n"
                                  "wsman-http500:AMT_GeneralSettings.Get\nwsman-fault:Setup\n"
-                                 "wsman-return:Setup=2066\nwsman-drop:Get\ndigest-stale\n");
-    CHECK(list.all().size() == 11);
+                                 "wsman-return:Setup=2066\nwsman-drop:Get\ndigest-stale\n"
+                                 "wsman-delay:Setup=5000\n");
+    CHECK(list.all().size() == 12);
+    CHECK(list.value(FaultKind::wsman_delay, "Setup") == 5000UL);
     CHECK(list.value(FaultKind::mei_busy) == 3UL);
     CHECK(list.value(FaultKind::mei_reset_after) == 5UL);
     CHECK(list.has(FaultKind::no_lme));

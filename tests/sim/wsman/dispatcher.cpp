@@ -192,6 +192,28 @@ ServiceReply WsmanService::finish(HttpResponse response, const std::string& faul
     return {bytes, response.close};
 }
 
+std::uint32_t WsmanService::delay_of(const HttpRequest& http) const {
+    std::uint32_t delay = m_faults.latency_ms;
+    if (m_faults.delay_ms.empty()) {
+        return delay;
+    }
+    try {
+        auto request = parse_request(http.body);
+        if (const auto* spec = find_class(request.resource_uri)) {
+            auto op = operation_name(request, *spec);
+            auto found = m_faults.delay_ms.find(std::string(spec->name) + "." + op);
+            if (found == m_faults.delay_ms.end()) {
+                found = m_faults.delay_ms.find(op);
+            }
+            if (found != m_faults.delay_ms.end()) {
+                delay += found->second;
+            }
+        }
+    } catch (const WsmanFault&) { // dispatch() answers the bad request without a delay
+    }
+    return delay;
+}
+
 ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
                                     const std::string& user) {
     SoapRequest request;

@@ -54,6 +54,9 @@ WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms) {
         case FaultKind::wsman_return:
             out.return_value[fault.target] = static_cast<std::uint32_t>(fault.value);
             break;
+        case FaultKind::wsman_delay:
+            out.delay_ms[fault.target] = static_cast<std::uint32_t>(fault.value);
+            break;
         case FaultKind::digest_stale:
             out.digest_stale = true;
             break;
@@ -157,8 +160,9 @@ ServiceReply WsmanService::handle(const HttpRequest& request) {
         return unauthorized(auth.outcome, version);
     }
     ++m_stats.wsman_calls;
-    if (m_faults.latency_ms > 0) { // outside the model's lock, so the MEI side is not held up
-        m_env.sleep_ms(m_faults.latency_ms);
+    // Before the call acts and outside the model's lock, so the MEI side is not held up.
+    if (auto delay = delay_of(request); delay > 0) {
+        m_env.sleep_ms(delay);
     }
     return m_model.modify([&](DeviceState& state) { return dispatch(state, request, auth.user); });
 }

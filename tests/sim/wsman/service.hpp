@@ -25,6 +25,7 @@ struct WsmanFaults {
     std::set<std::string, std::less<>> soap_fault;
     std::set<std::string, std::less<>> drop;
     std::map<std::string, std::uint32_t, std::less<>> return_value;
+    std::map<std::string, std::uint32_t, std::less<>> delay_ms; // wsman-delay, on top of latency
     bool digest_stale = false;
     bool no_lme = false;
     std::uint32_t latency_ms = 0; // --latency-wsman, per WS-Man call
@@ -72,6 +73,8 @@ public:
 
 private:
     ServiceReply dispatch(DeviceState& state, const HttpRequest& request, const std::string& user);
+    // --latency-wsman plus the wsman-delay of this request's METHOD.
+    std::uint32_t delay_of(const HttpRequest& request) const;
     SoapBody operate(CallContext& context, const ClassSpec& spec);
     std::string invoke(CallContext& context, const ClassSpec& spec);
     ServiceReply unauthorized(AuthOutcome outcome, const std::string& version);

@@ -34,6 +34,7 @@ struct Fixture {
         faults.soap_fault.merge(more.soap_fault);
         faults.drop.merge(more.drop);
         faults.return_value.merge(more.return_value);
+        faults.delay_ms.merge(more.delay_ms);
         faults.digest_stale = faults.digest_stale || more.digest_stale;
     }
 };
@@ -201,6 +202,18 @@ TEST_CASE("latency is injected once per WS-Man call", "[unit][sim]") {
     client.get("AMT_GeneralSettings");
     client.get("AMT_GeneralSettings");
     CHECK(f.world.sleeps == std::vector<std::uint32_t>{30, 30});
+}
+
+TEST_CASE("wsman-delay holds one method back before it acts, on top of the latency",
+          "[unit][sim]") {
+    Fixture f;
+    f.faults.latency_ms = 30;
+    f.add_fault("wsman-delay:AMT_GeneralSettings.Get=2000");
+    f.start();
+    auto client = f.lsa();
+    client.get("AMT_GeneralSettings");
+    client.get("AMT_EthernetPortSettings");
+    CHECK(f.world.sleeps == std::vector<std::uint32_t>{2030, 30});
 }
 
 TEST_CASE("an HttpConnection serves keep-alive requests and closes after a 401", "[unit][sim]") {

@@ -1,0 +1,106 @@
+// maintain's IP check on a static-IP AMT whose host moved to another address. It runs in a
+// private network, mount and UTS namespace, so the host's own network is never touched.
+#include "sim_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace amtcfg::test;
+
+namespace {
+
+const std::map<std::string, std::string> k_env{{"AMT_PW", "Adm1n!Passw0rd"}};
+
+// An activated CCM device on a static, manual IPv4 address the host no longer has.
+const std::string k_static_device = R"({
+  "control_mode": 1, "provisioning_state": 2, "admin_password": "Adm1n!Passw0rd",
+  "hostname": "ws-static", "domain": "corp.example",
+  "lan": [{"interface": "wired", "dhcp": false, "link_up": true, "ip": "192.168.10.20",
+           "mac": "a4:bb:6d:12:34:56"}],
+  "wsman_classes": {"AMT_EthernetPortSettings": [{
+    "InstanceID": "Intel(r) AMT Ethernet Port Settings 0",
+    "ElementName": "Intel(r) AMT Ethernet Port Settings", "PhysicalConnectionType": "0",
+    "DHCPEnabled": "false", "IpSyncEnabled": "false", "SharedStaticIp": "false",
+    "SharedMAC": "true", "SharedDynamicIP": "true", "LinkIsUp": "true",
+    "LinkPolicy": ["1", "14", "16", "224"], "MACAddress": "a4-bb-6d-12-34-56",
+    "IPAddress": "192.168.10.20", "SubnetMask": "255.255.255.0",
+    "DefaultGateway": "192.168.10.1", "PrimaryDNS": "192.168.10.1"}]}
+})";
+
+// Inside the namespaces: a host interface with AMT's MAC on 10.20.30.40/24, a default route,
+// and a host name and resolv.conf of the test's own (sysfs is mounted again so that
+// /sys/class/net shows this namespace's interfaces). Then the command runs.
+const std::string k_network = R"(set -e
+dir=$1; shift
+mount -t sysfs sysfs /sys
+mount --bind "$dir/resolv.conf" /etc/resolv.conf
+hostname ws-static
+ip link set lo up
+ip link add amt0 type veth peer name amt1
+ip link set amt0 address a4:bb:6d:12:34:56
+ip addr add 10.20.30.40/24 dev amt0
+ip link set amt1 up
+ip link set amt0 up
+ip route add default via 10.20.30.1 dev amt0
+exec "$@"
+)";
+
+const std::vector<std::string> k_unshare{"unshare", "--net", "--mount", "--uts"};
+
+Run in_namespace(const SimDevice& device, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = k_unshare;
+    argv.insert(argv.end(), {"sh", "-c", k_network, "sh", device.dir().path()});
+    auto command = device.command(args);
+    argv.insert(argv.end(), command.begin(), command.end());
+    return run(argv, k_env);
+}
+
+} // namespace
+
+TEST_CASE("maintain --auto gives a static-IP AMT the host's new address, then nothing is due",
+          "[cli]") {
+    std::vector<std::string> probe = k_unshare;
+    probe.push_back("true");
+    if (run(probe).status != 0) {
+        WARN("skipped: cannot create network namespaces (unshare --net --mount --uts needs root)");
+        return;
+    }
+    SimDevice device(k_static_device);
+    device.write("resolv.conf", "search corp.example\nnameserver 10.20.30.53\n"
+                                "nameserver 10.20.30.54\n");
+    std::vector<std::string> maintain{"--json", "maintain", "--auto", "--password", "env:AMT_PW"};
+
+    auto first = in_namespace(device, maintain);
+    INFO(first.err);
+    REQUIRE(first.status == 0);
+    auto result = first.json();
+    auto ip = check_named(result, "ip");
+    CHECK(ip["due"] == true);
+    CHECK(ip["done"] == true);
+    CHECK(ip["detail"] == "AMT has 192.168.10.20/255.255.255.0, the host has "
+                          "10.20.30.40/255.255.255.0");
+    CHECK(check_named(result, "hostname")["due"] == false);
+    CHECK(result["failed"].empty());
+
+    // AMT holds the host's configuration now, as a static one, over WS-Man and AMTHI alike.
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    auto port = state["wsman_classes"]["AMT_EthernetPortSettings"][0];
+    CHECK(port["DHCPEnabled"] == "false");
+    CHECK(port["IpSyncEnabled"] == "false");
+    CHECK(port["IPAddress"] == "10.20.30.40");
+    CHECK(port["SubnetMask"] == "255.255.255.0");
+    CHECK(port["DefaultGateway"] == "10.20.30.1");
+    CHECK(port["PrimaryDNS"] == "10.20.30.53");
+    CHECK(port["SecondaryDNS"] == "10.20.30.54");
+    auto lan = device.info()["lan"][0];
+    CHECK(lan["ip"] == "10.20.30.40");
+    CHECK(lan["dhcp"] == false);
+
+    auto second = in_namespace(device, maintain);
+    INFO(second.err);
+    REQUIRE(second.status == 0);
+    auto again = second.json(); // keep it alive for the loop
+    for (const auto& c : again["checks"]) {
+        INFO(c.dump());
+        CHECK(c["due"] == false);
+    }
+}
