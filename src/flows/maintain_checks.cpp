@@ -121,10 +121,15 @@ MaintenanceCheck check_ip(MaintainContext& c, amthi::Client& amthi) {
     wanted.default_gateway = os->gateway;
     wanted.primary_dns = os->primary_dns;
     wanted.secondary_dns = os->secondary_dns;
+    // A host without a default route or name server gives none: the Put leaves the field out
+    // and AMT may keep its value, which must not count as drift again on every run.
+    auto differs = [](const std::string& host, const std::string& amt) {
+        return !host.empty() && host != amt;
+    };
     check.due = wanted.ip_address != wired->ip_address ||
                 wanted.subnet_mask != wired->subnet_mask ||
-                wanted.default_gateway != wired->default_gateway ||
-                wanted.primary_dns != wired->primary_dns;
+                differs(wanted.default_gateway, wired->default_gateway) ||
+                differs(wanted.primary_dns, wired->primary_dns);
     check.detail = fmt::format("AMT has {}/{}, the host has {}/{}", wired->ip_address,
                                wired->subnet_mask, os->ip, os->subnet_mask);
     if (check.due) {
