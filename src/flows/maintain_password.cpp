@@ -46,6 +46,51 @@ bool schedule_due(MaintainContext& c, std::string& why) {
     return age >= static_cast<std::time_t>(days);
 }
 
+// Whether AMT, whose reply to SetAdminAclEntryEx was lost, took the new password: logging in
+// with it tells (as configure checks the control mode after a lost Setup reply).
+bool new_password_taken(MaintainContext& c, const Secret& fresh, const Error& lost) {
+    try {
+        WsmanSession probe(c.env, "admin", fresh);
+        wsman::get_general_settings(probe.client());
+        c.calls_before += probe.calls();
+        return true;
+    } catch (const Error& e) {
+        if (e.category() == ErrorCategory::auth_failed) {
+            return false;
+        }
+        throw lost.with_context("AMT's reply to SetAdminAclEntryEx was lost and amtcfg could not "
+                                "tell whether the new password took effect: try the newest one "
+                                "in the escrow file, then the old one");
+    }
+}
+
+// Sets the new password; returns a note for the detail when AMT's reply was lost.
+std::string set_new_password(MaintainContext& c, const Secret& fresh, const std::string& realm) {
+    std::string outcome;
+    try {
+        auto set = wsman::set_admin_acl_entry_ex(
+            c.wsman(), "admin", crypto::digest_password_base64("admin", realm, fresh));
+        if (set.ok()) {
+            return {};
+        }
+        outcome = fmt::format("returned {}", set.describe());
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::wsman_unreachable &&
+            e.category() != ErrorCategory::amt_unavailable) {
+            throw;
+        }
+        if (new_password_taken(c, fresh, e)) {
+            return " (AMT's reply was lost; the new password works)";
+        }
+        outcome = fmt::format("got no answer ({})", e.what());
+    }
+    throw Error(ErrorCategory::maintenance_failed,
+                fmt::format("AMT_AuthorizationService.SetAdminAclEntryEx {}; the old password is "
+                            "still valid (the unused new one stays in the escrow file, marked by "
+                            "its time)",
+                            outcome));
+}
+
 } // namespace
 
 std::optional<std::time_t> last_escrowed(const std::string& escrow_path, const std::string& uuid) {
@@ -86,21 +131,13 @@ MaintenanceCheck rotate_password(MaintainContext& c) {
     c.env.log.add_secret(fresh.reveal());
     const auto& realm = c.general_settings().digest_realm;
     escrow.record({c.device.uuid, c.env.os.hostname(), "admin-password"}, fresh);
-    auto set = wsman::set_admin_acl_entry_ex(c.wsman(), "admin",
-                                             crypto::digest_password_base64("admin", realm, fresh));
-    if (!set.ok()) {
-        throw Error(ErrorCategory::maintenance_failed,
-                    fmt::format("AMT_AuthorizationService.SetAdminAclEntryEx returned {}; the old "
-                                "password is still valid (the unused new one stays in the escrow "
-                                "file, marked by its time)",
-                                set.describe()));
-    }
+    std::string note = set_new_password(c, fresh, realm);
     // From here on only the new password works: prove it before calling the rotation done.
     c.calls_before += c.session->calls();
     c.session = std::make_unique<WsmanSession>(c.env, "admin", fresh);
     wsman::get_general_settings(c.wsman());
     check.done = true;
-    check.detail += fmt::format("; rotated, the new password is in {}", escrow.path());
+    check.detail += fmt::format("; rotated, the new password is in {}{}", escrow.path(), note);
     return check;
 }
 

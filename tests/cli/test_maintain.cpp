@@ -78,3 +78,39 @@ TEST_CASE("maintain refuses a device that is not activated", "[cli]") {
     auto r = device.amtcfg({"maintain", "--auto", "--password", "env:AMT_PW"}, {}, k_env);
     CHECK(r.status == 14);
 }
+
+TEST_CASE("rotation whose reply is lost logs in with the new password to tell which one works",
+          "[cli]") {
+    SimDevice device(k_drifted);
+    auto escrow = device.dir().file("escrow.jsonl");
+    std::vector<std::string> rotate{
+        "--json", "maintain", "--rotate-password", "--password", "env:AMT_PW", "--escrow", escrow};
+    auto works = [&](const std::vector<std::string>& password_option) {
+        std::vector<std::string> args{"maintain", "--sync-clock"};
+        args.insert(args.end(), password_option.begin(), password_option.end());
+        return device.amtcfg(args, {}, k_env).status == 0;
+    };
+    SECTION("AMT took the new password: the rotation is done") {
+        auto r = device.amtcfg(rotate, {"--fault", "wsman-drop:SetAdminAclEntryEx"}, k_env);
+        INFO(r.err);
+        CHECK(r.status == 0);
+        auto password = check_named(r.json(), "password");
+        CHECK(password["done"] == true);
+        CHECK(password["detail"].get<std::string>().find("reply was lost") != std::string::npos);
+        auto file = device.write("new-pw", escrowed(escrow, "admin-password"));
+        CHECK(works({"--password", "file:" + file}));
+        CHECK_FALSE(works({"--password", "env:AMT_PW"}));
+    }
+    SECTION("AMT did not take it: the old password is still valid, and said so") {
+        auto r = device.amtcfg(rotate, {"--fault", "wsman-http500:SetAdminAclEntryEx"}, k_env);
+        INFO(r.err);
+        CHECK(r.status == 34);
+        auto password = check_named(r.json(), "password");
+        CHECK(password["done"] == false);
+        CHECK(password["detail"].get<std::string>().find("old password is still valid") !=
+              std::string::npos);
+        auto file = device.write("new-pw", escrowed(escrow, "admin-password"));
+        CHECK(works({"--password", "env:AMT_PW"}));
+        CHECK_FALSE(works({"--password", "file:" + file}));
+    }
+}
