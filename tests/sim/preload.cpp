@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <mutex>
+#include <openssl/crypto.h>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -123,6 +124,18 @@ __attribute__((constructor)) void check_configuration() {
     }
 }
 
+// Runs once: from the atexit handler start_lms installs, or as the library's destructor.
+void finish_once() {
+    static std::atomic<bool> done{false};
+    if (g_sim == nullptr || std::getenv("AMTCFG_SIM_CHECK") != nullptr || done.exchange(true))
+        return;
+    try {
+        g_sim->finish();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "amtcfg simulator: %s\n", e.what());
+    }
+}
+
 // With --lms the listener must be up before amtcfg's first WS-Man connect, which can come
 // before any /dev/mei open.
 __attribute__((constructor)) void start_lms() {
@@ -130,19 +143,21 @@ __attribute__((constructor)) void start_lms() {
         return;
     try {
         start();
+        // The LMS workers use OpenSSL (nonces, digests). OpenSSL's exit-time cleanup deletes
+        // its thread-state keys and so orphans the state of worker threads, which
+        // LeakSanitizer then reported on a loaded machine (about one run in four). Initialising
+        // OpenSSL here without that cleanup, and joining the workers from an atexit handler,
+        // which runs before LeakSanitizer's exit check (library destructors run after it),
+        // makes the end of a process deterministic. 100 runs under load: no report.
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
+        std::atexit(finish_once);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "amtcfg simulator: cannot start LMS: %s\n", e.what());
     }
 }
 
 __attribute__((destructor)) void finish() {
-    if (g_sim == nullptr || std::getenv("AMTCFG_SIM_CHECK") != nullptr)
-        return;
-    try {
-        g_sim->finish();
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "amtcfg simulator: %s\n", e.what());
-    }
+    finish_once();
 }
 
 mode_t mode_argument(int flags, va_list args) {
