@@ -103,6 +103,14 @@ MaintenanceCheck check_ip(MaintainContext& c, amthi::Client& amthi) {
         check.detail = "AMT uses DHCP; nothing to synchronise";
         return check;
     }
+    if (!wired->ip_sync_enabled && !wired->shared_static_ip) {
+        // A manual static address of AMT's own (wsman.md section 9: IP sync and SharedStaticIp
+        // off) may differ from the host's on purpose; overwriting it would cut AMT off.
+        check.detail = fmt::format("AMT has its own static address {} (not shared with the host); "
+                                   "left alone",
+                                   wired->ip_address);
+        return check;
+    }
     auto lan = amthi.get_lan_interface_settings(amthi::LanInterfaceIndex::wired);
     auto os = lan ? c.env.os.address_of(lan->mac) : std::nullopt;
     if (!os) {
@@ -110,12 +118,12 @@ MaintenanceCheck check_ip(MaintainContext& c, amthi::Client& amthi) {
                        "left alone";
         return check;
     }
-    // A static AMT address on the host's MAC must be the host's address. AMT takes address
-    // fields only with IP sync off (wsman.md section 9), so the host's values are set as a
-    // static configuration.
+    // AMT's static address is the host's. AMT takes address fields only with IP sync off
+    // (wsman.md section 9), so the host's values are set with IP sync off and SharedStaticIp
+    // on: the address stays marked as the host's, and the next run keeps it in step.
     wsman::EthernetPortSettings wanted = *wired;
     wanted.ip_sync_enabled = false;
-    wanted.shared_static_ip = false;
+    wanted.shared_static_ip = true;
     wanted.ip_address = os->ip;
     wanted.subnet_mask = os->subnet_mask;
     wanted.default_gateway = os->gateway;

@@ -104,12 +104,13 @@ TEST_CASE("maintain --auto gives a static-IP AMT the host's new address, then no
     CHECK(check_named(result, "hostname")["due"] == false);
     CHECK(result["failed"].empty());
 
-    // AMT holds the host's configuration now, as a manual static one (AMT takes address fields
-    // only with IP sync off), over WS-Man and AMTHI alike.
+    // AMT holds the host's configuration now, still marked as the host's address (AMT takes
+    // address fields only with IP sync off), over WS-Man and AMTHI alike.
     auto state = nlohmann::json::parse(file_content(device.state_file()));
     auto port = state["wsman_classes"]["AMT_EthernetPortSettings"][0];
     CHECK(port["DHCPEnabled"] == "false");
     CHECK(port["IpSyncEnabled"] == "false");
+    CHECK(port["SharedStaticIp"] == "true");
     CHECK(port["IPAddress"] == "10.20.30.40");
     CHECK(port["SubnetMask"] == "255.255.255.0");
     CHECK(port["DefaultGateway"] == "10.20.30.1");
@@ -141,4 +142,27 @@ TEST_CASE("a host without a default route or name server: maintain --auto is qui
     CHECK(port["SubnetMask"] == "255.255.255.0");
     // The host has no gateway or DNS to give; what AMT kept is no drift on the next run.
     check_nothing_due(in_namespace(device, k_maintain));
+}
+
+TEST_CASE("an AMT with a static address of its own is left alone by maintain --auto", "[cli]") {
+    if (!namespaces_available()) {
+        return;
+    }
+    std::string dedicated = k_static_device;
+    for (const std::string flag : {"\"IpSyncEnabled\": \"true\"", "\"SharedStaticIp\": \"true\""}) {
+        auto at = dedicated.find(flag);
+        REQUIRE(at != std::string::npos);
+        dedicated.replace(at, flag.size(), flag.substr(0, flag.size() - 6) + "\"false\"");
+    }
+    SimDevice device(dedicated);
+    device.write("resolv.conf", "search corp.example\nnameserver 10.20.30.53\n");
+    auto first = in_namespace(device, k_maintain);
+    INFO(first.err);
+    REQUIRE(first.status == 0);
+    auto ip = check_named(first.json(), "ip");
+    CHECK(ip["due"] == false);
+    CHECK(ip["detail"] == "AMT has its own static address 192.168.10.20 (not shared with the "
+                          "host); left alone");
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    CHECK(state["wsman_classes"]["AMT_EthernetPortSettings"][0]["IPAddress"] == "192.168.10.20");
 }
