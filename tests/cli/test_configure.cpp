@@ -55,9 +55,15 @@ TEST_CASE("configure activates CCM, applies the profile, and a second run change
 }
 
 TEST_CASE("configure --dry-run prints the plan and changes nothing", "[cli]") {
+    auto [transport, sim_options] =
+        GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
+                 std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+    INFO("transport " << transport);
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", k_features));
-    auto r = device.amtcfg({"--json", "configure", "--profile", profile, "--dry-run"}, {}, k_env);
+    auto r = device.amtcfg(
+        {"--json", "--transport", transport, "configure", "--profile", profile, "--dry-run"},
+        sim_options, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     auto result = r.json();

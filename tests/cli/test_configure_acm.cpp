@@ -115,10 +115,11 @@ TEST_CASE("ACM pre-flight failures are exit 31, name the problem and change noth
         std::tuple<std::string, bool, std::string>{"expired", true, "expired"},
         std::tuple<std::string, bool, std::string>{"good", false, "not active"},
         std::tuple<std::string, bool, std::string>{"sha384", true, "not trusted"});
-    INFO(pfx);
+    auto via = path();
+    INFO(pfx << " over " << via.options.back());
     SimDevice device(device_json(active));
     auto profile = device.write("acm.xml", acm_profile(pfx));
-    auto r = device.amtcfg({"configure", "--profile", profile}, {}, k_env);
+    auto r = device.amtcfg(over(via, {"configure", "--profile", profile}), via.sim, k_env);
     INFO(r.err);
     CHECK(r.status == 31);
     CHECK(r.err.find(expected) != std::string::npos);
