@@ -57,6 +57,11 @@ void step_network(StepContext& c, const profile::Network& network) {
     wanted.dhcp_enabled = dhcp;
     wanted.ip_sync_enabled = dhcp || ip_sync;
     wanted.shared_static_ip = !dhcp && ip_sync;
+    if (!dhcp && ip_sync && !current.dhcp_enabled && current.shared_static_ip) {
+        // The host's address as `maintain` keeps it: AMT takes address fields only with IP sync
+        // off, so SharedStaticIp on with IP sync off is what ip-sync="true" asks for as well.
+        wanted.ip_sync_enabled = current.ip_sync_enabled;
+    }
     if (!dhcp && !ip_sync && current.ip_address.empty()) {
         throw Error(ErrorCategory::config_step_failed,
                     "network: dhcp=\"false\" with ip-sync=\"false\" needs a static address in AMT, "

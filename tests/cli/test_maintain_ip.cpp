@@ -121,6 +121,17 @@ TEST_CASE("maintain --auto gives a static-IP AMT the host's new address, then no
     CHECK(lan["dhcp"] == false);
 
     check_nothing_due(in_namespace(device, k_maintain));
+
+    // configure with the profile that asked for a static address synced with the host agrees
+    // with what maintain left: nothing to change.
+    auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", "  <network dhcp=\"false\" "
+                                                                   "ip-sync=\"true\"/>\n"));
+    auto configure = in_namespace(device, {"--json", "configure", "--profile", profile});
+    INFO(configure.err);
+    REQUIRE(configure.status == 0);
+    auto configured = configure.json();
+    CHECK(configured["changed"].empty());
+    CHECK(configured["plan"].empty());
 }
 
 TEST_CASE("a host without a default route or name server: maintain --auto is quiet once synced",
