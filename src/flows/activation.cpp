@@ -31,6 +31,21 @@ void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword
     }
 }
 
+ActivationStart start_activation(Environment& env, amthi::Client& amthi,
+                                 const profile::Profile& profile, std::string_view mode_name,
+                                 ConfigureResult& result) {
+    auto resolved = new_admin_password(profile);
+    env.log.add_secret(resolved.value.reveal());
+    auto lsa = amthi.get_local_system_account();
+    env.log.add_secret(lsa.password.reveal());
+    auto session = std::make_unique<WsmanSession>(env, lsa.username, lsa.password);
+    auto general = wsman::get_general_settings(session->client());
+    result.plan.push_back(
+        {"activation", "control mode", "pre-provisioning", std::string(mode_name)});
+    result.changed.push_back("activation");
+    return {std::move(resolved), std::move(session), std::move(general)};
+}
+
 void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name) {
     std::string outcome;
@@ -61,16 +76,8 @@ namespace {
 
 Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
                        RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
-    auto resolved = new_admin_password(profile);
+    auto [resolved, session, general] = start_activation(env, amthi, profile, "ccm", result);
     const Secret& password = resolved.value;
-    env.log.add_secret(password.reveal());
-    auto lsa = amthi.get_local_system_account();
-    env.log.add_secret(lsa.password.reveal());
-    auto session = std::make_unique<WsmanSession>(env, lsa.username, lsa.password);
-    auto general = wsman::get_general_settings(session->client());
-
-    result.plan.push_back({"activation", "control mode", "pre-provisioning", "ccm"});
-    result.changed.push_back("activation");
     if (mode == RunMode::dry_run) {
         return {std::move(session), false, std::move(general), 0};
     }

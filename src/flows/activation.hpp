@@ -44,6 +44,17 @@ Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Pr
 // its escrow, which must happen right before it is set.
 profile::ResolvedPassword new_admin_password(const profile::Profile& profile);
 void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password);
+
+// What both activation paths begin with: the admin password to set, a session as AMT's local
+// system account, and AMT_GeneralSettings (its DigestRealm); the plan records the activation.
+struct ActivationStart {
+    profile::ResolvedPassword password;
+    std::unique_ptr<WsmanSession> session;
+    wsman::GeneralSettings general;
+};
+ActivationStart start_activation(Environment& env, amthi::Client& amthi,
+                                 const profile::Profile& profile, std::string_view mode_name,
+                                 ConfigureResult& result);
 // Runs the activation method `call`. Its reply can be lost while AMT still activates (wsman.md
 // 7.1 step 4), so on a non-zero ReturnValue or no answer the control mode is re-read over AMTHI
 // before Error(activation_failed) is thrown.

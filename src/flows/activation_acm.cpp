@@ -116,15 +116,8 @@ void set_mebx_password(Environment& env, wsman::Client& client, const profile::P
 Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
                        RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     auto chain = load_and_check(env, amthi, profile);
-    auto resolved = new_admin_password(profile);
+    auto [resolved, session, general] = start_activation(env, amthi, profile, "acm", result);
     const Secret& password = resolved.value;
-    env.log.add_secret(password.reveal());
-    auto lsa = amthi.get_local_system_account();
-    env.log.add_secret(lsa.password.reveal());
-    auto session = std::make_unique<WsmanSession>(env, lsa.username, lsa.password);
-    auto general = wsman::get_general_settings(session->client());
-    result.plan.push_back({"activation", "control mode", "pre-provisioning", "acm"});
-    result.changed.push_back("activation");
     if (mode == RunMode::dry_run) {
         return {std::move(session), true, std::move(general), 0};
     }
