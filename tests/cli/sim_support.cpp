@@ -46,6 +46,11 @@ nlohmann::json SimDevice::info() const {
     return r.json();
 }
 
+std::pair<std::string, std::vector<std::string>> each_transport() {
+    return GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
+                    std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+}
+
 std::string ccm_profile(const std::string& password_source, const std::string& extra) {
     return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"test\">\n"
            "  <activation mode=\"ccm\">\n    <admin-password source=\"" +

@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace amtcfg::test {
@@ -35,6 +36,10 @@ private:
     TempDir m_dir;
     std::string m_device_file;
 };
+
+// Makes the calling test run twice (a Catch2 generator): over amtcfg's own LME tunnel and over
+// the simulated LMS. Returns amtcfg's --transport value and with-sim.sh's options for it.
+std::pair<std::string, std::vector<std::string>> each_transport();
 
 // A CCM profile with the given admin-password source and extra elements after <activation>.
 std::string ccm_profile(const std::string& password_source, const std::string& extra = "");

@@ -24,9 +24,7 @@ std::vector<std::string> strings(const nlohmann::json& array) {
 
 TEST_CASE("configure activates CCM, applies the profile, and a second run changes nothing",
           "[cli]") {
-    auto [transport, sim_options] =
-        GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
-                 std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+    auto [transport, sim_options] = each_transport();
     INFO("transport " << transport);
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", k_features));
@@ -55,9 +53,7 @@ TEST_CASE("configure activates CCM, applies the profile, and a second run change
 }
 
 TEST_CASE("configure --dry-run prints the plan and changes nothing", "[cli]") {
-    auto [transport, sim_options] =
-        GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
-                 std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+    auto [transport, sim_options] = each_transport();
     INFO("transport " << transport);
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", k_features));

@@ -59,11 +59,8 @@ struct Path {
 };
 
 Path path() {
-    auto lms = GENERATE(false, true);
-    if (lms) {
-        return {{"--transport", "lms"}, {"--lms"}};
-    }
-    return {{"--transport", "lme"}, {}};
+    auto [transport, sim] = each_transport();
+    return {{"--transport", transport}, sim};
 }
 
 std::vector<std::string> over(const Path& path, std::vector<std::string> args) {

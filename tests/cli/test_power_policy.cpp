@@ -37,9 +37,7 @@ bool contains(const nlohmann::json& array, const std::string& value) {
 
 TEST_CASE("power-policy always-on switches an s0-only device once; a re-run changes nothing",
           "[cli]") {
-    auto [transport, sim_options] =
-        GENERATE(std::pair<std::string, std::vector<std::string>>{"lme", {}},
-                 std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
+    auto [transport, sim_options] = each_transport();
     INFO("transport " << transport);
     SimDevice device;
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW", policy("always-on")));
