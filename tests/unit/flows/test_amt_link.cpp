@@ -3,6 +3,7 @@
 #include "amtcfg/flows/amt_link.hpp"
 #include "amtcfg/util/error.hpp"
 
+#include "fakes/loopback.hpp"
 #include "unit/apf/fake_lme.hpp"
 #include "unit/http/amt_http.hpp"
 
@@ -12,6 +13,7 @@ using namespace amtcfg;
 using namespace amtcfg::flows;
 using amtcfg::apf::testing::FakeAmt;
 using amtcfg::apf::testing::FakeDevice;
+using amtcfg::test::closed_port;
 using amtcfg::testing::AmtHttp;
 using amtcfg::testing::LoopbackServer;
 
@@ -26,18 +28,6 @@ void serve_http(FakeAmt& lme, AmtHttp& http) {
         lme.close_after_response = close;
         return response.value_or(std::string());
     };
-}
-
-std::uint16_t closed_port() {
-    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size);
-    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size);
-    ::close(probe);
-    return ntohs(address.sin_port);
 }
 
 struct Fixture {

@@ -3,12 +3,14 @@
 #include "amtcfg/http/probe.hpp"
 #include "amtcfg/util/error.hpp"
 
+#include "fakes/loopback.hpp"
 #include "unit/http/amt_http.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace amtcfg;
 using namespace amtcfg::http;
+using amtcfg::test::closed_port;
 using amtcfg::testing::AmtHttp;
 using amtcfg::testing::LoopbackServer;
 
@@ -25,19 +27,6 @@ Endpoint lms_endpoint(std::uint16_t port) {
     endpoint.port = port;
     endpoint.description = "LMS at 127.0.0.1:" + std::to_string(port);
     return endpoint;
-}
-
-// A loopback port on which nothing listens.
-std::uint16_t closed_port() {
-    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size);
-    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size);
-    ::close(probe);
-    return ntohs(address.sin_port);
 }
 
 } // namespace

@@ -1,0 +1,25 @@
+// Loopback helpers for tests that need a TCP port nobody listens on.
+#pragma once
+
+#include <arpa/inet.h>
+#include <cstdint>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace amtcfg::test {
+
+// A loopback port on which nothing listens: bound once to learn a free number, then closed.
+inline std::uint16_t closed_port() {
+    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size); // NOLINT: sockaddr API
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size); // NOLINT: sockaddr API
+    ::close(probe);
+    return ntohs(address.sin_port);
+}
+
+} // namespace amtcfg::test
