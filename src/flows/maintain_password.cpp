@@ -50,9 +50,11 @@ bool schedule_due(MaintainContext& c, std::string& why) {
 // with it tells (as configure checks the control mode after a lost Setup reply).
 bool new_password_taken(MaintainContext& c, const Secret& fresh, const Error& lost) {
     try {
-        WsmanSession probe(c.env, "admin", fresh);
-        wsman::get_general_settings(probe.client());
-        c.calls_before += probe.calls();
+        auto probe = std::make_unique<WsmanSession>(c.env, "admin", fresh);
+        wsman::get_general_settings(probe->client());
+        // The proof the rotation needs: go on in this session instead of logging in again.
+        c.calls_before += c.session->calls();
+        c.session = std::move(probe);
         return true;
     } catch (const Error& e) {
         if (e.category() == ErrorCategory::auth_failed) {
@@ -132,10 +134,13 @@ MaintenanceCheck rotate_password(MaintainContext& c) {
     const auto& realm = c.general_settings().digest_realm;
     escrow.record({c.device.uuid, c.env.os.hostname(), "admin-password"}, fresh);
     std::string note = set_new_password(c, fresh, realm);
-    // From here on only the new password works: prove it before calling the rotation done.
-    c.calls_before += c.session->calls();
-    c.session = std::make_unique<WsmanSession>(c.env, "admin", fresh);
-    wsman::get_general_settings(c.wsman());
+    if (note.empty()) {
+        // From here on only the new password works: prove it before calling the rotation done
+        // (after a lost reply, set_new_password has proved it already).
+        c.calls_before += c.session->calls();
+        c.session = std::make_unique<WsmanSession>(c.env, "admin", fresh);
+        wsman::get_general_settings(c.wsman());
+    }
     check.done = true;
     check.detail += fmt::format("; rotated, the new password is in {}{}", escrow.path(), note);
     return check;
