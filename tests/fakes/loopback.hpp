@@ -16,7 +16,7 @@ inline std::uint16_t closed_port() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t size = sizeof address;
-    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size); // NOLINT: sockaddr API
+    ::bind(probe, reinterpret_cast<sockaddr*>(&address), size);         // NOLINT: sockaddr API
     ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size); // NOLINT: sockaddr API
     ::close(probe);
     return ntohs(address.sin_port);
