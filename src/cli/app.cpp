@@ -48,7 +48,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->type_name("PATH");
     app.add_option("--transport", o.transport, "how WS-Man reaches AMT: auto, lms or lme")
         ->check(CLI::IsMember({"auto", "lms", "lme"}));
-    app.add_option("--lms-address", o.lms_address, "where LMS listens (default 127.0.0.1)")
+    app.add_option("--lms-address", o.lms_address,
+                   "where LMS listens: a loopback address (default 127.0.0.1; 127.x.y.z, ::1)")
         ->type_name("ADDR");
     app.add_option("--lms-port", o.lms_port, "LMS port (default 16992, 16993 when TLS is enforced)")
         ->envname("AMTCFG_LMS_PORT")
@@ -99,6 +100,7 @@ int run(int argc, const char* const* argv, Platform& platform) {
     std::optional<FileSink> file_sink;
     try {
         set_up_logging(session, stderr_sink, file_sink);
+        transport_options(session.options); // a bad --lms-address is exit 2 for every command
         if (!session.options.timeout.empty()) {
             session.deadline = Deadline(parse_duration(session.options.timeout));
         }

@@ -46,12 +46,34 @@ nlohmann::json info_json(const flows::InfoResult& r) {
         {"tls_enforced", r.tls_enforced},
         {"cert_hashes", hashes},
         {"lan", lan},
-        {"transport", {{"lms", r.lms}, {"lme", r.lme}}},
+        {"transport",
+         {{"lms", r.lms},
+          {"lme", r.lme},
+          {"lms_listener_uid", r.lms_check.owner_uid ? nlohmann::json(*r.lms_check.owner_uid)
+                                                     : nlohmann::json(nullptr)}}},
     };
 }
 
 std::string yes_no(bool value) {
     return value ? "yes" : "no";
+}
+
+// Only a listener owned by root counts as LMS (DESIGN.md section 6).
+std::string lms_text(const http::LmsCheck& check) {
+    switch (check.verdict) {
+    case http::LmsVerdict::trusted:
+        return "answers (owned by root)";
+    case http::LmsVerdict::not_listening:
+        return "not running";
+    case http::LmsVerdict::not_root:
+        return fmt::format("not trusted: the listener belongs to uid {}, not root",
+                           check.owner_uid.value_or(0));
+    case http::LmsVerdict::unknown_owner:
+        return "not trusted: its owner cannot be read from /proc";
+    case http::LmsVerdict::no_answer:
+        break;
+    }
+    return "not answering";
 }
 
 std::string info_text(const flows::InfoResult& r) {
@@ -66,8 +88,8 @@ std::string info_text(const flows::InfoResult& r) {
                        amthi::provisioning_state_name(r.provisioning_state));
     out += fmt::format("DNS suffix          {}\n", r.dns_suffix.empty() ? "(none)" : r.dns_suffix);
     out += fmt::format("TLS enforced        {}\n", yes_no(r.tls_enforced));
-    out += fmt::format("LMS                 {} ({}:{})\n", r.lms ? "answers" : "not answering",
-                       r.lms_address, r.lms_port);
+    out += fmt::format("LMS                 {} ({}:{})\n", lms_text(r.lms_check), r.lms_address,
+                       r.lms_port);
     out += fmt::format("LME client          {}\n", r.lme ? "available" : "not available");
     for (const auto& l : r.lan) {
         out += fmt::format("LAN {:<16}{}, link {}, {} {}\n", interface_name(l.index),
@@ -127,10 +149,11 @@ Runner add_info(CLI::App& command) {
         ->type_name("SOURCE");
     return [password](Session& session) {
         auto device = session.platform.open_mei(session.options.device);
-        flows::InfoOptions options{.lms_address = session.options.lms_address,
+        flows::InfoOptions options{.lms_address = lms_address(session.options),
                                    .lms_port = session.options.lms_port};
         auto result =
-            flows::read_info(*device, session.platform.tcp_accepts, options, session.deadline);
+            flows::read_info(*device, session.platform.check_lms, options, session.deadline);
+        session.log.info("LMS: {}", result.lms_check.detail);
         for (const auto& warning : result.warnings) {
             session.log.warning("{}", warning);
         }

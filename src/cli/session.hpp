@@ -29,7 +29,9 @@ struct GlobalOptions {
 };
 
 // The --transport, --lms-address and --lms-port options as the flows take them (AmtLink).
+// Throws Error(usage) for an --lms-address that is not loopback.
 flows::TransportOptions transport_options(const GlobalOptions& options);
+http::LoopbackAddress lms_address(const GlobalOptions& options);
 
 // Prints a command's result: with --json exactly one JSON object on stdout and human text on
 // stderr; otherwise the human text on stdout.

@@ -48,13 +48,11 @@ ActivationStart start_activation(Environment& env, amthi::Client& amthi,
 
 void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name) {
+    std::optional<wsman::MethodResult> result;
     std::string outcome;
     try {
-        auto result = call();
-        if (result.ok()) {
-            return;
-        }
-        outcome = fmt::format("returned {}", result.describe());
+        result = call();
+        outcome = fmt::format("returned {}", result->describe());
     } catch (const Error& e) {
         if (e.category() != ErrorCategory::wsman_unreachable &&
             e.category() != ErrorCategory::amt_unavailable &&
@@ -63,8 +61,19 @@ void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodR
         }
         outcome = fmt::format("got no answer ({})", e.what());
     }
-    if (amthi.get_control_mode() == wanted) {
+    // The answer came over WS-Man; the ME is the one witness that no listener on a loopback
+    // port can fake. Nothing more (admin login, MEBx password) is sent before it agrees.
+    auto mode = amthi.get_control_mode();
+    if (mode == wanted) {
         return;
+    }
+    if (result && result->ok()) {
+        throw Error(ErrorCategory::activation_failed,
+                    fmt::format("{} returned 0, but AMT's control mode read over MEI is {}, not "
+                                "{}: whatever answered was not this AMT, or AMT did not keep the "
+                                "change; amtcfg sent nothing more",
+                                name, amthi::control_mode_name(mode),
+                                amthi::control_mode_name(wanted)));
     }
     throw Error(ErrorCategory::activation_failed,
                 fmt::format("{} {}; AMT's control mode is unchanged (re-run configure after "

@@ -55,9 +55,11 @@ struct ActivationStart {
 ActivationStart start_activation(Environment& env, amthi::Client& amthi,
                                  const profile::Profile& profile, std::string_view mode_name,
                                  ConfigureResult& result);
-// Runs the activation method `call`. Its reply can be lost while AMT still activates (wsman.md
-// 7.1 step 4), so on a non-zero ReturnValue or no answer the control mode is re-read over AMTHI
-// before Error(activation_failed) is thrown.
+// Runs the activation method `call`, then reads the control mode over AMTHI: AMT is activated
+// only when the ME says so. A success answer the ME contradicts is Error(activation_failed)
+// (it did not come from this AMT, or AMT did not keep it), and so is a failure or a lost
+// answer (wsman.md 7.1 step 4: the reply can be lost while AMT still activates) unless the
+// ME shows the wanted mode.
 void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name);
 

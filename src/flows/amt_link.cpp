@@ -1,7 +1,6 @@
 // Choosing between LMS and amtcfg's own APF tunnel, and building http::Clients for the choice.
 #include "amtcfg/flows/amt_link.hpp"
 
-#include "amtcfg/http/probe.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
@@ -67,20 +66,34 @@ std::uint16_t AmtLink::lms_port() const {
     return m_options.lms_port != 0 ? m_options.lms_port : apf::k_port_http;
 }
 
+// Decides between LMS and LME without sending anything to a listener that is not trusted.
 void AmtLink::choose_path() {
-    if (m_options.mode == TransportMode::automatic) {
+    if (m_options.mode == TransportMode::lme) {
+        m_path = TransportPath::lme;
+    } else {
         int timeout = m_deadline.remaining_ms(m_options.lms_probe_timeout_ms);
-        http::Probe probe = http::probe_tcp(m_options.lms_address, lms_port(), timeout);
-        if (probe.result == http::ProbeResult::accepted) {
+        const auto& address = m_options.lms_address;
+        http::LmsCheck check = m_options.check_lms
+                                   ? m_options.check_lms(address, lms_port(), timeout)
+                                   : http::check_lms(address, lms_port(), timeout);
+        std::string where = fmt::format("LMS at {}:{}", address.url_host(), lms_port());
+        if (check.trusted()) {
             m_path = TransportPath::lms;
+            m_log.info("transport: using {}: {}", where, check.detail);
+        } else if (m_options.mode == TransportMode::lms) {
+            throw Error(ErrorCategory::wsman_unreachable,
+                        fmt::format("cannot use {} (--transport lms): {}", where, check.detail));
         } else {
             m_path = TransportPath::lme;
-            m_lms_refusal =
-                fmt::format("LMS at {}:{}: {}", m_options.lms_address, lms_port(), probe.detail);
-            m_log.debug("transport: {}; using amtcfg's own APF tunnel over LME", m_lms_refusal);
+            m_lms_refusal = fmt::format("{}: {}", where, check.detail);
+            if (check.verdict == http::LmsVerdict::not_root) {
+                m_log.warning("transport: not using {}; using amtcfg's own APF tunnel over LME",
+                              m_lms_refusal);
+            } else {
+                m_log.info("transport: not using {}; using amtcfg's own APF tunnel over LME",
+                           m_lms_refusal);
+            }
         }
-    } else {
-        m_path = m_options.mode == TransportMode::lms ? TransportPath::lms : TransportPath::lme;
     }
     if (m_path == TransportPath::lme) {
         m_session = std::make_unique<apf::Session>(m_device, m_log, m_deadline);
@@ -94,7 +107,7 @@ std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
     }
     http::Endpoint endpoint;
     if (m_path == TransportPath::lms) {
-        endpoint.host = m_options.lms_address;
+        endpoint.host = m_options.lms_address.url_host();
         endpoint.port = lms_port();
         endpoint.description = fmt::format("LMS at {}:{}", endpoint.host, endpoint.port);
         return http::make_curl_client(std::move(endpoint), std::move(credentials), m_log,

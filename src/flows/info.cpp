@@ -121,7 +121,7 @@ int major_version(std::string_view version) {
     return ec == std::errc{} ? major : 0;
 }
 
-InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoOptions& options,
+InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
                      const Deadline& deadline) {
     InfoResult result;
     {
@@ -134,10 +134,11 @@ InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoO
     read_watchdog(device, deadline, result);
     result.lme = lme_connects(device);
     deadline.check("probing LMS");
-    result.lms_address = options.lms_address;
+    result.lms_address = options.lms_address.url_host();
     result.lms_port = options.lms_port != 0 ? options.lms_port
                                             : (result.tls_enforced ? k_lms_tls_port : k_lms_port);
-    result.lms = lms_probe(result.lms_address, result.lms_port);
+    result.lms_check = lms_probe(options.lms_address, static_cast<std::uint16_t>(result.lms_port));
+    result.lms = result.lms_check.trusted();
     return result;
 }
 

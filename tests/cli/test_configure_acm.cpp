@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 using namespace amtcfg::test;
 
@@ -121,4 +122,68 @@ TEST_CASE("ACM pre-flight failures are exit 31, name the problem and change noth
     CHECK(r.status == 31);
     CHECK(r.err.find(expected) != std::string::npos);
     CHECK(device.info()["control_mode"] == "pre-provisioning");
+}
+
+namespace {
+
+// The WS-Man operations the simulator served in one amtcfg run (AMTCFG_SIM_STATS), by name.
+std::map<std::string, int> operations_of(const std::string& stats_file) {
+    auto stats = nlohmann::json::parse(file_content(stats_file));
+    std::map<std::string, int> out;
+    for (const auto& [cls, ops] : stats["wsman"]["operations"].items()) {
+        for (const auto& [op, count] : ops.items()) {
+            out[cls + "." + op] = count.get<int>();
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("an activation that the ME does not confirm is exit 30 and nothing more is sent",
+          "[cli]") {
+    // amthi-stale:GetControlMode: Setup/AdminSetup/UpgradeClientToAdmin succeed over WS-Man,
+    // but the control mode read over MEI does not change; wsman-return:Setup=0: the answer
+    // says 0 and AMT did nothing, as an impostor on the LMS port would answer.
+    auto [method, fault] = GENERATE(
+        std::pair<std::string, std::string>{"Setup", "amthi-stale:GetControlMode"},
+        std::pair<std::string, std::string>{"Setup", "wsman-return:Setup=0"},
+        std::pair<std::string, std::string>{"AdminSetup", "amthi-stale:GetControlMode"},
+        std::pair<std::string, std::string>{"UpgradeClientToAdmin", "amthi-stale:GetControlMode"});
+    auto via = path();
+    INFO(method << " with " << fault << " over " << via.options.back());
+    SimDevice device(device_json(true));
+    auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
+    if (method == "UpgradeClientToAdmin") {
+        REQUIRE(device.amtcfg(over(via, {"configure", "--profile", ccm}), via.sim, k_env).status ==
+                0);
+    }
+    auto profile = method == "Setup" ? ccm : device.write("acm.xml", acm_profile("good"));
+    std::string stats = device.dir().file("stats.json");
+    auto sim = via.sim;
+    sim.insert(sim.end(), {"--fault", fault});
+    auto env = k_env;
+    env["AMTCFG_SIM_STATS"] = stats;
+    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), sim, env);
+    INFO(r.err);
+    CHECK(r.status == 30);
+    CHECK_THAT(r.err, Catch::Contains("IPS_HostBasedSetupService." + method + " returned 0") &&
+                          Catch::Contains("read over MEI"));
+    // The activation call was the last WS-Man call: no admin login, no SetMEBxPassword.
+    auto ops = operations_of(stats);
+    CHECK(ops["IPS_HostBasedSetupService." + method] == 1);
+    std::set<std::string> allowed{"AMT_GeneralSettings.Get", "IPS_HostBasedSetupService.Get",
+                                  "IPS_HostBasedSetupService.AddNextCertInChain",
+                                  "IPS_HostBasedSetupService." + method};
+    for (const auto& [op, count] : ops) {
+        INFO(op);
+        CHECK(allowed.count(op) == 1);
+    }
+    auto counters = nlohmann::json::parse(file_content(stats));
+    int calls = counters["wsman"]["calls"].get<int>();
+    int sent = 0;
+    for (const auto& [op, count] : ops) {
+        sent += count;
+    }
+    CHECK(calls == sent);
 }

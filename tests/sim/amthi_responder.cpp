@@ -223,6 +223,10 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
         bytes = truncate_reply(bytes);
     if (info && m_faults.has(FaultKind::amthi_garble, name))
         bytes = garble_reply(bytes);
+    if (info && m_faults.has(FaultKind::amthi_stale, name)) {
+        // A firmware whose report lags its state: the reply of the first request, unchanged.
+        bytes = m_first_replies.try_emplace(command, bytes).first->second;
+    }
     return bytes;
 }
 

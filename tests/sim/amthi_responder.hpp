@@ -6,6 +6,7 @@
 #include "device.hpp"
 #include "faults.hpp"
 
+#include <map>
 #include <optional>
 
 namespace amtcfg::sim {
@@ -21,6 +22,7 @@ public:
 private:
     DeviceModel& m_device;
     const FaultList& m_faults;
+    std::map<std::uint32_t, Bytes> m_first_replies; // amthi-stale: by command, per connection
 };
 
 // Reply transformations of the amthi-short and amthi-garble faults (README.md "Faults").

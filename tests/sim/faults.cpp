@@ -29,6 +29,7 @@ constexpr FaultName k_fault_names[] = {
     {"amthi-garble", FaultKind::amthi_garble, Argument::target},
     {"amthi-status", FaultKind::amthi_status, Argument::target_code},
     {"amthi-timeout", FaultKind::amthi_timeout, Argument::target},
+    {"amthi-stale", FaultKind::amthi_stale, Argument::target},
     {"wsman-http500", FaultKind::wsman_http500, Argument::target},
     {"wsman-fault", FaultKind::wsman_fault, Argument::target},
     {"wsman-return", FaultKind::wsman_return, Argument::target_code},
@@ -62,7 +63,8 @@ unsigned long number(std::string_view spec, std::string_view text) {
 
 bool is_amthi(FaultKind kind) {
     return kind == FaultKind::amthi_short || kind == FaultKind::amthi_garble ||
-           kind == FaultKind::amthi_status || kind == FaultKind::amthi_timeout;
+           kind == FaultKind::amthi_status || kind == FaultKind::amthi_timeout ||
+           kind == FaultKind::amthi_stale;
 }
 
 std::string target_of(std::string_view spec, FaultKind kind, std::string_view target) {

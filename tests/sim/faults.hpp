@@ -18,6 +18,7 @@ enum class FaultKind {
     amthi_garble,    // amthi-garble:COMMAND corrupted reply
     amthi_status,    // amthi-status:COMMAND=CODE
     amthi_timeout,   // amthi-timeout:COMMAND no reply at all
+    amthi_stale,     // amthi-stale:COMMAND  the first reply again, whatever changed since
     wsman_http500,   // wsman-http500:METHOD
     wsman_fault,     // wsman-fault:METHOD
     wsman_return,    // wsman-return:METHOD=CODE

@@ -221,3 +221,17 @@ TEST_CASE("amthi faults: status, short, garble, timeout", "[sim][unit]") {
     CHECK_FALSE(responder.respond(request(0x04000011)).has_value());
     CHECK(f.ask(0x0400001A).status == 0); // other commands unaffected
 }
+
+TEST_CASE("amthi-stale: a connection keeps getting its first answer", "[sim][unit]") {
+    Fixture f;
+    f.faults = FaultList::parse("amthi-stale:GetControlMode");
+    AmthiResponder responder(f.model, f.faults);
+    CHECK(parse(*responder.respond(request(0x0400006B))).payload == u32_bytes(0));
+    f.model.modify([](DeviceState& d) {
+        d.control_mode = 1;
+        d.provisioning_state = 2;
+    });
+    CHECK(parse(*responder.respond(request(0x0400006B))).payload == u32_bytes(0));
+    CHECK(parse(*responder.respond(request(0x04000011))).payload == u32_bytes(2)); // not stale
+    CHECK(f.ask(0x0400006B).payload == u32_bytes(1)); // a new connection sees the change
+}

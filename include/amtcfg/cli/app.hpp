@@ -2,6 +2,7 @@
 #pragma once
 
 #include "amtcfg/flows/environment.hpp"
+#include "amtcfg/flows/info.hpp"
 #include "amtcfg/mei/transport.hpp"
 
 #include <functional>
@@ -17,8 +18,8 @@ struct Platform {
     std::function<std::unique_ptr<mei::Device>(const std::string& path)> open_mei;
     // The host's own name and addresses, for hostname and IP synchronisation.
     std::function<std::unique_ptr<flows::OsInfo>()> open_os;
-    // Whether something accepts a TCP connection at address:port (the LMS probe).
-    std::function<bool(const std::string& address, int port)> tcp_accepts;
+    // Whether LMS at address:port may be used: owned by root, and it answers (http::check_lms).
+    flows::LmsProbe check_lms;
 };
 
 // Runs amtcfg with argv and returns the process exit status (DESIGN.md section 1). Every

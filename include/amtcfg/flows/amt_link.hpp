@@ -5,11 +5,13 @@
 #include "amtcfg/apf/session.hpp"
 #include "amtcfg/http/client.hpp"
 #include "amtcfg/http/curl_client.hpp"
+#include "amtcfg/http/lms_trust.hpp"
 #include "amtcfg/mei/transport.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/log.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,21 +24,30 @@ enum class TransportMode { automatic, lms, lme };
 // Parses the --transport value: "auto", "lms" or "lme"; throws Error(usage) otherwise.
 TransportMode parse_transport_mode(std::string_view text);
 
+// Judges whether an LMS listener may be used (http::check_lms; tests pass their own).
+using LmsChecker = std::function<http::LmsCheck(const http::LoopbackAddress& address,
+                                                std::uint16_t port, int timeout_ms)>;
+
 struct TransportOptions {
     TransportMode mode = TransportMode::automatic;
-    std::string lms_address = "127.0.0.1";
+    http::LoopbackAddress lms_address{http::AddressFamily::ipv4, {127, 0, 0, 1}, "127.0.0.1"};
     std::uint16_t lms_port = 0; // 0: 16992
     // How long auto waits for LMS to accept. A refused connect answers at once; only a
     // listener that does not answer costs this long (rpc-go v3 keeps waiting, because a
     // running LMS holds the LME client; amtcfg tries LME and reports both reasons instead).
     int lms_probe_timeout_ms = 2'000;
+    // Empty: http::check_lms (only a listener owned by root is LMS; DESIGN.md section 6).
+    LmsChecker check_lms;
 };
 
 enum class TransportPath { lms, lme };
 
 // Chooses the path when the first client is made (no I/O in the constructor), then hands out
-// http::Clients that all share it. Over LME, every client shares one APF session, so the
-// handshake count of a command stays at one per channel that AMT closes.
+// http::Clients that all share it. LMS is used only when a socket owned by root listens there:
+// anyone may listen on a loopback port, and WS-Man logins and password digests must reach AMT,
+// not an impostor. `auto` falls back to LME otherwise; `lms` is then Error(wsman_unreachable).
+// Over LME, every client shares one APF session, so the handshake count of a command stays at
+// one per channel that AMT closes.
 class AmtLink {
 public:
     AmtLink(mei::Device& device, TransportOptions options, Log& log, const Deadline& deadline);

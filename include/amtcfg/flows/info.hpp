@@ -3,6 +3,7 @@
 #pragma once
 
 #include "amtcfg/amthi/codec.hpp"
+#include "amtcfg/http/lms_trust.hpp"
 #include "amtcfg/mei/transport.hpp"
 #include "amtcfg/util/deadline.hpp"
 
@@ -13,14 +14,16 @@
 
 namespace amtcfg::flows {
 
-// Whether something accepts a TCP connection at address:port (the real one is http::probe_tcp).
-using TcpProbe = std::function<bool(const std::string& address, int port)>;
+// Whether LMS at address:port is trusted and answers (the real one is http::check_lms, which
+// connects only to a listener owned by root).
+using LmsProbe =
+    std::function<http::LmsCheck(const http::LoopbackAddress& address, std::uint16_t port)>;
 
 inline constexpr int k_lms_port = 16992;
 inline constexpr int k_lms_tls_port = 16993;
 
 struct InfoOptions {
-    std::string lms_address = "127.0.0.1";
+    http::LoopbackAddress lms_address{http::AddressFamily::ipv4, {127, 0, 0, 1}, "127.0.0.1"};
     int lms_port = 0; // 0: 16992, or 16993 when AMT enforces TLS on its local ports
 };
 
@@ -42,15 +45,16 @@ struct InfoResult {
     std::optional<bool> amt_enabled; // from the watchdog client, when it says
     std::vector<amthi::CertHashEntry> cert_hashes;
     std::vector<LanInfo> lan; // the interfaces AMT reports; no WLAN is not an error
-    bool lms = false;
-    std::string lms_address;
+    bool lms = false;         // a trusted LMS answers
+    http::LmsCheck lms_check; // who listens there, and how that was decided
+    std::string lms_address;  // as in a URL: "127.0.0.1", "[::1]"
     int lms_port = 0;
     bool lme = false;
     std::vector<std::string> warnings; // facts that could not be read but are not fatal
 };
 
 // Reads everything `amtcfg info` shows: one connection per ME client, one message per fact.
-InfoResult read_info(mei::Device& device, const TcpProbe& lms_probe, const InfoOptions& options,
+InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
                      const Deadline& deadline);
 
 // The leading number of a version string ("16.1.25" -> 16); 0 when there is none.

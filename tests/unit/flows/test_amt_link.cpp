@@ -30,6 +30,18 @@ void serve_http(FakeAmt& lme, AmtHttp& http) {
     };
 }
 
+// A checker that answers `verdict` and records the ports it was asked about.
+LmsChecker checker(http::LmsVerdict verdict, std::vector<std::uint16_t>& asked) {
+    return [verdict, &asked](const http::LoopbackAddress&, std::uint16_t port, int) {
+        asked.push_back(port);
+        http::LmsCheck check;
+        check.verdict = verdict;
+        check.owner_uid = verdict == http::LmsVerdict::trusted ? 0u : 65534u;
+        check.detail = verdict == http::LmsVerdict::trusted ? "owned by root" : "uid 65534 owns it";
+        return check;
+    };
+}
+
 struct Fixture {
     FakeAmt lme;
     FakeDevice device{lme};
@@ -107,20 +119,23 @@ TEST_CASE("when AMT closes every channel each request gets a fresh session", "[u
     CHECK(f.lme.window_violations == 0);
 }
 
-TEST_CASE("auto uses LMS when it accepts, else LME at once", "[unit]") {
+TEST_CASE("auto uses LMS when root's listener accepts, else LME at once", "[unit]") {
     Fixture f;
+    std::vector<std::uint16_t> asked;
     SECTION("LMS listens") {
         AmtHttp lms;
         LoopbackServer server(lms);
         TransportOptions options;
         options.lms_port = server.port();
+        options.check_lms = checker(http::LmsVerdict::trusted, asked);
         AmtLink link(f.device, options, f.log, f.deadline);
         CHECK(link.client({"admin", Secret(lms.password)})->post("/wsman", "x").status == 200);
         CHECK(link.path() == TransportPath::lms);
+        CHECK(asked == std::vector<std::uint16_t>{server.port()});
         CHECK(f.lme.connects == 0);
         CHECK(link.apf_stats() == nullptr);
     }
-    SECTION("LMS refuses") {
+    SECTION("nothing listens (the real check: /proc/net/tcp)") {
         TransportOptions options;
         options.lms_port = closed_port();
         AmtLink link(f.device, options, f.log, f.deadline);
@@ -128,6 +143,39 @@ TEST_CASE("auto uses LMS when it accepts, else LME at once", "[unit]") {
         CHECK(link.path() == TransportPath::lme);
         CHECK(f.lme.connects >= 1);
     }
+}
+
+TEST_CASE("a listener that is not root's is never connected to: auto takes LME, lms fails",
+          "[unit]") {
+    Fixture f;
+    AmtHttp impostor;
+    LoopbackServer server(impostor);
+    std::vector<std::uint16_t> asked;
+    TransportOptions options;
+    options.lms_port = server.port();
+    options.check_lms = checker(http::LmsVerdict::not_root, asked);
+    SECTION("auto") {
+        AmtLink link(f.device, options, f.log, f.deadline);
+        CHECK(link.client({"admin", Secret(f.http.password)})->post("/wsman", "x").status == 200);
+        CHECK(link.path() == TransportPath::lme);
+        CHECK(f.http.authorized == 1);
+    }
+    SECTION("lms") {
+        options.mode = TransportMode::lms;
+        AmtLink link(f.device, options, f.log, f.deadline);
+        try {
+            link.client({"admin", Secret("x")});
+            FAIL("no error");
+        } catch (const Error& error) {
+            CHECK(error.category() == ErrorCategory::wsman_unreachable);
+            CHECK_THAT(error.what(),
+                       Catch::Contains("--transport lms") && Catch::Contains("uid 65534 owns it"));
+        }
+        CHECK(f.lme.connects == 0);
+    }
+    CHECK(asked.size() == 1);
+    CHECK(server.connections() == 0);
+    CHECK(impostor.challenges == 0);
 }
 
 TEST_CASE("when both paths fail the error gives both reasons", "[unit]") {
@@ -142,7 +190,7 @@ TEST_CASE("when both paths fail the error gives both reasons", "[unit]") {
         FAIL("no error");
     } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::wsman_unreachable);
-        CHECK_THAT(error.what(), Catch::Contains("connection refused") &&
+        CHECK_THAT(error.what(), Catch::Contains("nothing listens") &&
                                      Catch::Contains("LME (APF channel to port 16992)") &&
                                      Catch::Contains("APF handshake"));
     }
@@ -168,8 +216,8 @@ TEST_CASE("in auto mode an LME client that is busy or absent is exit 20 with bot
         FAIL("no error");
     } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::wsman_unreachable);
-        CHECK_THAT(error.what(), Catch::Contains("connection refused") &&
-                                     Catch::Contains("the LME client is busy"));
+        CHECK_THAT(error.what(),
+                   Catch::Contains("nothing listens") && Catch::Contains("the LME client is busy"));
     }
 }
 

@@ -40,10 +40,12 @@ void script_amt(FakeDevice& device, std::string_view version, std::uint32_t cont
 struct ProbeLog {
     std::vector<std::pair<std::string, int>> calls;
     bool answer = false;
-    flows::TcpProbe probe() {
-        return [this](const std::string& address, int port) {
-            calls.emplace_back(address, port);
-            return answer;
+    flows::LmsProbe probe() {
+        return [this](const http::LoopbackAddress& address, std::uint16_t port) {
+            calls.emplace_back(address.text, port);
+            http::LmsCheck check;
+            check.verdict = answer ? http::LmsVerdict::trusted : http::LmsVerdict::not_listening;
+            return check;
         };
     }
 };
@@ -101,8 +103,11 @@ TEST_CASE("TLS enforcement moves the LMS probe to 16993 unless a port is given",
     FakeDevice device2;
     script_amt(device2, "19.0.5", 2);
     device2.reply("WD", Bytes{0xC2});
-    flows::read_info(device2, lms.probe(), {.lms_address = "::1", .lms_port = 4242}, deadline);
+    auto r2 = flows::read_info(
+        device2, lms.probe(),
+        {.lms_address = *http::parse_loopback_address("::1"), .lms_port = 4242}, deadline);
     CHECK(lms.calls.back() == std::pair<std::string, int>{"::1", 4242});
+    CHECK(r2.lms_address == "[::1]");
 }
 
 TEST_CASE("AMT 11 is not asked the watchdog question it cannot answer", "[unit]") {
