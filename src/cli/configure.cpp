@@ -76,8 +76,9 @@ Runner add_configure(CLI::App& command) {
         ->required();
     command
         .add_option("--password", args->password,
-                    "current admin password of an activated AMT: env:NAME, file:PATH, stdin "
-                    "or prompt")
+                    "current admin password of an activated AMT: env:NAME, file:PATH, "
+                    "escrow:FILE, stdin or prompt (without it, a profile's random admin "
+                    "password comes from --escrow)")
         ->type_name("SOURCE");
     command
         .add_option("--escrow", args->escrow,

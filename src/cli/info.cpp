@@ -2,6 +2,7 @@
 #include "flow_environment.hpp"
 #include "session.hpp"
 
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/flows/configuration.hpp"
 #include "amtcfg/util/secret_input.hpp"
 
@@ -145,7 +146,7 @@ Runner add_info(CLI::App& command) {
     command
         .add_option("--password", *password,
                     "admin password: also read the configuration over WS-Man (env:NAME, "
-                    "file:PATH, stdin or prompt)")
+                    "file:PATH, escrow:FILE, stdin or prompt)")
         ->type_name("SOURCE");
     return [password](Session& session) {
         auto device = session.platform.open_mei(session.options.device);
@@ -169,7 +170,8 @@ Runner add_info(CLI::App& command) {
                 warn_if_literal(session, source, "--password");
                 FlowEnvironment environment(session);
                 auto configuration = flows::read_configuration(
-                    environment.get(), read_secret(source, "admin password"));
+                    environment.get(),
+                    flows::read_admin_password(environment.get(), source, result.uuid));
                 json["configuration"] = configuration_json(configuration);
                 text += configuration_text(configuration);
             }

@@ -44,7 +44,7 @@ Runner add_maintain(CLI::App& command) {
     auto args = std::make_shared<MaintainArgs>();
     command
         .add_option("--password", args->password,
-                    "admin password: env:NAME, file:PATH, stdin or prompt")
+                    "admin password: env:NAME, file:PATH, escrow:FILE, stdin or prompt")
         ->type_name("SOURCE")
         ->required();
     command.add_option("--profile", args->profile, "the profile whose <maintenance> applies")

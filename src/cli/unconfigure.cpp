@@ -24,7 +24,7 @@ Runner add_unconfigure(CLI::App& command) {
     command
         .add_option("--password", args->password,
                     "admin password (needed in ACM; in CCM it makes amtcfg use WS-Man): "
-                    "env:NAME, file:PATH, stdin or prompt")
+                    "env:NAME, file:PATH, escrow:FILE, stdin or prompt")
         ->type_name("SOURCE");
     command.add_flag("--partial", args->partial,
                      "ACM only: partial unprovision, keeping what AMT keeps in that case");

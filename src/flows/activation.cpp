@@ -3,6 +3,7 @@
 
 #include "amtcfg/crypto/digest.hpp"
 
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
@@ -25,10 +26,32 @@ profile::ResolvedPassword new_admin_password(const profile::Profile& profile) {
                                          "admin password");
 }
 
-void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password) {
+std::string escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password) {
     if (password.origin == profile::PasswordOrigin::generated) {
-        escrow.record("admin-password", password.value);
+        return escrow.record(k_escrow_admin, password.value);
     }
+    return {};
+}
+
+void activate_and_record(amthi::Client& amthi, PasswordEscrow& escrow, std::string_view id,
+                         const std::function<wsman::MethodResult()>& call,
+                         amthi::ControlMode wanted, std::string_view name) {
+    try {
+        confirm_activation(amthi, call, wanted, name);
+    } catch (const Error&) {
+        // Only a device that is still not activated proves the password did not take; in any
+        // other state the record stays pending and the next run's login decides.
+        bool unchanged = false;
+        try {
+            unchanged = amthi.get_control_mode() == amthi::ControlMode::pre_provisioning;
+        } catch (const Error&) {
+        }
+        if (unchanged) {
+            escrow.outcome(k_escrow_admin, id, profile::EscrowStatus::failed);
+        }
+        throw;
+    }
+    escrow.outcome(k_escrow_admin, id, profile::EscrowStatus::set);
 }
 
 ActivationStart start_activation(Environment& env, amthi::Client& amthi,
@@ -90,14 +113,14 @@ Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Pr
     if (mode == RunMode::dry_run) {
         return {std::move(session), false, std::move(general), 0};
     }
-    escrow_if_generated(escrow, resolved);
+    auto id = escrow_if_generated(escrow, resolved);
     if (env.progress) {
         env.progress("activating AMT in client control mode (CCM)");
     }
     auto hash = crypto::network_admin_password(general.digest_realm, password);
-    confirm_activation(
-        amthi, [&] { return wsman::setup(session->client(), hash); }, amthi::ControlMode::ccm,
-        "IPS_HostBasedSetupService.Setup");
+    activate_and_record(
+        amthi, escrow, id, [&] { return wsman::setup(session->client(), hash); },
+        amthi::ControlMode::ccm, "IPS_HostBasedSetupService.Setup");
     std::size_t calls = session->calls();
     session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);
     return {std::move(session), false, std::move(general), calls};

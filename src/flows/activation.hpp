@@ -43,7 +43,8 @@ Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Pr
 // Shared by the CCM and ACM paths: the admin password to set (the profile's, or generated), and
 // its escrow, which must happen right before it is set.
 profile::ResolvedPassword new_admin_password(const profile::Profile& profile);
-void escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password);
+// Returns the pending record's id ("" when the password was not generated).
+std::string escrow_if_generated(PasswordEscrow& escrow, const profile::ResolvedPassword& password);
 
 // What both activation paths begin with: the admin password to set, a session as AMT's local
 // system account, and AMT_GeneralSettings (its DigestRealm); the plan records the activation.
@@ -63,8 +64,23 @@ ActivationStart start_activation(Environment& env, amthi::Client& amthi,
 void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodResult()>& call,
                         amthi::ControlMode wanted, std::string_view name);
 
-// UpgradeClientToAdmin with the profile's provisioning certificate (CCM -> ACM).
+// confirm_activation, then the escrow's record `id` of the new admin password is marked set; when
+// it throws and AMT is still not activated, failed.
+void activate_and_record(amthi::Client& amthi, PasswordEscrow& escrow, std::string_view id,
+                         const std::function<wsman::MethodResult()>& call,
+                         amthi::ControlMode wanted, std::string_view name);
+
+// UpgradeClientToAdmin with the profile's provisioning certificate (CCM -> ACM), then the MEBx
+// step.
 void upgrade_to_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                    RunMode mode, Activated& activated, ConfigureResult& result);
+                    RunMode mode, PasswordEscrow& escrow, Activated& activated,
+                    ConfigureResult& result);
+
+// The MEBx step on a device already in ACM: AMT cannot tell its MEBx password, so the escrow
+// decides. Unless the newest MEBx password escrowed for this device is marked set, it is set
+// (again). Without --escrow nothing is known and nothing is done.
+void converge_mebx_password(Environment& env, wsman::Client& client,
+                            const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                            ConfigureResult& result);
 
 } // namespace amtcfg::flows

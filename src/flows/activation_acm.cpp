@@ -5,6 +5,7 @@
 #include "amtcfg/crypto/acm_checks.hpp"
 #include "amtcfg/crypto/digest.hpp"
 #include "amtcfg/crypto/random.hpp"
+#include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
@@ -91,24 +92,36 @@ SignedNonce sign(const crypto::ProvisioningChain& chain, const Bytes& configurat
     return {crypto::base64_encode(mc), crypto::sign_setup_nonces(chain.key, configuration, mc)};
 }
 
+constexpr std::string_view k_escrow_mebx = "mebx-password";
+
+// Generated -> escrowed pending -> SetMEBxPassword -> set or failed. A password from the
+// profile's own source gets a pending record without its value, so that the outcome is known.
+// A lost reply leaves the record pending: the next configure sets the MEBx password again.
 void set_mebx_password(Environment& env, wsman::Client& client, const profile::Profile& profile,
-                       ConfigureResult& result) {
+                       PasswordEscrow& escrow, ConfigureResult& result) {
     if (!profile.activation.mebx_password) {
         return;
     }
-    Secret mebx =
-        profile::resolve_amt_password(profile, *profile.activation.mebx_password, "MEBx password")
-            .value;
-    env.log.add_secret(mebx.reveal());
-    auto set = wsman::set_mebx_password(client, mebx);
+    auto mebx =
+        profile::resolve_amt_password(profile, *profile.activation.mebx_password, "MEBx password");
+    env.log.add_secret(mebx.value.reveal());
+    auto id = mebx.origin == profile::PasswordOrigin::generated
+                  ? escrow.record(k_escrow_mebx, mebx.value)
+                  : escrow.record_attempt(k_escrow_mebx);
+    auto set = wsman::set_mebx_password(client, mebx.value);
     if (!set.ok()) {
+        escrow.outcome(k_escrow_mebx, id, profile::EscrowStatus::failed);
         throw Error(ErrorCategory::config_step_failed,
                     fmt::format("step \"mebx-password\" failed: AMT_SetupAndConfigurationService."
                                 "SetMEBxPassword returned {}; AMT is activated in ACM with the "
-                                "new admin password",
-                                set.describe()));
+                                "new admin password{}",
+                                set.describe(),
+                                escrow.enabled() ? " (the same configure with the same --escrow "
+                                                   "tries the MEBx password again)"
+                                                 : ""));
     }
-    result.changed.push_back("mebx-password");
+    escrow.outcome(k_escrow_mebx, id, profile::EscrowStatus::set);
+    result.changed.push_back(std::string(k_escrow_mebx));
 }
 
 } // namespace
@@ -122,15 +135,15 @@ Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Pr
         return {std::move(session), true, std::move(general), 0};
     }
     Bytes nonce = configuration_nonce(session->client());
-    escrow_if_generated(escrow, resolved);
+    auto id = escrow_if_generated(escrow, resolved);
     if (env.progress) {
         env.progress("activating AMT in admin control mode (ACM)");
     }
     send_chain(session->client(), chain);
     auto signed_nonce = sign(chain, nonce);
     auto hash = crypto::network_admin_password(general.digest_realm, password);
-    confirm_activation(
-        amthi,
+    activate_and_record(
+        amthi, escrow, id,
         [&] {
             return wsman::admin_setup(session->client(), hash, signed_nonce.mc_nonce,
                                       signed_nonce.signature);
@@ -138,12 +151,13 @@ Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Pr
         amthi::ControlMode::acm, "IPS_HostBasedSetupService.AdminSetup");
     std::size_t calls = session->calls();
     session = std::make_unique<WsmanSession>(env, std::string(k_admin_user), password);
-    set_mebx_password(env, session->client(), profile, result);
+    set_mebx_password(env, session->client(), profile, escrow, result);
     return {std::move(session), true, std::move(general), calls};
 }
 
 void upgrade_to_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                    RunMode mode, Activated& activated, ConfigureResult& result) {
+                    RunMode mode, PasswordEscrow& escrow, Activated& activated,
+                    ConfigureResult& result) {
     auto chain = load_and_check(env, amthi, profile);
     result.plan.push_back({"upgrade", "control mode", "ccm", "acm"});
     result.changed.push_back("upgrade");
@@ -165,7 +179,29 @@ void upgrade_to_acm(Environment& env, amthi::Client& amthi, const profile::Profi
         },
         amthi::ControlMode::acm, "IPS_HostBasedSetupService.UpgradeClientToAdmin");
     activated.acm = true;
-    set_mebx_password(env, client, profile, result);
+    set_mebx_password(env, client, profile, escrow, result);
+}
+
+void converge_mebx_password(Environment& env, wsman::Client& client,
+                            const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                            ConfigureResult& result) {
+    if (!profile.activation.mebx_password || !escrow.enabled()) {
+        return;
+    }
+    auto values = escrow.values_of(k_escrow_mebx);
+    if (!values.empty() && values.back().status == profile::EscrowStatus::set) {
+        result.unchanged.push_back(std::string(k_escrow_mebx));
+        return;
+    }
+    result.plan.push_back(
+        {std::string(k_escrow_mebx), "MEBx password",
+         values.empty() ? "not in the escrow file" : std::string(to_string(values.back().status)),
+         "set"});
+    if (mode == RunMode::dry_run) {
+        result.changed.push_back(std::string(k_escrow_mebx));
+        return;
+    }
+    set_mebx_password(env, client, profile, escrow, result);
 }
 
 } // namespace amtcfg::flows

@@ -6,6 +6,7 @@
 #include "profile_steps.hpp"
 #include "wsman_session.hpp"
 
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
@@ -43,35 +44,41 @@ void check_mode_matches(const DeviceState& device, const profile::Profile& profi
     }
 }
 
-// The current admin password of an activated device: --password, else the profile's source
-// unless it is "random" (nobody can know it then).
-Secret current_admin_password(const profile::Profile& profile, const ConfigureOptions& options,
-                              const DeviceState& device) {
+// The current admin password of an activated device: --password, else the profile's source;
+// when that is "random", the one --escrow holds for this device (the same command line that
+// activated it works on every later run).
+Secret current_admin_password(Environment& env, const profile::Profile& profile,
+                              const ConfigureOptions& options, const DeviceState& device) {
     if (options.admin_password) {
-        return read_secret(*options.admin_password, "admin password");
+        return read_admin_password(env, *options.admin_password, device.uuid);
     }
     const auto& source = profile.activation.admin_password.source;
+    if (source.kind == SecretSourceKind::random && options.escrow_path) {
+        return escrowed_admin_password(env, *options.escrow_path, device.uuid);
+    }
     if (source.kind == SecretSourceKind::random) {
         throw Error(ErrorCategory::auth_failed,
                     fmt::format("AMT is already activated in {}, so amtcfg needs its current admin "
                                 "password to reconfigure it, and the profile's admin-password is "
-                                "\"random\": pass --password SOURCE (e.g. env:AMT_PASSWORD; "
-                                "generated passwords are in your escrow file)",
+                                "\"random\": pass --escrow FILE with the escrow file that holds "
+                                "it, or --password SOURCE",
                                 amthi::control_mode_name(device.control_mode)));
     }
     return profile::read_profile_secret(profile, profile.activation.admin_password,
                                         "admin password");
 }
 
-// The parser already refused source="random" without --escrow; a bad path fails here, before
-// the device is touched.
-std::optional<profile::Escrow> prepare_escrow(const ConfigureOptions& options) {
+// The parser already refused source="random" without --escrow; a bad path or a malformed file
+// fails here, before the device is touched.
+PasswordEscrow prepare_escrow(Environment& env, const ConfigureOptions& options,
+                              const DeviceState& device, ConfigureResult& result) {
     if (!options.escrow_path) {
-        return std::nullopt;
+        return {env, std::nullopt, {}, device.uuid, result};
     }
     profile::Escrow escrow(*options.escrow_path, utc_timestamp);
     escrow.check();
-    return escrow;
+    auto contents = profile::load_escrow(escrow.path());
+    return {env, std::move(escrow), std::move(contents), device.uuid, result};
 }
 
 } // namespace
@@ -86,14 +93,21 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
 
     ConfigureResult result;
     bool activating = device.control_mode == ControlMode::pre_provisioning;
-    PasswordEscrow escrow(env, prepare_escrow(options), device.uuid, result);
-    Activated activated = activating
-                              ? activate(env, amthi, profile, options.mode, escrow, result)
-                              : log_in_as_admin(env, device, profile,
-                                                current_admin_password(profile, options, device),
-                                                options.mode, result);
+    PasswordEscrow escrow = prepare_escrow(env, options, device, result);
+    if (activating && options.mode == RunMode::apply) {
+        // AMT is not activated, so no admin password an earlier run escrowed took.
+        escrow.settle_as_failed(k_escrow_admin);
+    }
+    Activated activated =
+        activating ? activate(env, amthi, profile, options.mode, escrow, result)
+                   : log_in_as_admin(env, device, profile,
+                                     current_admin_password(env, profile, options, device),
+                                     options.mode, result);
     if (!activating && wants_acm(profile) && device.control_mode == ControlMode::ccm) {
-        upgrade_to_acm(env, amthi, profile, options.mode, activated, result);
+        upgrade_to_acm(env, amthi, profile, options.mode, escrow, activated, result);
+    } else if (!activating && device.control_mode == ControlMode::acm) {
+        converge_mebx_password(env, activated.session->client(), profile, options.mode, escrow,
+                               result);
     }
 
     StepContext context{activated.session->client(),

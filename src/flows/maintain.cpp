@@ -6,6 +6,7 @@
 #include "wsman_session.hpp"
 
 #include "amtcfg/amthi/client.hpp"
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 
@@ -65,7 +66,7 @@ MaintainResult maintain(Environment& env, const MaintainOptions& options) {
                     "`amtcfg configure` first");
     }
     require_ws_man_ready(device);
-    Secret password = read_secret(options.admin_password, "admin password");
+    Secret password = read_admin_password(env, options.admin_password, device.uuid);
     env.log.add_secret(password.reveal());
     MaintainContext context{
         env, std::make_unique<WsmanSession>(env, "admin", password), options, device, {}, 0};

@@ -36,7 +36,4 @@ MaintenanceCheck check_hostname(MaintainContext& context);
 MaintenanceCheck check_ip(MaintainContext& context, amthi::Client& amthi);
 MaintenanceCheck rotate_password(MaintainContext& context);
 
-// The time of the newest admin-password record for `uuid` in the escrow file, if any.
-std::optional<std::time_t> last_escrowed(const std::string& escrow_path, const std::string& uuid);
-
 } // namespace amtcfg::flows

@@ -2,15 +2,15 @@
 #include "maintain_checks.hpp"
 
 #include "amtcfg/crypto/digest.hpp"
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/log.hpp"
 #include "amtcfg/wsman/maintenance.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <functional>
 
 namespace amtcfg::flows {
 
@@ -30,15 +30,18 @@ std::optional<std::time_t> parse_time(const std::string& text) {
     return ::timegm(&tm);
 }
 
-// Whether rotation is due by the profile's schedule; `why` says why or why not.
+// Whether rotation is due by the profile's schedule; `why` says why or why not. Only a password
+// proved set counts: one that was escrowed and never took does not restart the schedule.
 bool schedule_due(MaintainContext& c, std::string& why) {
     unsigned days = 0;
     if (c.options.profile && c.options.profile->maintenance) {
         days = c.options.profile->maintenance->rotate_password_days.value_or(0);
     }
-    auto last = last_escrowed(*c.options.escrow_path, c.device.uuid);
+    auto current =
+        profile::load_escrow(*c.options.escrow_path).current(c.device.uuid, k_escrow_admin);
+    auto last = current ? parse_time(current->status_time()) : std::nullopt;
     if (!last) {
-        why = "no earlier password of this device is in the escrow file";
+        why = "no earlier password of this device is marked set in the escrow file";
         return true;
     }
     auto age = (c.env.now() - *last) / k_day;
@@ -66,8 +69,10 @@ bool new_password_taken(MaintainContext& c, const Secret& fresh, const Error& lo
     }
 }
 
-// Sets the new password; returns a note for the detail when AMT's reply was lost.
-std::string set_new_password(MaintainContext& c, const Secret& fresh, const std::string& realm) {
+// Sets the new password; returns a note for the detail when AMT's reply was lost. `failed` is
+// called when AMT is proved to have kept the old password.
+std::string set_new_password(MaintainContext& c, const Secret& fresh, const std::string& realm,
+                             const std::function<void()>& failed) {
     std::string outcome;
     try {
         auto set = wsman::set_admin_acl_entry_ex(
@@ -86,6 +91,7 @@ std::string set_new_password(MaintainContext& c, const Secret& fresh, const std:
         }
         outcome = fmt::format("got no answer ({})", e.what());
     }
+    failed();
     throw Error(ErrorCategory::maintenance_failed,
                 fmt::format("AMT_AuthorizationService.SetAdminAclEntryEx {}; the old password is "
                             "still valid (the unused new one stays in the escrow file, marked by "
@@ -95,25 +101,6 @@ std::string set_new_password(MaintainContext& c, const Secret& fresh, const std:
 
 } // namespace
 
-std::optional<std::time_t> last_escrowed(const std::string& escrow_path, const std::string& uuid) {
-    std::ifstream in(escrow_path);
-    std::optional<std::time_t> newest;
-    std::string line;
-    while (std::getline(in, line)) {
-        auto record = nlohmann::json::parse(line, nullptr, false);
-        if (!record.is_object() || record.value("uuid", "") != uuid ||
-            record.value("secret", "") != "admin-password") {
-            continue;
-        }
-        auto time = parse_time(record.value("time", ""));
-        if (time && (!newest || *time > *newest)) {
-            newest = time;
-        }
-        wipe_string(line);
-    }
-    return newest;
-}
-
 MaintenanceCheck rotate_password(MaintainContext& c) {
     MaintenanceCheck check{"password", false, false, {}};
     if (!c.options.escrow_path) {
@@ -121,26 +108,31 @@ MaintenanceCheck rotate_password(MaintainContext& c) {
                     "password rotation needs --escrow FILE: the new password is written there "
                     "before it is set in AMT");
     }
+    // Creates the file when missing, and refuses an unsafe one before anything else.
+    profile::Escrow(*c.options.escrow_path, utc_timestamp).check();
     std::string why = "--rotate-password was given";
     check.due = c.options.rotate_password || schedule_due(c, why);
     check.detail = why;
     if (!check.due) {
         return check;
     }
-    profile::Escrow escrow(*c.options.escrow_path, utc_timestamp);
-    escrow.check();
     Secret fresh = c.env.new_password();
     c.env.log.add_secret(fresh.reveal());
     const auto& realm = c.general_settings().digest_realm;
-    escrow.record({c.device.uuid, c.env.os.hostname(), "admin-password"}, fresh);
-    std::string note = set_new_password(c, fresh, realm);
+    profile::Escrow escrow(*c.options.escrow_path, utc_timestamp);
+    profile::EscrowRecord about{c.device.uuid, c.env.os.hostname(), std::string(k_escrow_admin)};
+    auto id = escrow.record(about, fresh);
+    std::string note = set_new_password(
+        c, fresh, realm, [&] { escrow.record_outcome(about, id, profile::EscrowStatus::failed); });
     if (note.empty()) {
         // From here on only the new password works: prove it before calling the rotation done
-        // (after a lost reply, set_new_password has proved it already).
+        // (after a lost reply, set_new_password has proved it already). Should this fail, the
+        // record stays pending and the next run's login decides.
         c.calls_before += c.session->calls();
         c.session = std::make_unique<WsmanSession>(c.env, "admin", fresh);
         wsman::get_general_settings(c.wsman());
     }
+    escrow.record_outcome(about, id, profile::EscrowStatus::set);
     check.done = true;
     check.detail += fmt::format("; rotated, the new password is in {}{}", escrow.path(), note);
     return check;

@@ -171,16 +171,44 @@ void step_user_consent(StepContext& c, profile::UserConsent consent) {
 
 } // namespace
 
-void PasswordEscrow::record(std::string_view secret, const Secret& value) {
+profile::EscrowRecord PasswordEscrow::about(std::string_view secret) const {
+    return {m_uuid, m_env.os.hostname(), std::string(secret)};
+}
+
+std::string PasswordEscrow::record(std::string_view secret, const Secret& value) {
     if (!m_escrow) {
         throw Error(ErrorCategory::usage,
                     fmt::format("a generated {} needs --escrow FILE: it is written there before "
                                 "it is set in AMT",
                                 secret));
     }
-    m_escrow->record({m_uuid, m_env.os.hostname(), std::string(secret)}, value);
+    auto id = m_escrow->record(about(secret), value);
     m_env.log.info("the generated {} is in the escrow file {}", secret, m_escrow->path());
     m_result.escrow = m_escrow->path();
+    return id;
+}
+
+std::string PasswordEscrow::record_attempt(std::string_view secret) {
+    return m_escrow ? m_escrow->record_attempt(about(secret)) : std::string();
+}
+
+void PasswordEscrow::outcome(std::string_view secret, std::string_view id,
+                             profile::EscrowStatus status) {
+    if (m_escrow && !id.empty()) {
+        m_escrow->record_outcome(about(secret), id, status);
+    }
+}
+
+void PasswordEscrow::settle_as_failed(std::string_view secret) {
+    if (!m_escrow) {
+        return;
+    }
+    for (const auto& value : m_contents.unresolved(m_uuid, secret)) {
+        m_escrow->record_outcome(about(secret), value.record->id, profile::EscrowStatus::failed);
+        m_env.log.info("the {} escrowed at {} by a run that did not finish was never set (AMT "
+                       "is not activated): recorded as failed",
+                       secret, value.record->time);
+    }
 }
 
 void require_success(const wsman::MethodResult& result, std::string_view call) {

@@ -14,19 +14,38 @@
 
 namespace amtcfg::flows {
 
-// Writes generated passwords to the --escrow file before they are set, and notes in the result
-// that it did.
+// Writes generated passwords to the --escrow file before they are set (pending) and what became
+// of them once amtcfg has proved it (set or failed), and notes in the result that it did.
 class PasswordEscrow {
 public:
-    PasswordEscrow(Environment& env, std::optional<profile::Escrow> escrow, std::string uuid,
-                   ConfigureResult& result)
-        : m_env(env), m_escrow(std::move(escrow)), m_uuid(std::move(uuid)), m_result(result) {}
-    // Returns only once the value is on disk. `secret` names it ("admin-password").
-    void record(std::string_view secret, const Secret& value);
+    // `contents` is what the file held when the run began (empty without --escrow).
+    PasswordEscrow(Environment& env, std::optional<profile::Escrow> escrow,
+                   profile::EscrowContents contents, std::string uuid, ConfigureResult& result)
+        : m_env(env), m_escrow(std::move(escrow)), m_contents(std::move(contents)),
+          m_uuid(std::move(uuid)), m_result(result) {}
+    bool enabled() const { return m_escrow.has_value(); }
+    // Returns only once the value is on disk, pending; returns its id. `secret` names it
+    // ("admin-password"). Throws Error(usage) without --escrow.
+    std::string record(std::string_view secret, const Secret& value);
+    // A pending record without a value, for a secret that has a source of its own, so that the
+    // outcome can be recorded; returns its id ("" without --escrow).
+    std::string record_attempt(std::string_view secret);
+    // Records the outcome of the pending record `id`; nothing when `id` is empty.
+    void outcome(std::string_view secret, std::string_view id, profile::EscrowStatus status);
+    // Every value of this device's `secret` in the file as the run began, oldest first.
+    std::vector<profile::EscrowedValue> values_of(std::string_view secret) const {
+        return m_contents.values_of(m_uuid, secret);
+    }
+    // Marks `secret`'s values still pending as failed; for when the device proves that none of
+    // them was set (AMT is not activated, so no admin password took).
+    void settle_as_failed(std::string_view secret);
 
 private:
+    profile::EscrowRecord about(std::string_view secret) const;
+
     Environment& m_env;
     std::optional<profile::Escrow> m_escrow;
+    profile::EscrowContents m_contents;
     std::string m_uuid;
     ConfigureResult& m_result;
 };

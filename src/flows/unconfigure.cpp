@@ -6,6 +6,7 @@
 #include "wsman_session.hpp"
 
 #include "amtcfg/amthi/client.hpp"
+#include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 #include "amtcfg/wsman/setup.hpp"
@@ -70,7 +71,7 @@ UnconfigureResult unconfigure(Environment& env, const UnconfigureOptions& option
     }
     if (options.admin_password && !stuck) {
         require_ws_man_ready(device);
-        unprovision_over_wsman(env, read_secret(*options.admin_password, "admin password"),
+        unprovision_over_wsman(env, read_admin_password(env, *options.admin_password, device.uuid),
                                options.scope);
         result.method = "wsman";
     } else {

@@ -82,13 +82,18 @@ void add_user(StepContext& c, const profile::Profile& profile, const profile::Us
     auto password =
         profile::resolve_amt_password(profile, user.password, "password of user " + user.name);
     c.log.add_secret(password.value.reveal());
+    std::string secret = "user:" + user.name;
+    std::string id;
     if (password.origin == profile::PasswordOrigin::generated) {
-        c.escrow.record("user:" + user.name, password.value);
+        id = c.escrow.record(secret, password.value);
     }
     auto added = wsman::add_user_acl_entry_ex(
         c.wsman, user.name,
         crypto::digest_password_base64(user.name, c.general->digest_realm, password.value),
         k_access, wanted_realms(user));
+    // A non-zero ReturnValue means AMT added no user; a lost reply leaves the record pending.
+    c.escrow.outcome(
+        secret, id, added.result.ok() ? profile::EscrowStatus::set : profile::EscrowStatus::failed);
     require_success(added.result,
                     fmt::format("AMT_AuthorizationService.AddUserAclEntryEx ({})", user.name));
 }

@@ -1,10 +1,18 @@
 // Escrow: append-only, fsync'ed JSON lines in a 0600 file owned by the user running amtcfg.
 #include "amtcfg/profile/escrow.hpp"
 
+#include "escrow_io.hpp"
+
+#include "amtcfg/crypto/random.hpp"
+#include "amtcfg/util/bytes.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -33,6 +41,8 @@ public:
 private:
     int m_fd;
 };
+
+} // namespace
 
 [[noreturn]] void fail_errno(const std::string& path, std::string_view doing) {
     int error = errno;
@@ -71,6 +81,8 @@ void check_safe(int fd, const std::string& path) {
     }
 }
 
+namespace {
+
 void sync_directory(const std::string& path) {
     auto directory = std::filesystem::path(path).parent_path();
     std::string name = directory.empty() ? "." : directory.string();
@@ -80,10 +92,11 @@ void sync_directory(const std::string& path) {
     }
 }
 
-// Opens for appending; creates the file 0600 when it does not exist. O_NOFOLLOW refuses a
-// symbolic link, which another user could point at a file they can read.
+// Opens for appending (and reading, to find a torn last line); creates the file 0600 when it does
+// not exist. O_NOFOLLOW refuses a symbolic link, which another user could point at a file they can
+// read.
 int open_escrow(const std::string& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+    int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     S_IRUSR | S_IWUSR);
     if (fd >= 0) {
         ::fchmod(fd, S_IRUSR | S_IWUSR); // the umask can only have removed bits; be explicit
@@ -92,7 +105,7 @@ int open_escrow(const std::string& path) {
     if (errno != EEXIST) {
         fail_errno(path, "create");
     }
-    fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         fail_errno(path, "open");
     }
@@ -112,7 +125,98 @@ void write_all(int fd, std::string_view data, const std::string& path) {
     }
 }
 
+// A crash in the middle of an append can leave a last line without its newline. The record() that
+// wrote it never returned, so that value was never sent to AMT: cut the line off, so that the
+// next record starts a line of its own and the file stays well-formed.
+void drop_torn_tail(int fd, const std::string& path) {
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) {
+        fail_errno(path, "inspect");
+    }
+    char last = '\n';
+    if (info.st_size == 0 || (::pread(fd, &last, 1, info.st_size - 1) == 1 && last == '\n')) {
+        return; // the usual case: empty, or ending with a whole line
+    }
+    std::array<char, 4096> buffer{};
+    off_t keep = 0;
+    for (off_t pos = info.st_size; pos > 0 && keep == 0;) {
+        off_t start = std::max<off_t>(0, pos - static_cast<off_t>(buffer.size()));
+        auto want = static_cast<std::size_t>(pos - start);
+        if (::pread(fd, buffer.data(), want, start) != static_cast<ssize_t>(want)) {
+            OPENSSL_cleanse(buffer.data(), buffer.size());
+            fail_errno(path, "read");
+        }
+        for (std::size_t i = want; i > 0 && keep == 0; --i) {
+            if (buffer[i - 1] == '\n') {
+                keep = start + static_cast<off_t>(i);
+            }
+        }
+        pos = start;
+    }
+    OPENSSL_cleanse(buffer.data(), buffer.size());
+    if (::ftruncate(fd, keep) != 0) {
+        fail_errno(path, "repair the torn last line of");
+    }
+}
+
+std::string new_id() {
+    return to_hex(crypto::random_bytes(8));
+}
+
+struct LineFields {
+    std::string time;
+    std::string uuid;
+    std::string hostname;
+    std::string secret;
+    std::string id;
+    EscrowStatus status;
+};
+
+// One record as a JSON line. Built in one buffer reserved up front, so no reallocation leaves a
+// copy of the value behind; the caller wipes it after the write.
+std::string format_line(const LineFields& f, const Secret* value) {
+    std::string_view status = to_string(f.status);
+    std::pair<std::string_view, std::string_view> fields[] = {
+        {"time", f.time},
+        {"uuid", f.uuid},
+        {"hostname", f.hostname},
+        {"secret", f.secret},
+        {"id", f.id},
+        {"status", status},
+        {"value", value != nullptr ? std::string_view(value->reveal()) : std::string_view()},
+    };
+    std::size_t size = 128;
+    for (const auto& [name, text] : fields) {
+        size += name.size() + 6 * text.size();
+    }
+    std::string line;
+    line.reserve(size);
+    for (const auto& [name, text] : fields) {
+        if (name == "value" && value == nullptr) {
+            continue;
+        }
+        line += line.empty() ? "{" : ",";
+        append_json_string(line, name);
+        line += ':';
+        append_json_string(line, text);
+    }
+    line += "}\n";
+    return line;
+}
+
 } // namespace
+
+std::string_view to_string(EscrowStatus status) {
+    switch (status) {
+    case EscrowStatus::pending:
+        return "pending";
+    case EscrowStatus::set:
+        return "set";
+    case EscrowStatus::failed:
+        break;
+    }
+    return "failed";
+}
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
@@ -148,33 +252,31 @@ void Escrow::check() const {
     sync_directory(m_path);
 }
 
-void Escrow::record(const EscrowRecord& record, const Secret& value) const {
+std::string Escrow::record(const EscrowRecord& record, const Secret& value) const {
+    return append(record, new_id(), EscrowStatus::pending, &value);
+}
+
+std::string Escrow::record_attempt(const EscrowRecord& record) const {
+    return append(record, new_id(), EscrowStatus::pending, nullptr);
+}
+
+void Escrow::record_outcome(const EscrowRecord& record, std::string_view id,
+                            EscrowStatus status) const {
+    append(record, id, status, nullptr);
+}
+
+std::string Escrow::append(const EscrowRecord& record, std::string_view id, EscrowStatus status,
+                           const Secret* value) const {
     Fd fd(open_escrow(m_path));
     check_safe(fd.get(), m_path);
     // Another amtcfg may append to the same file; the lock keeps lines whole.
     if (::flock(fd.get(), LOCK_EX) != 0) {
         fail_errno(m_path, "lock");
     }
-    // Built in one buffer reserved up front, so no reallocation leaves a copy of the secret
-    // behind, and wiped after the write.
-    std::string time = m_timestamp();
-    std::string line;
-    line.reserve(64 + 6 * (time.size() + record.uuid.size() + record.hostname.size() +
-                           record.secret.size() + value.size()));
-    std::pair<std::string_view, std::string_view> fields[] = {
-        {"time", time},
-        {"uuid", record.uuid},
-        {"hostname", record.hostname},
-        {"secret", record.secret},
-        {"value", value.reveal()},
-    };
-    for (const auto& [name, text] : fields) {
-        line += line.empty() ? "{" : ",";
-        append_json_string(line, name);
-        line += ':';
-        append_json_string(line, text);
-    }
-    line += "}\n";
+    drop_torn_tail(fd.get(), m_path);
+    std::string line = format_line(
+        {m_timestamp(), record.uuid, record.hostname, record.secret, std::string(id), status},
+        value);
     try {
         write_all(fd.get(), line, m_path);
     } catch (...) {
@@ -186,6 +288,7 @@ void Escrow::record(const EscrowRecord& record, const Secret& value) const {
         fail_errno(m_path, "flush");
     }
     sync_directory(m_path);
+    return std::string(id);
 }
 
 } // namespace amtcfg::profile

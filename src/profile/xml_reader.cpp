@@ -230,6 +230,11 @@ std::optional<SecretSetting> XmlReader::secret(pugi::xml_node node, std::string_
                                    name, node.name(), expected));
         }
         break;
+    case SecretSourceKind::escrow:
+        fail(line, fmt::format("{}=\"escrow:...\" on <{}> is not a profile source: escrow:FILE "
+                               "names a device's current admin password for --password "
+                               "(expected {})",
+                               name, node.name(), expected));
     case SecretSourceKind::standard_input:
     case SecretSourceKind::prompt:
         break;

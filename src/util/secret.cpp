@@ -34,6 +34,9 @@ SecretSource parse_secret_source(std::string_view text) {
     } else if (starts("file:")) {
         source.kind = SecretSourceKind::file;
         source.location = std::string(text.substr(5));
+    } else if (starts("escrow:")) {
+        source.kind = SecretSourceKind::escrow;
+        source.location = std::string(text.substr(7));
     } else if (text == "stdin") {
         source.kind = SecretSourceKind::standard_input;
     } else if (text == "prompt") {
@@ -53,6 +56,8 @@ std::string describe(const SecretSource& source) {
         return "env:" + source.location;
     case SecretSourceKind::file:
         return "file:" + source.location;
+    case SecretSourceKind::escrow:
+        return "escrow:" + source.location;
     case SecretSourceKind::standard_input:
         return "stdin";
     case SecretSourceKind::prompt:

@@ -88,6 +88,12 @@ Secret read_secret(const SecretSource& source, std::string_view what) {
                     fmt::format("the {} cannot come from \"random\" here", what));
     case SecretSourceKind::literal:
         return source.literal.clone();
+    case SecretSourceKind::escrow:
+        // The flows resolve escrow: for the admin password, where they know the device's UUID.
+        throw Error(ErrorCategory::usage,
+                    fmt::format("the {} cannot come from {}: escrow:FILE is a source for the "
+                                "current admin password (--password) only",
+                                what, describe(source)));
     }
     if (value.empty()) {
         throw Error(ErrorCategory::usage,

@@ -67,16 +67,61 @@ nlohmann::json check_named(const nlohmann::json& result, const std::string& name
     return {};
 }
 
-std::string escrowed(const std::string& escrow_path, const std::string& secret) {
+std::vector<EscrowedValue> escrowed_values(const std::string& escrow_path,
+                                           const std::string& secret) {
     std::ifstream in(escrow_path);
-    std::string line, value;
-    while (std::getline(in, line)) {
+    std::vector<EscrowedValue> values;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
         auto record = nlohmann::json::parse(line);
-        if (record["secret"] == secret) {
-            value = record["value"];
+        if (record["secret"] != secret) {
+            continue;
+        }
+        std::string status = record.value("status", "set");
+        std::string id = record.value("id", "");
+        if (status == "pending" || !record.contains("status")) {
+            values.push_back({id, record["uuid"], record.value("value", ""), status,
+                              status == "set" ? number : 0});
+            continue;
+        }
+        for (auto& value : values) {
+            if (value.id == id) {
+                value.status = status;
+                value.set_line = status == "set" ? number : 0;
+            }
         }
     }
-    return value;
+    return values;
+}
+
+std::string escrowed(const std::string& escrow_path, const std::string& secret) {
+    std::string newest;
+    for (const auto& value : escrowed_values(escrow_path, secret)) {
+        if (!value.value.empty()) {
+            newest = value.value;
+        }
+    }
+    return newest;
+}
+
+std::string escrowed_set(const std::string& escrow_path, const std::string& secret) {
+    const EscrowedValue* current = nullptr;
+    auto values = escrowed_values(escrow_path, secret);
+    for (const auto& value : values) {
+        if (value.status == "set" && (current == nullptr || value.set_line > current->set_line)) {
+            current = &value;
+        }
+    }
+    return current == nullptr ? "" : current->value;
+}
+
+std::vector<std::string> escrow_statuses(const std::string& escrow_path,
+                                         const std::string& secret) {
+    std::vector<std::string> statuses;
+    for (const auto& value : escrowed_values(escrow_path, secret)) {
+        statuses.push_back(value.status);
+    }
+    return statuses;
 }
 
 } // namespace amtcfg::test

@@ -47,7 +47,24 @@ std::string ccm_profile(const std::string& password_source, const std::string& e
 // The entry of maintain's JSON result "checks" for `name` (fails the test when there is none).
 nlohmann::json check_named(const nlohmann::json& result, const std::string& name);
 
-// The value of the last escrow line for `secret` ("admin-password").
+// The escrow file as the format in man amtcfg(1) FILES describes it, read by the tests on their
+// own: one value per pending (or pre-status) record, with the status its outcome records gave it.
+struct EscrowedValue {
+    std::string id;
+    std::string uuid;
+    std::string value;        // empty for an attempt recorded without its value
+    std::string status;       // "pending", "set", "failed"
+    std::size_t set_line = 0; // the line of the record that made it set
+};
+std::vector<EscrowedValue> escrowed_values(const std::string& escrow_path,
+                                           const std::string& secret);
+
+// The value of the newest escrow record for `secret` ("admin-password") that holds one, whatever
+// its status.
 std::string escrowed(const std::string& escrow_path, const std::string& secret);
+// The current value of `secret`: the one whose set record is the newest ("" when none).
+std::string escrowed_set(const std::string& escrow_path, const std::string& secret);
+// The statuses of `secret`'s values, oldest first ("pending", "set", "failed").
+std::vector<std::string> escrow_statuses(const std::string& escrow_path, const std::string& secret);
 
 } // namespace amtcfg::test

@@ -1,4 +1,5 @@
 // ACM activation, the CCM -> ACM upgrade and every ACM pre-flight failure, against the simulator.
+#include "background.hpp"
 #include "sim_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -42,11 +43,16 @@ std::string device_json(bool active) {
            "}]}";
 }
 
-std::string acm_profile(const std::string& pfx) {
+std::string acm_profile(const std::string& pfx, const std::string& admin = "env:AMT_PW",
+                        const std::string& mebx = "env:MEBX_PW") {
     return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"acm\">\n"
            "  <activation mode=\"acm\">\n"
-           "    <admin-password source=\"env:AMT_PW\"/>\n"
-           "    <mebx-password source=\"env:MEBX_PW\"/>\n"
+           "    <admin-password source=\"" +
+           admin +
+           "\"/>\n"
+           "    <mebx-password source=\"" +
+           mebx +
+           "\"/>\n"
            "    <provisioning-certificate file=\"" +
            certs() + "/" + pfx +
            ".pfx\" password-source=\"env:PFX_PW\"/>\n"
@@ -64,9 +70,20 @@ Path path() {
     return {{"--transport", transport}, sim};
 }
 
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
 std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
     args.insert(args.begin(), path.options.begin(), path.options.end());
     return args;
+}
+
+// The MEBx password the simulated AMT holds now (it cannot be read over WS-Man).
+std::string device_mebx(const SimDevice& device) {
+    auto state = nlohmann::json::parse(file_content(device.state_file()), nullptr, false);
+    return state.is_object() ? state.value("mebx_password", "") : "";
 }
 
 } // namespace
@@ -186,4 +203,82 @@ TEST_CASE("an activation that the ME does not confirm is exit 30 and nothing mor
         sent += count;
     }
     CHECK(calls == sent);
+}
+
+TEST_CASE("a random MEBx password is escrowed before it is set; a failed MEBx step is redone",
+          "[cli]") {
+    auto via = path();
+    INFO("amtcfg " << via.options.back());
+    SimDevice device(device_json(true));
+    auto profile = device.write("acm.xml", acm_profile("good", "random", "random"));
+    auto escrow = device.dir().file("escrow.jsonl");
+    auto command = over(via, {"--json", "configure", "--profile", profile, "--escrow", escrow});
+
+    auto failed = device.amtcfg(
+        command, concat(via.sim, {"--fault", "wsman-return:SetMEBxPassword=1"}), k_env);
+    INFO(failed.err);
+    REQUIRE(failed.status == 32);
+    CHECK(device.info()["control_mode"] == "acm");
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"set"});
+    CHECK(escrow_statuses(escrow, "mebx-password") == std::vector<std::string>{"failed"});
+    CHECK(escrowed(escrow, "mebx-password").size() >= 8); // written before it was tried
+
+    // The identical command line again: the admin password comes from the escrow, and the MEBx
+    // step, which AMT cannot be asked about, is redone because the escrow says it failed.
+    auto again = device.amtcfg(command, via.sim, k_env);
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(again.json()["changed"] == nlohmann::json::array({"mebx-password"}));
+    CHECK(escrow_statuses(escrow, "mebx-password") == std::vector<std::string>{"failed", "set"});
+    CHECK(device_mebx(device) == escrowed_set(escrow, "mebx-password"));
+
+    auto third = device.amtcfg(command, via.sim, k_env);
+    INFO(third.err);
+    REQUIRE(third.status == 0);
+    CHECK(third.json()["changed"] == nlohmann::json::array());
+    CHECK(escrow_statuses(escrow, "mebx-password").size() == 2);
+}
+
+TEST_CASE("configure killed between the MEBx escrow and SetMEBxPassword: the next run sets it",
+          "[cli]") {
+    SimDevice device(device_json(true));
+    auto profile = device.write("acm.xml", acm_profile("good", "random", "random"));
+    auto escrow = device.dir().file("escrow.jsonl");
+    std::vector<std::string> command{"configure", "--profile", profile, "--escrow", escrow};
+    {
+        // Held back far longer than the test waits, so SetMEBxPassword never acts.
+        Background run(device.command(command, {"--fault", "wsman-delay:SetMEBxPassword=600000"}),
+                       k_env);
+        bool escrowed_mebx = run.wait_until(
+            device.dir().path(), [&] { return !escrow_statuses(escrow, "mebx-password").empty(); },
+            std::chrono::seconds(60));
+        INFO(run.err());
+        REQUIRE(escrowed_mebx);
+        REQUIRE(run.kill());
+    }
+    CHECK(device.info()["control_mode"] == "acm");
+    CHECK(device_mebx(device) == "admin"); // the factory value: the new one never reached AMT
+    CHECK(escrow_statuses(escrow, "mebx-password") == std::vector<std::string>{"pending"});
+
+    auto again = device.amtcfg(command, {}, k_env);
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(escrow_statuses(escrow, "mebx-password") == std::vector<std::string>{"pending", "set"});
+    CHECK(device_mebx(device) == escrowed_set(escrow, "mebx-password"));
+}
+
+TEST_CASE("the CCM -> ACM upgrade escrows a random MEBx password before it sets it", "[cli]") {
+    SimDevice device(device_json(true));
+    auto escrow = device.dir().file("escrow.jsonl");
+    auto ccm = device.write("ccm.xml", ccm_profile("random"));
+    REQUIRE(device.amtcfg({"configure", "--profile", ccm, "--escrow", escrow}).status == 0);
+    auto acm = device.write("acm.xml", acm_profile("good", "random", "random"));
+    auto r =
+        device.amtcfg({"--json", "configure", "--profile", acm, "--escrow", escrow}, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(device.info()["control_mode"] == "acm");
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"set"});
+    CHECK(escrow_statuses(escrow, "mebx-password") == std::vector<std::string>{"set"});
+    CHECK(device_mebx(device) == escrowed_set(escrow, "mebx-password"));
 }

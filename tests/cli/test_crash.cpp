@@ -39,19 +39,23 @@ std::vector<nlohmann::json> escrow_records(const std::string& path) {
     return records;
 }
 
-// The escrow holds one record for this device, 0600; returns its password (never printed).
-std::string check_escrow(const std::string& path, const std::string& uuid) {
+// The escrow holds one admin password for this device, 0600, written pending before the kill
+// (and, when the run got that far, marked set); returns it (never printed).
+std::string check_escrow(const std::string& path, const std::string& uuid,
+                         const std::vector<std::string>& statuses = {"pending"}) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     auto records = escrow_records(path);
-    REQUIRE(records.size() == 1);
+    REQUIRE(!records.empty());
     const auto& record = records.front();
     REQUIRE(record.is_object());
     CHECK(record.value("uuid", "") == uuid);
     CHECK(record.value("secret", "") == "admin-password");
+    CHECK(record.value("status", "") == "pending");
     CHECK_FALSE(record.value("hostname", "").empty());
     CHECK_FALSE(record.value("time", "").empty());
+    CHECK(escrow_statuses(path, "admin-password") == statuses);
     std::string password = record.value("value", "");
     CHECK(password.size() >= 8);
     return password;
@@ -92,12 +96,18 @@ TEST_CASE("configure killed between the escrow and Setup leaves the device as it
     // Setup was held back longer than the test waited, so it never acted.
     CHECK(info["control_mode"] == "pre-provisioning");
     CHECK(info["provisioning_state"] == "pre");
-    // Nothing is lost: configure runs again, and the password it escrows is AMT's.
+    // Nothing is lost: the same configure runs again; AMT was not activated, so the first
+    // password is marked failed, and the one it escrows and sets is AMT's.
     auto again = device.amtcfg(configure);
     INFO(again.err);
     REQUIRE(again.status == 0);
-    CHECK(escrow_records(escrow).size() == 2);
-    CHECK(info_with(device, escrowed(escrow, "admin-password")) == 0);
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"failed", "set"});
+    CHECK(info_with(device, escrowed_set(escrow, "admin-password")) == 0);
+    // And once more: the escrowed password logs in, nothing is escrowed again.
+    auto third = device.amtcfg(configure);
+    INFO(third.err);
+    CHECK(third.status == 0);
+    CHECK(escrow_statuses(escrow, "admin-password").size() == 2);
 }
 
 TEST_CASE("configure killed after Setup acted: the escrowed password is AMT's", "[cli]") {
@@ -119,9 +129,17 @@ TEST_CASE("configure killed after Setup acted: the escrowed password is AMT's", 
         REQUIRE(run.kill()); // the call after Setup was still pending
     }
     auto info = device.info();
-    auto password = check_escrow(escrow, info["uuid"]);
+    // The kill may land before or after amtcfg marked the password set.
+    auto statuses = escrow_statuses(escrow, "admin-password");
+    auto password = check_escrow(escrow, info["uuid"], statuses);
     CHECK(info["control_mode"] == "ccm");
     CHECK(info_with(device, password) == 0);
+    // The same configure again logs in with the escrowed password, proving it: marked set.
+    auto again = device.amtcfg({"configure", "--profile", profile, "--escrow", escrow});
+    INFO(again.err);
+    CHECK(again.status == 0);
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"set"});
+    CHECK(escrowed_set(escrow, "admin-password") == password);
 }
 
 TEST_CASE("maintain killed between the escrow and SetAdminAclEntryEx: the old password works",
@@ -140,10 +158,19 @@ TEST_CASE("maintain killed between the escrow and SetAdminAclEntryEx: the old pa
         REQUIRE(escrowed);
         REQUIRE(run.kill());
     }
-    auto fresh = check_escrow(escrow, device.info()["uuid"]);
+    auto uuid = device.info()["uuid"].get<std::string>();
+    auto fresh = check_escrow(escrow, uuid);
     // SetAdminAclEntryEx never acted: exactly the old password works.
     CHECK(info_with(device, k_old_password) == 0);
     CHECK(info_with(device, fresh) == 21);
+    // escrow: tries the pending password, finds it is not AMT's and says so in the file; the
+    // file holds no password of this device that is set (the old one came from env:).
+    auto r = device.amtcfg({"info", "--password", "escrow:" + escrow});
+    CHECK(r.status == 21);
+    CHECK(r.err.find(escrow) != std::string::npos);
+    CHECK(r.err.find(uuid) != std::string::npos);
+    CHECK(r.err.find(fresh) == std::string::npos);
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"failed"});
 }
 
 TEST_CASE("maintain killed after SetAdminAclEntryEx acted: the escrowed password works", "[cli]") {
@@ -169,4 +196,10 @@ TEST_CASE("maintain killed after SetAdminAclEntryEx acted: the escrowed password
     // The new password is AMT's now: exactly the escrowed one works.
     CHECK(info_with(device, fresh) == 0);
     CHECK(info_with(device, k_old_password) == 21);
+    // escrow: proves the pending password with a login and marks it set.
+    auto r = device.amtcfg({"--json", "info", "--password", "escrow:" + escrow});
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.json().contains("configuration"));
+    CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"set"});
 }

@@ -33,17 +33,18 @@ private:
 // Overwrites the characters of a string that held a secret, then clears it.
 void wipe_string(std::string& text) noexcept;
 
-// Where a secret comes from (DESIGN.md section 1): env:NAME, file:PATH, stdin, prompt, or a
-// literal value (accepted with a warning, because other users can read argv).
-enum class SecretSourceKind { env, file, standard_input, prompt, random, literal };
+// Where a secret comes from (DESIGN.md section 1): env:NAME, file:PATH, stdin, prompt,
+// escrow:FILE (this device's current admin password, resolved by the flows, which know the
+// device's UUID), or a literal value (accepted with a warning, because other users can read argv).
+enum class SecretSourceKind { env, file, standard_input, prompt, random, literal, escrow };
 
 struct SecretSource {
     SecretSourceKind kind = SecretSourceKind::literal;
-    std::string location; // variable name or file path; empty for the other kinds
+    std::string location; // variable name or file path (also of escrow:); empty for the others
     Secret literal;       // only for SecretSourceKind::literal
 };
 
-// Parses "env:NAME", "file:PATH", "stdin", "prompt", "random" or a literal value.
+// Parses "env:NAME", "file:PATH", "escrow:FILE", "stdin", "prompt", "random" or a literal value.
 SecretSource parse_secret_source(std::string_view text);
 
 // A description safe to print ("env:AMT_PASSWORD", "a literal value"), never the value.

@@ -59,8 +59,12 @@ TEST_CASE("the escrow file is created 0600 even with a permissive umask", "[unit
 TEST_CASE("records are JSON lines appended after what is already there", "[unit]") {
     test::TempDir dir;
     Escrow escrow(dir.file("escrow.jsonl"), fixed_time);
-    escrow.record({"8c8a0a58-0000", "ws17", "admin-password"}, Secret("First!Pass1"));
-    escrow.record({"8c8a0a58-0000", "ws17", "mebx-password"}, Secret("Second!Pass2"));
+    auto first_id =
+        escrow.record({"8c8a0a58-0000", "ws17", "admin-password"}, Secret("First!Pass1"));
+    auto second_id =
+        escrow.record({"8c8a0a58-0000", "ws17", "mebx-password"}, Secret("Second!Pass2"));
+    CHECK(first_id.size() == 16);
+    CHECK(first_id != second_id);
     auto lines = lines_of(escrow.path());
     REQUIRE(lines.size() == 2);
     auto first = nlohmann::json::parse(lines[0]);
@@ -68,18 +72,54 @@ TEST_CASE("records are JSON lines appended after what is already there", "[unit]
                                   {"uuid", "8c8a0a58-0000"},
                                   {"hostname", "ws17"},
                                   {"secret", "admin-password"},
+                                  {"id", first_id},
+                                  {"status", "pending"},
                                   {"value", "First!Pass1"}});
     CHECK(nlohmann::json::parse(lines[1])["value"] == "Second!Pass2");
 
     // A new Escrow object (a later run) appends; earlier lines stay byte for byte.
     Escrow later(escrow.path(), fixed_time);
     later.check();
-    later.record({"other-uuid", "ws18", "user:helpdesk"}, Secret("Third!Pass3"));
+    later.record_outcome({"8c8a0a58-0000", "ws17", "admin-password"}, first_id, EscrowStatus::set);
+    auto attempt = later.record_attempt({"8c8a0a58-0000", "ws17", "mebx-password"});
     auto after = lines_of(escrow.path());
-    REQUIRE(after.size() == 3);
+    REQUIRE(after.size() == 4);
     CHECK(after[0] == lines[0]);
     CHECK(after[1] == lines[1]);
-    CHECK(nlohmann::json::parse(after[2])["secret"] == "user:helpdesk");
+    // Outcomes and attempts carry no value.
+    CHECK(nlohmann::json::parse(after[2]) == nlohmann::json{{"time", "2026-11-23T10:00:00.000Z"},
+                                                            {"uuid", "8c8a0a58-0000"},
+                                                            {"hostname", "ws17"},
+                                                            {"secret", "admin-password"},
+                                                            {"id", first_id},
+                                                            {"status", "set"}});
+    auto third = nlohmann::json::parse(after[3]);
+    CHECK(third["id"] == attempt);
+    CHECK(third["status"] == "pending");
+    CHECK_FALSE(third.contains("value"));
+}
+
+TEST_CASE("a torn last line is cut off before the next record is appended", "[unit]") {
+    test::TempDir dir;
+    std::string path = dir.file("escrow.jsonl");
+    Escrow escrow(path, fixed_time);
+    escrow.record({"u", "h", "admin-password"}, Secret("Whole!Pass1"));
+    std::string whole = test::read_file(path);
+    {
+        std::ofstream append(path, std::ios::app);
+        append << R"({"time":"2026-11-23T10:00:01.000Z","uuid":"u","hostname":"h","sec)";
+    }
+    auto id = escrow.record({"u", "h", "admin-password"}, Secret("After!Pass2"));
+    auto lines = lines_of(path);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] + "\n" == whole);
+    CHECK(nlohmann::json::parse(lines[1])["id"] == id);
+    CHECK(parse_escrow(test::read_file(path)).entries.size() == 2);
+
+    // A file that is nothing but a torn line is emptied before the first whole one.
+    std::ofstream(path, std::ios::trunc) << "{\"time\":";
+    escrow.record({"u", "h", "admin-password"}, Secret("Third!Pass3"));
+    CHECK(lines_of(path).size() == 1);
 }
 
 TEST_CASE("values that need escaping stay valid JSON", "[unit]") {
