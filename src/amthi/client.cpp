@@ -107,6 +107,17 @@ FirmwareVersion MkhiClient::get_firmware_version() {
 WatchdogClient::WatchdogClient(mei::Device& device, const Deadline& deadline, int timeout_ms)
     : m_connection(device, mei::k_watchdog, deadline), m_timeout_ms(timeout_ms) {}
 
+std::uint32_t WatchdogClient::set_amt_operational_state(OperationalState state) {
+    // Not resent after a firmware reset: the change may already have been made.
+    Bytes reply = m_connection.transact(encode_set_amt_operational_state(state), m_timeout_ms,
+                                        mei::Retry::never);
+    try {
+        return decode_set_amt_operational_state(reply);
+    } catch (const DecodeError& e) {
+        throw malformed("SetAmtOperationalState", e);
+    }
+}
+
 std::optional<ChangeEnabled> WatchdogClient::is_change_to_amt_enabled() {
     Bytes reply;
     try {

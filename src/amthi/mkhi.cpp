@@ -91,6 +91,30 @@ Bytes encode_is_change_to_amt_enabled() {
         .take();
 }
 
+Bytes encode_set_amt_operational_state(OperationalState state) {
+    return ByteWriter()
+        .u8(k_wd_command)
+        .u8(3)
+        .u8(k_wd_set_amt_operational_state)
+        .u8(k_wd_version)
+        .u8(static_cast<std::uint8_t>(state))
+        .take();
+}
+
+std::uint32_t decode_set_amt_operational_state(ByteView message) {
+    constexpr std::size_t k_size = 8; // header echo + u32 status
+    if (message.size() != k_size) {
+        throw DecodeError(fmt::format("SetAmtOperationalState reply has {} bytes, expected {}",
+                                      message.size(), k_size));
+    }
+    ByteReader r(message);
+    if (r.u8("Cmd") != k_wd_command || r.u8("ByteCount") != 3 ||
+        r.u8("SubCmd") != k_wd_set_amt_operational_state || r.u8("Version") != k_wd_version) {
+        throw DecodeError("SetAmtOperationalState reply does not echo the request's header");
+    }
+    return r.u32le("status");
+}
+
 ChangeEnabled decode_is_change_to_amt_enabled(ByteView message) {
     if (message.size() != 1) {
         throw DecodeError(

@@ -45,6 +45,9 @@ nlohmann::json info_json(const flows::InfoResult& r) {
         {"dns_suffix",
          r.dns_suffix.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.dns_suffix)},
         {"tls_enforced", r.tls_enforced},
+        {"operational_state", r.amt_enabled
+                                  ? nlohmann::json(*r.amt_enabled ? "enabled" : "disabled")
+                                  : nlohmann::json(nullptr)},
         {"cert_hashes", hashes},
         {"lan", lan},
         {"transport",
@@ -57,6 +60,20 @@ nlohmann::json info_json(const flows::InfoResult& r) {
 
 std::string yes_no(bool value) {
     return value ? "yes" : "no";
+}
+
+// Soft-disabled AMT (mei-heci.md section 5), with what the user can do about it.
+std::string operational_text(const flows::InfoResult& r) {
+    if (!r.amt_enabled) {
+        return "not reported by this AMT";
+    }
+    if (*r.amt_enabled) {
+        return "enabled";
+    }
+    if (r.amt_change_allowed && r.provisioning_state == amthi::ProvisioningState::pre) {
+        return "disabled (`amtcfg configure` enables it)";
+    }
+    return "disabled (enable Intel AMT in the MEBx)";
 }
 
 // Only a listener owned by root counts as LMS (DESIGN.md section 6).
@@ -89,6 +106,7 @@ std::string info_text(const flows::InfoResult& r) {
                        amthi::provisioning_state_name(r.provisioning_state));
     out += fmt::format("DNS suffix          {}\n", r.dns_suffix.empty() ? "(none)" : r.dns_suffix);
     out += fmt::format("TLS enforced        {}\n", yes_no(r.tls_enforced));
+    out += fmt::format("Operational state   {}\n", operational_text(r));
     out += fmt::format("LMS                 {} ({}:{})\n", lms_text(r.lms_check), r.lms_address,
                        r.lms_port);
     out += fmt::format("LME client          {}\n", r.lme ? "available" : "not available");

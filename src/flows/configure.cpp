@@ -88,10 +88,17 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
     refuse_unsupported(profile);
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);
-    require_ws_man_ready(device);
     check_mode_matches(device, profile);
-
     ConfigureResult result;
+    if (device.amt_enabled == false) {
+        if (!enable_amt(env, device, options.mode, result)) {
+            result.control_mode = std::string(amthi::control_mode_name(device.control_mode));
+            return result; // a dry run: nothing more can be planned without WS-Man
+        }
+        device.amt_enabled = true;
+    }
+    require_ws_man_ready(device);
+
     bool activating = device.control_mode == ControlMode::pre_provisioning;
     PasswordEscrow escrow = prepare_escrow(env, options, device, result);
     if (activating && options.mode == RunMode::apply) {

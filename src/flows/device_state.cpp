@@ -33,6 +33,10 @@ DeviceState read_device_state(Environment& env, amthi::Client& amthi) {
         amthi::WatchdogClient watchdog(env.device, env.deadline, k_watchdog_timeout_ms);
         auto flags = watchdog.is_change_to_amt_enabled();
         state.tls_enforced = flags && flags->tls_enforced();
+        if (flags) {
+            state.amt_enabled = flags->amt_enabled();
+            state.amt_change_allowed = flags->transition_allowed();
+        }
     }
     env.log.debug("device {}: control mode {}, AMT {}", state.uuid,
                   amthi::control_mode_name(state.control_mode), state.amt_major);
@@ -44,6 +48,12 @@ void require_ws_man_ready(const DeviceState& state) {
         throw Error(ErrorCategory::wrong_state,
                     "AMT is stuck in the middle of provisioning (provisioning state \"in\"): run "
                     "`amtcfg unconfigure` to return it to pre-provisioning, then try again");
+    }
+    if (state.amt_enabled == false) {
+        throw Error(ErrorCategory::amt_unavailable,
+                    "AMT is disabled on this device (its operational state is off), so it serves "
+                    "no WS-Man: `amtcfg configure` enables it when the ME allows, or enable Intel "
+                    "AMT in the MEBx");
     }
     if (state.tls_enforced) {
         throw Error(ErrorCategory::amt_unavailable,

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "amtcfg/amthi/client.hpp"
+#include "amtcfg/flows/configure.hpp"
 #include "amtcfg/flows/environment.hpp"
 
+#include <optional>
 #include <string>
 
 namespace amtcfg::flows {
@@ -14,14 +16,24 @@ struct DeviceState {
     std::string uuid;
     int amt_major = 0;
     bool tls_enforced = false;
+    // The watchdog client's operational state (AMT 12+ with the new interface; else unknown)
+    // and whether the ME lets the OS change it (IsChangeToAMTEnabled bits 1, 0).
+    std::optional<bool> amt_enabled;
+    bool amt_change_allowed = false;
 };
 
 // Reads the state over AMTHI (and the watchdog client on AMT 12+, which answers it).
 DeviceState read_device_state(Environment& env, amthi::Client& amthi);
 
 // Throws Error(wrong_state) for a device stuck in provisioning state "in", and
-// Error(amt_unavailable) for a device that enforces TLS on its local ports, which this version
-// cannot talk WS-Man to yet.
+// Error(amt_unavailable) for a soft-disabled AMT (no WS-Man until it is enabled) and for a
+// device that enforces TLS on its local ports, which this version cannot talk WS-Man to yet.
 void require_ws_man_ready(const DeviceState& state);
+
+// A soft-disabled AMT (amt_enabled false): enables it with SetAmtOperationalState when the ME
+// allows (unprovisioned, transition allowed) and confirms it; else Error(amt_unavailable)
+// naming the MEBx setting. In a dry run it only plans the change and returns false (the rest of
+// the plan needs WS-Man, which a disabled AMT does not serve); true once AMT is on.
+bool enable_amt(Environment& env, const DeviceState& device, RunMode mode, ConfigureResult& result);
 
 } // namespace amtcfg::flows

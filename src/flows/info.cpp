@@ -90,6 +90,7 @@ void read_watchdog(mei::Device& device, const Deadline& deadline, InfoResult& re
         }
         result.tls_enforced = flags->tls_enforced();
         result.amt_enabled = flags->amt_enabled();
+        result.amt_change_allowed = flags->transition_allowed();
     } catch (const Error& e) {
         if (e.category() == ErrorCategory::timed_out) {
             throw; // the --timeout budget, not the firmware

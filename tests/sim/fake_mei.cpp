@@ -233,6 +233,10 @@ int FakeMei::connect(FakeFile& file, void* argument) {
     bool lme = client->name == "lme";
     if (!properties.present || (lme && m_sim.faults().has(FaultKind::no_lme)))
         return fail(ENOTTY);
+    // While AMT is soft-disabled (watchdog amt_enabled false, mei-heci.md section 5) the ME
+    // enumerates no LME client.
+    if (lme && !m_sim.device().read([](const DeviceState& d) { return d.watchdog.amt_enabled; }))
+        return fail(ENOTTY);
     {
         std::lock_guard lock(m_mutex);
         // When LMS runs it holds the LME client (mei-heci.md section 3).

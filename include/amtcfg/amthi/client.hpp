@@ -60,6 +60,10 @@ public:
     WatchdogClient(mei::Device& device, const Deadline& deadline, int timeout_ms);
     // nullopt when the firmware does not answer in time.
     std::optional<ChangeEnabled> is_change_to_amt_enabled();
+    // AMT's status: SUCCESS, NOT_PERMITTED when the ME forbids the change, or
+    // INVALID_PROVISIONING_STATE when AMT is provisioned. Ask only when IsChangeToAMTEnabled
+    // reports the new interface (bit 7): older firmware never answers.
+    std::uint32_t set_amt_operational_state(OperationalState state);
 
 private:
     mei::Connection m_connection;

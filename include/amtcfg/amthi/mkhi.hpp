@@ -53,4 +53,11 @@ struct ChangeEnabled {
 Bytes encode_is_change_to_amt_enabled();
 ChangeEnabled decode_is_change_to_amt_enabled(ByteView message);
 
+// SetAmtOperationalState's argument (mei-heci.md section 5).
+enum class OperationalState : std::uint8_t { disabled = 0, enabled = 1 };
+Bytes encode_set_amt_operational_state(OperationalState state);
+// The reply echoes the request's four header bytes, then a u32 status; returns the status.
+// Throws DecodeError on another size or header.
+std::uint32_t decode_set_amt_operational_state(ByteView message);
+
 } // namespace amtcfg::amthi

@@ -43,6 +43,7 @@ struct InfoResult {
     std::string dns_suffix; // empty when none is set
     bool tls_enforced = false;
     std::optional<bool> amt_enabled; // from the watchdog client, when it says
+    bool amt_change_allowed = false; // the ME lets the OS enable or disable AMT
     std::vector<amthi::CertHashEntry> cert_hashes;
     std::vector<LanInfo> lan; // the interfaces AMT reports; no WLAN is not an error
     bool lms = false;         // a trusted LMS answers

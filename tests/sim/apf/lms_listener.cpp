@@ -91,6 +91,11 @@ void LmsListener::accept_loop() {
 }
 
 void LmsListener::serve(int fd) {
+    // LMS has no LME session to forward to while AMT is soft-disabled: nothing answers.
+    if (!m_service.model().read([](const DeviceState& d) { return d.watchdog.amt_enabled; })) {
+        ::close(fd);
+        return;
+    }
     HttpConnection connection(m_service);
     char buffer[16384];
     while (!connection.closed()) {

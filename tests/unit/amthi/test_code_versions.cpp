@@ -87,3 +87,13 @@ TEST_CASE("IsChangeToAMTEnabled: one byte of flags", "[unit]") {
     CHECK_THROWS_AS(decode_is_change_to_amt_enabled(Bytes{}), DecodeError);
     CHECK_THROWS_AS(decode_is_change_to_amt_enabled(Bytes{1, 2}), DecodeError);
 }
+
+TEST_CASE("SetAmtOperationalState: request bytes, the echoed header and the status", "[unit]") {
+    CHECK(to_hex(encode_set_amt_operational_state(OperationalState::enabled)) == "0503531001");
+    CHECK(to_hex(encode_set_amt_operational_state(OperationalState::disabled)) == "0503531000");
+    CHECK(decode_set_amt_operational_state(from_hex("0503531010000000")) == 0x10);
+    CHECK(decode_set_amt_operational_state(from_hex("0503531000000000")) == 0);
+    CHECK_THROWS_AS(decode_set_amt_operational_state(from_hex("05035310000000")), DecodeError);
+    CHECK_THROWS_AS(decode_set_amt_operational_state(from_hex("0502511000000000")), DecodeError);
+    CHECK_THROWS_AS(decode_set_amt_operational_state(Bytes{}), DecodeError);
+}
