@@ -119,7 +119,10 @@ Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Pr
     }
     auto hash = crypto::network_admin_password(general.digest_realm, password);
     activate_and_record(
-        amthi, escrow, id, [&] { return wsman::setup(session->client(), hash); },
+        amthi, escrow, id,
+        [&, &ccm = session] { // clang 14: no implicit capture of a structured binding
+            return wsman::setup(ccm->client(), hash);
+        },
         amthi::ControlMode::ccm, "IPS_HostBasedSetupService.Setup");
     std::size_t calls = session->calls();
     session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);

@@ -144,8 +144,8 @@ Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Pr
     auto hash = crypto::network_admin_password(general.digest_realm, password);
     activate_and_record(
         amthi, escrow, id,
-        [&] {
-            return wsman::admin_setup(session->client(), hash, signed_nonce.mc_nonce,
+        [&, &acm = session] { // clang 14 cannot capture a structured binding implicitly
+            return wsman::admin_setup(acm->client(), hash, signed_nonce.mc_nonce,
                                       signed_nonce.signature);
         },
         amthi::ControlMode::acm, "IPS_HostBasedSetupService.AdminSetup");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
+#include <charconv>
 #include <fstream>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -23,23 +24,11 @@ std::string full_hostname() {
     return name.data();
 }
 
-// The values of `keyword` lines in /etc/resolv.conf ("nameserver", "domain", "search").
-std::vector<std::string> resolv_conf(std::string_view keyword) {
-    std::ifstream in("/etc/resolv.conf");
-    std::vector<std::string> values;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string first;
-        words >> first;
-        if (first != keyword) {
-            continue;
-        }
-        for (std::string value; words >> value;) {
-            values.push_back(value);
-        }
-    }
-    return values;
+std::string read_file_text(const char* path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 std::string read_line(const std::string& path) {
@@ -56,27 +45,56 @@ std::string ipv4_text(const sockaddr* address) {
     return text.data();
 }
 
-// The default gateway of `interface` from /proc/net/route (hex, network byte order).
-std::string default_gateway(const std::string& interface) {
-    std::ifstream in("/proc/net/route");
+// Exactly eight hex digits, as /proc/net/route prints an address; anything else is not one.
+std::optional<std::uint32_t> route_address(std::string_view hex) {
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+    if (hex.size() != 8 || ec != std::errc() || end != hex.data() + hex.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+std::vector<std::string> resolv_conf_values(std::string_view text, std::string_view keyword) {
+    std::istringstream in{std::string(text)};
+    std::vector<std::string> values;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string first;
+        words >> first;
+        if (first != keyword) {
+            continue;
+        }
+        for (std::string value; words >> value;) {
+            values.push_back(value);
+        }
+    }
+    return values;
+}
+
+std::string route_default_gateway(std::string_view text, std::string_view interface) {
+    std::istringstream in{std::string(text)};
     std::string line;
     std::getline(in, line); // header
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         std::string name, destination, gateway;
         fields >> name >> destination >> gateway;
-        if (name == interface && destination == "00000000") {
-            in_addr address{};
-            address.s_addr = static_cast<in_addr_t>(std::stoul(gateway, nullptr, 16));
-            std::array<char, INET_ADDRSTRLEN> text{};
-            ::inet_ntop(AF_INET, &address, text.data(), text.size());
-            return text.data();
+        auto gateway_address = route_address(gateway);
+        if (name != interface || route_address(destination) != 0U || !gateway_address) {
+            continue;
         }
+        in_addr address{};
+        address.s_addr = *gateway_address; // already in network byte order, as the kernel wrote it
+        std::array<char, INET_ADDRSTRLEN> dotted{};
+        ::inet_ntop(AF_INET, &address, dotted.data(), dotted.size());
+        return dotted.data();
     }
     return {};
 }
-
-} // namespace
 
 std::string LinuxOsInfo::hostname() {
     std::string name = full_hostname();
@@ -89,7 +107,7 @@ std::string LinuxOsInfo::domain() {
         return name.substr(dot + 1);
     }
     for (std::string_view keyword : {"domain", "search"}) {
-        auto values = resolv_conf(keyword);
+        auto values = resolv_conf_values(read_file_text("/etc/resolv.conf"), keyword);
         if (!values.empty()) {
             return values.front();
         }
@@ -118,8 +136,8 @@ std::optional<OsAddress> LinuxOsInfo::address_of(const std::array<std::uint8_t, 
         if (entry->ifa_netmask != nullptr) {
             address.subnet_mask = ipv4_text(entry->ifa_netmask);
         }
-        address.gateway = default_gateway(name);
-        auto servers = resolv_conf("nameserver");
+        address.gateway = route_default_gateway(read_file_text("/proc/net/route"), name);
+        auto servers = resolv_conf_values(read_file_text("/etc/resolv.conf"), "nameserver");
         address.primary_dns = servers.size() > 0 ? servers[0] : "";
         address.secondary_dns = servers.size() > 1 ? servers[1] : "";
         found = address;

@@ -217,13 +217,8 @@ size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {
 }
 
 size_t CurlClient::on_header(char* data, size_t size, size_t count, void* self) {
-    auto* client = static_cast<CurlClient*>(self);
-    std::string_view line(data, size * count);
-    if (line.starts_with("HTTP/")) {
-        client->m_response.content_type.clear(); // a new response (after a 401, for example)
-    } else if (auto value = header_value(line, "content-type")) {
-        client->m_response.content_type = std::string(*value);
-    }
+    note_header_line(std::string_view(data, size * count),
+                     static_cast<CurlClient*>(self)->m_response.content_type);
     return size * count;
 }
 

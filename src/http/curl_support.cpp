@@ -94,13 +94,22 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
             return std::nullopt;
         }
     }
+    // Trimmed on both sides by the same set: "Content-Type: \r\n" is empty, not "\r".
+    constexpr std::string_view k_space = " \t\r\n";
     std::string_view value = line.substr(name.size() + 1);
-    std::size_t first = value.find_first_not_of(" \t");
-    std::size_t last = value.find_last_not_of(" \t\r\n");
+    std::size_t first = value.find_first_not_of(k_space);
     if (first == std::string_view::npos) {
         return std::string_view{};
     }
-    return value.substr(first, last - first + 1);
+    return value.substr(first, value.find_last_not_of(k_space) - first + 1);
+}
+
+void note_header_line(std::string_view line, std::string& content_type) {
+    if (line.starts_with("HTTP/")) {
+        content_type.clear();
+    } else if (auto value = header_value(line, "content-type")) {
+        content_type = std::string(*value);
+    }
 }
 
 std::string redact_headers(std::string_view headers) {

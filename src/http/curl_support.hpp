@@ -23,6 +23,10 @@ void install_trace(CURL* easy, Log& log);
 // The trimmed value of header `name` (lower case) if `line` is that header.
 std::optional<std::string_view> header_value(std::string_view line, std::string_view name);
 
+// What the client keeps of one received header line: a status line ("HTTP/...") starts a new
+// response (after a 401, for example) and clears `content_type`; a Content-Type header sets it.
+void note_header_line(std::string_view line, std::string& content_type);
+
 // Headers as the trace shows them: Authorization values never appear.
 std::string redact_headers(std::string_view headers);
 
