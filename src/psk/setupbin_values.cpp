@@ -248,6 +248,9 @@ std::optional<Bytes> parse_guid(std::string_view text) {
             hex.push_back(c);
         }
     }
+    if (hex.size() != 2 * k_guid_bytes) {
+        return std::nullopt; // more dashes than the four: fewer than 16 bytes to read below
+    }
     Bytes raw;
     try {
         raw = from_hex(hex);
