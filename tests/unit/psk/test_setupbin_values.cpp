@@ -26,7 +26,6 @@ TEST_CASE("parse_guid: 36 characters with extra dashes are refused (fuzz crash 7
     CHECK_FALSE(parse_guid("46732273DC232F43A98A13D37982D855"));
     const VariableSpec* power = find_variable({1, 6});
     REQUIRE(power);
-    CHECK_THROWS_AS(make_setting(*power, "48A-13D3-DC23-8A-1-A98A-13D37982D855",
-                                 SetupBinVersion::v4_0),
-                    Error);
+    CHECK_THROWS_AS(
+        make_setting(*power, "48A-13D3-DC23-8A-1-A98A-13D37982D855", SetupBinVersion::v4_0), Error);
 }
