@@ -31,6 +31,22 @@ TEST_CASE("secret sources parse by prefix", "[unit]") {
     auto literal = parse_secret_source("P@ssw0rd!");
     CHECK(literal.kind == SecretSourceKind::literal);
     CHECK(describe(literal) == "a literal value");
+    auto escrow = parse_secret_source("escrow:/etc/amtcfg/escrow.jsonl");
+    CHECK(escrow.kind == SecretSourceKind::escrow);
+    CHECK(escrow.location == "/etc/amtcfg/escrow.jsonl");
+    CHECK(describe(escrow) == "escrow:/etc/amtcfg/escrow.jsonl");
+}
+
+TEST_CASE("escrow: is resolved by the flows; read_secret refuses it for other secrets", "[unit]") {
+    try {
+        read_secret(parse_secret_source("escrow:/x/e.jsonl"), "PFX password");
+        FAIL("escrow: was read without a device UUID");
+    } catch (const Error& error) {
+        CHECK(error.category() == ErrorCategory::usage);
+        CHECK_THAT(error.what(), Catch::Contains("PFX password") &&
+                                     Catch::Contains("escrow:/x/e.jsonl") &&
+                                     Catch::Contains("--password"));
+    }
 }
 
 TEST_CASE("read_secret reads env and file sources and names what is missing", "[unit]") {
