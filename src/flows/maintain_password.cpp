@@ -37,8 +37,9 @@ bool schedule_due(MaintainContext& c, std::string& why) {
     if (c.options.profile && c.options.profile->maintenance) {
         days = c.options.profile->maintenance->rotate_password_days.value_or(0);
     }
-    auto current =
-        profile::load_escrow(*c.options.escrow_path).current(c.device.uuid, k_escrow_admin);
+    // Kept alive while `current` points into it.
+    auto escrow = profile::load_escrow(*c.options.escrow_path);
+    auto current = escrow.current(c.device.uuid, k_escrow_admin);
     auto last = current ? parse_time(current->status_time()) : std::nullopt;
     if (!last) {
         why = "no earlier password of this device is marked set in the escrow file";
