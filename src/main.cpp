@@ -3,6 +3,7 @@
 #include "amtcfg/flows/linux_os_info.hpp"
 #include "amtcfg/http/lms_trust.hpp"
 #include "amtcfg/mei/linux_device.hpp"
+#include "amtcfg/util/hardening.hpp"
 
 #include <cstdint>
 
@@ -18,7 +19,10 @@ amtcfg::http::LmsCheck check_lms(const amtcfg::http::LoopbackAddress& address, s
 } // namespace
 
 int main(int argc, char** argv) {
+    // Before any secret is read: no core dump or swap page may ever hold one.
+    amtcfg::Hardening hardening = amtcfg::harden_process();
     amtcfg::cli::Platform platform;
+    platform.hardening = hardening;
     platform.open_mei = amtcfg::mei::make_linux_device;
     platform.check_lms = check_lms;
     platform.open_os = [] { return std::make_unique<amtcfg::flows::LinuxOsInfo>(); };

@@ -1,6 +1,8 @@
 // The AMTHI, MKHI and watchdog clients: one connection each, one message per fact.
 #include "amtcfg/amthi/client.hpp"
 
+#include "amtcfg/util/secret.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,10 +11,11 @@ namespace amtcfg::amthi {
 
 namespace {
 
-// A reply may hold a secret (GetLocalSystemAccount): overwrite it before the buffer is freed.
+// A reply may hold a secret (GetLocalSystemAccount): overwrite it before the buffer is freed
+// (OPENSSL_cleanse, which the compiler cannot drop as a dead store).
 struct WipedBytes {
     Bytes bytes;
-    ~WipedBytes() { std::fill(bytes.begin(), bytes.end(), std::uint8_t{0}); }
+    ~WipedBytes() { wipe_bytes(bytes); }
 };
 
 Error malformed(std::string_view what, const DecodeError& e) {

@@ -2,11 +2,13 @@
 #include "amtcfg/apf/channel_stream.hpp"
 
 #include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -117,7 +119,8 @@ void ChannelStream::pump() {
         return;
     }
     Bytes received = m_session.take_received();
-    m_to_client.insert(m_to_client.end(), received.begin(), received.end());
+    append_wiping_old(m_to_client, received);
+    wipe_bytes(received);
     deliver_to_client();
     if (m_link >= 0) {
         forward_from_client();
@@ -173,8 +176,7 @@ void ChannelStream::deliver_to_client() {
         }
         written += static_cast<std::size_t>(count);
     }
-    m_to_client.erase(m_to_client.begin(),
-                      m_to_client.begin() + static_cast<std::ptrdiff_t>(written));
+    erase_front_wiping(m_to_client, written);
     m_session.credit(written);
     if (m_to_client.empty() && m_session.closed_by_amt() && !m_eof_sent) {
         ::shutdown(m_link, SHUT_WR); // AMT closed: the client reads end-of-file after the data
@@ -202,6 +204,7 @@ void ChannelStream::forward_from_client() {
             return;
         }
         std::size_t sent = m_session.send(ByteView(buffer, static_cast<std::size_t>(count)));
+        OPENSSL_cleanse(buffer, sizeof buffer); // the request: digests, the MEBx password
         if (sent != static_cast<std::size_t>(count)) {
             throw Error(ErrorCategory::internal, "apf: sent less than the window allowed");
         }

@@ -2,6 +2,7 @@
 #include "amtcfg/apf/session.hpp"
 
 #include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret.hpp"
 
 #include <fmt/format.h>
 #include <poll.h>
@@ -155,7 +156,17 @@ std::size_t Session::send(ByteView data) {
         return 0;
     }
     ByteView part = data.first(count);
-    send_message(encode(ChannelData{m_channel->amt_id, Bytes(part.begin(), part.end())}));
+    // Requests carry password digests and the MEBx password: both copies are wiped once sent.
+    ChannelData message{m_channel->amt_id, Bytes(part.begin(), part.end())};
+    Bytes encoded = encode(message);
+    wipe_bytes(message.data);
+    try {
+        send_message(encoded);
+    } catch (...) {
+        wipe_bytes(encoded);
+        throw;
+    }
+    wipe_bytes(encoded);
     m_channel->send_window -= static_cast<std::uint32_t>(count);
     m_stats.bytes_sent += count;
     return count;
@@ -229,10 +240,12 @@ void Session::receive_one(std::string_view waiting_for) {
     try {
         dispatch(decode_message(message));
     } catch (const DecodeError& error) {
+        wipe_bytes(message);
         m_live = false;
         throw Error(ErrorCategory::amt_unavailable,
                     fmt::format("AMT sent a malformed APF message: {}", error.what()));
     }
+    wipe_bytes(message); // channel data is a reply; the channel's buffer keeps what it needs
 }
 
 void Session::receive_ready() {

@@ -74,6 +74,17 @@ void set_up_logging(Session& session, StreamSink& stderr_sink, std::optional<Fil
     }
 }
 
+// The one report of a failure: redacted (AMT or a parser may echo a secret back), with control
+// characters defused (the text may come from outside), on stderr or as JSON, and in the log
+// file at error level.
+void report_failure(Session& session, std::optional<FileSink>& file_sink, const Error& failure) {
+    std::string message = strip_controls(session.log.redact(failure.what()));
+    if (file_sink) {
+        file_sink->write(LogLevel::error, message);
+    }
+    session.output.error(Error(failure.category(), message));
+}
+
 } // namespace
 
 int run(int argc, const char* const* argv, Platform& platform) {
@@ -100,6 +111,7 @@ int run(int argc, const char* const* argv, Platform& platform) {
     std::optional<FileSink> file_sink;
     try {
         set_up_logging(session, stderr_sink, file_sink);
+        session.log.debug("{}", describe(platform.hardening));
         transport_options(session.options); // a bad --lms-address is exit 2 for every command
         if (!session.options.timeout.empty()) {
             session.deadline = Deadline(parse_duration(session.options.timeout));
@@ -113,10 +125,11 @@ int run(int argc, const char* const* argv, Platform& platform) {
         throw Error(ErrorCategory::usage, "no command given (see amtcfg --help)");
     } catch (const Error& e) {
         session.log.debug("exit {}: {}", exit_code(e.category()), category_name(e.category()));
-        session.output.error(e);
+        report_failure(session, file_sink, e);
         return exit_code(e.category());
     } catch (const std::exception& e) {
-        session.output.error(
+        report_failure(
+            session, file_sink,
             Error(ErrorCategory::internal, fmt::format("internal error (a bug): {}", e.what())));
         return exit_code(ErrorCategory::internal);
     }

@@ -32,7 +32,12 @@ struct CreatePskOptions {
     std::map<std::string, std::string> settings; // option name -> value, for variable_table
     std::string inspect;
     bool show_secrets = false;
+    bool force = false;
 };
+
+Overwrite overwrite_of(const CreatePskOptions& o) {
+    return o.force ? Overwrite::replace : Overwrite::refuse;
+}
 
 psk::PskListFormat list_format(const CreatePskOptions& o) {
     auto format = psk::parse_psk_list_format(o.format);
@@ -48,7 +53,10 @@ int run_list(Session& session, const CreatePskOptions& o) {
                     "--json prints a result object, not keys: give --out FILE for the PID/PPS "
                     "list");
     }
-    flows::PskListRequest request{.count = o.count, .out_path = o.out, .format = list_format(o)};
+    flows::PskListRequest request{.count = o.count,
+                                  .out_path = o.out,
+                                  .format = list_format(o),
+                                  .overwrite = overwrite_of(o)};
     auto result = flows::create_psk_list(request, psk::system_random());
     if (result.out_path.empty()) {
         Secret list = psk::render_psk_list(result.pairs, result.format);
@@ -136,6 +144,7 @@ int run_setup_bin(Session& session, const CreatePskOptions& o) {
     request.psk_out_path = o.out;
     request.psk_format = list_format(o);
     request.use = o.no_consume ? flows::RecordUse::keep : flows::RecordUse::consume;
+    request.overwrite = overwrite_of(o);
     return render_setup_bin(session,
                             flows::write_setup_bin(std::move(request), psk::system_random()));
 }
@@ -204,6 +213,9 @@ Runner add_create_psk(CLI::App& command) {
                                       "write a USB one-touch setup.bin to FILE (0600)")
                           ->type_name("FILE");
     add_setup_options(command, *o, setup_bin);
+    auto* force = command.add_flag("--force", o->force,
+                                   "replace an existing --out or --setup-bin FILE (refused "
+                                   "otherwise)");
     auto* inspect = command
                         .add_option("--inspect", o->inspect,
                                     "decode and check a setup.bin (exit 3 when it is bad)")
@@ -211,7 +223,8 @@ Runner add_create_psk(CLI::App& command) {
                         ->excludes(setup_bin)
                         ->excludes(count)
                         ->excludes(out)
-                        ->excludes(format);
+                        ->excludes(format)
+                        ->excludes(force);
     command
         .add_flag("--show-secrets", o->show_secrets,
                   "--inspect shows MEBx passwords and PPS values")

@@ -8,15 +8,19 @@
 namespace amtcfg::cli {
 
 void Output::result(const nlohmann::json& object, const std::string& text) {
+    // The text may quote AMT (host names, suffixes) or be a PID/PPS list: defused, and the copy
+    // wiped after printing.
+    std::string safe = strip_controls(text);
     if (m_options.json) {
         fmt::print(stdout, "{}\n", object.dump(2));
-        if (!text.empty() && !m_options.quiet) {
-            fmt::print(stderr, "{}", text);
+        if (!safe.empty() && !m_options.quiet) {
+            fmt::print(stderr, "{}", safe);
         }
     } else {
-        fmt::print(stdout, "{}", text);
+        fmt::print(stdout, "{}", safe);
     }
     std::fflush(stdout);
+    wipe_string(safe);
 }
 
 void Output::error(const Error& failure) {
@@ -40,7 +44,7 @@ void warn_if_literal(Session& session, const SecretSource& source, std::string_v
 
 void Output::progress(const std::string& text) {
     if (!m_options.quiet) {
-        fmt::print(stderr, "{}\n", text);
+        fmt::print(stderr, "{}\n", strip_controls(text));
     }
 }
 

@@ -17,12 +17,16 @@ void check_psk_count(std::size_t count) {
 
 PskListResult create_psk_list(const PskListRequest& request, const psk::RandomBytes& random) {
     check_psk_count(request.count);
+    if (!request.out_path.empty()) {
+        check_overwrite(request.out_path, "PID/PPS list", request.overwrite);
+    }
     PskListResult result;
     result.pairs = psk::generate_pairs(request.count, random);
     result.format = request.format;
     if (!request.out_path.empty()) {
         Secret text = psk::render_psk_list(result.pairs, request.format);
-        write_private_file(request.out_path, as_bytes(text.reveal()), "PID/PPS list");
+        write_private_file(request.out_path, as_bytes(text.reveal()), "PID/PPS list",
+                           request.overwrite);
         result.out_path = request.out_path;
     }
     return result;

@@ -122,6 +122,10 @@ SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes& 
     SetupBinResult result;
     check_passwords(request, result);
     check_request(request);
+    if (request.count != 0) {
+        check_overwrite(request.psk_out_path, "PID/PPS list", request.overwrite);
+    }
+    check_overwrite(request.out_path, "setup.bin", request.overwrite);
     std::vector<psk::PskPair> pairs = std::move(request.pairs);
     if (request.count != 0) {
         pairs = psk::generate_pairs(request.count, random);
@@ -130,10 +134,11 @@ SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes& 
     self_check(bytes);
     if (request.count != 0) {
         Secret list = psk::render_psk_list(pairs, request.psk_format);
-        write_private_file(request.psk_out_path, as_bytes(list.reveal()), "PID/PPS list");
+        write_private_file(request.psk_out_path, as_bytes(list.reveal()), "PID/PPS list",
+                           request.overwrite);
         result.psk_out_path = request.psk_out_path;
     }
-    write_private_file(request.out_path, bytes, "setup.bin");
+    write_private_file(request.out_path, bytes, "setup.bin", request.overwrite);
     OPENSSL_cleanse(bytes.data(), bytes.size());
 
     result.path = request.out_path;

@@ -5,6 +5,7 @@
 #include "curl_support.hpp"
 
 #include "amtcfg/util/error.hpp"
+#include "amtcfg/util/secret.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -59,6 +60,7 @@ private:
     char m_error_text[CURL_ERROR_SIZE] = {};
     std::unique_ptr<curl_slist, ListDeleter> m_connect_to;
     Response m_response;
+    bool m_body_too_large = false;
 };
 
 CurlClient::CurlClient(Endpoint endpoint, Credentials credentials, Log& log,
@@ -114,6 +116,9 @@ void CurlClient::configure() {
     libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
                           static_cast<long>(m_limits.stall_timeout_s));
+    // Refused at the headers when a Content-Length says so; on_body counts chunked bodies.
+    libcurl().easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                          static_cast<curl_off_t>(m_limits.max_body_bytes));
     install_trace(easy, m_log);
     if (m_endpoint.stream != nullptr) {
         // curl dials the stream's loopback port in place of AMT's; the URL and the Host header
@@ -140,20 +145,29 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
     libcurl().easy_setopt(easy, CURLOPT_URL, url.c_str());
     libcurl().easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
     libcurl().easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    // The body is not traced here: it may carry password digests (Setup, AddUserAclEntryEx), and
-    // the WS-Man layer already traces every request with those redacted.
+    // Bodies are not traced here: requests may carry password digests (Setup,
+    // AddUserAclEntryEx) and answers may too; the WS-Man layer traces both with secret elements
+    // redacted.
     m_log.trace("http: POST {} via {} ({} bytes)", url, m_endpoint.description, body.size());
     m_response = Response{};
+    m_body_too_large = false;
     m_error_text[0] = '\0';
     CURLcode code = run_transfer();
     if (code != CURLE_OK) {
+        wipe_string(m_response.body);
+        if (m_body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+            throw Error(ErrorCategory::amt_unavailable,
+                        fmt::format("the answer through {} is larger than {} bytes, more than AMT "
+                                    "ever sends; amtcfg stopped reading it",
+                                    m_endpoint.description, m_limits.max_body_bytes));
+        }
         throw curl_failure(code, m_error_text, m_endpoint.description, m_deadline);
     }
     long status = 0;
     libcurl().easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     m_response.status = static_cast<int>(status);
-    m_log.trace("http: {} {} ({} bytes)\n{}", m_response.status, m_response.content_type,
-                m_response.body.size(), m_response.body);
+    m_log.trace("http: {} {} ({} bytes)", m_response.status, m_response.content_type,
+                m_response.body.size());
     return std::move(m_response);
 }
 
@@ -212,7 +226,13 @@ void CurlClient::wait_for_activity() {
 }
 
 size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {
-    static_cast<CurlClient*>(self)->m_response.body.append(data, size * count);
+    auto* client = static_cast<CurlClient*>(self);
+    std::string& body = client->m_response.body;
+    if (size * count > client->m_limits.max_body_bytes - body.size()) {
+        client->m_body_too_large = true;
+        return 0; // curl ends the transfer with CURLE_WRITE_ERROR
+    }
+    append_wiping_old(body, std::string_view(data, size * count));
     return size * count;
 }
 

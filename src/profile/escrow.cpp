@@ -51,6 +51,8 @@ private:
         hint = " (it is a symbolic link: give the path of the real file)";
     } else if (error == ENOENT) {
         hint = " (create the directory first)";
+    } else if (error == ENXIO) {
+        hint = " (it is a FIFO or a device, not a regular file: give a file path)";
     }
     throw Error(ErrorCategory::usage, fmt::format("cannot {} the escrow file {}: {}{}", doing, path,
                                                   std::strerror(error), hint));
@@ -94,21 +96,29 @@ void sync_directory(const std::string& path) {
 
 // Opens for appending (and reading, to find a torn last line); creates the file 0600 when it does
 // not exist. O_NOFOLLOW refuses a symbolic link, which another user could point at a file they can
-// read.
+// read. O_NONBLOCK and the fstat before anything else: a FIFO or a device must not make the open
+// or a read wait forever.
 int open_escrow(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    S_IRUSR | S_IWUSR);
+    constexpr int k_flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+    int fd = ::open(path.c_str(), k_flags | O_CREAT | O_EXCL, S_IRUSR | S_IWUSR);
     if (fd >= 0) {
         ::fchmod(fd, S_IRUSR | S_IWUSR); // the umask can only have removed bits; be explicit
-        return fd;
-    }
-    if (errno != EEXIST) {
+    } else if (errno != EEXIST) {
         fail_errno(path, "create");
+    } else {
+        fd = ::open(path.c_str(), k_flags);
+        if (fd < 0) {
+            fail_errno(path, "open");
+        }
     }
-    fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        fail_errno(path, "open");
+    try {
+        check_safe(fd, path);
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
+    // A regular file: blocking writes from here on, so write_all never sees EAGAIN.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     return fd;
 }
 
@@ -248,7 +258,6 @@ Escrow::Escrow(std::string path, std::function<std::string()> timestamp)
 
 void Escrow::check() const {
     Fd fd(open_escrow(m_path));
-    check_safe(fd.get(), m_path);
     sync_directory(m_path);
 }
 
@@ -268,7 +277,6 @@ void Escrow::record_outcome(const EscrowRecord& record, std::string_view id,
 std::string Escrow::append(const EscrowRecord& record, std::string_view id, EscrowStatus status,
                            const Secret* value) const {
     Fd fd(open_escrow(m_path));
-    check_safe(fd.get(), m_path);
     // Another amtcfg may append to the same file; the lock keeps lines whole.
     if (::flock(fd.get(), LOCK_EX) != 0) {
         fail_errno(m_path, "lock");

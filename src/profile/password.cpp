@@ -72,6 +72,7 @@ Secret generate_password() {
     const auto limit = static_cast<unsigned>(256 - 256 % alphabet.size());
     for (int attempt = 0; attempt < 1000; ++attempt) {
         std::string text;
+        text.reserve(k_generated_password_length); // no reallocation leaves a partial copy
         while (text.size() < k_generated_password_length) {
             Bytes bytes = crypto::random_bytes(k_generated_password_length);
             for (auto byte : bytes) {

@@ -59,8 +59,11 @@ std::optional<std::string> alphabet_problem(std::string_view bare, std::string_v
     return std::nullopt;
 }
 
+// Reserved up front, so no reallocation leaves a copy of PPS characters behind; the random
+// bytes are wiped too (they determine the characters).
 std::string random_chars(std::size_t count, const RandomBytes& random) {
     std::string out;
+    out.reserve(count + 1); // + the checksum character
     std::array<std::uint8_t, 64> buffer{};
     while (out.size() < count) {
         random(buffer);
@@ -70,6 +73,7 @@ std::string random_chars(std::size_t count, const RandomBytes& random) {
             }
         }
     }
+    OPENSSL_cleanse(buffer.data(), buffer.size());
     return out;
 }
 
@@ -95,6 +99,7 @@ PskPair generate_pair(const RandomBytes& random) {
     std::string pid = random_chars(k_pid_covered, random);
     pid.push_back(checksum_char(pid));
     std::string pps;
+    pps.reserve(k_pps_length);
     for (std::size_t g = 0; g < k_pps_length / k_pps_group; ++g) {
         std::string group = random_chars(k_pps_covered, random);
         group.push_back(checksum_char(group));

@@ -38,9 +38,73 @@ void write_all(int fd, ByteView data, const std::string& temp, std::string_view 
     }
 }
 
+Error exists_error(const std::string& path, std::string_view what) {
+    return Error(ErrorCategory::usage,
+                 fmt::format("{} exists already; amtcfg does not overwrite a {} unless --force is "
+                             "given",
+                             path, what));
+}
+
+// The rename that puts the finished file in place. Overwrite::refuse uses RENAME_NOREPLACE, so
+// a file that appeared since check_overwrite() is not replaced either; link() does the same on
+// file systems without it.
+void move_into_place(const std::string& temp, const std::string& path, std::string_view what,
+                     Overwrite overwrite) {
+    int result = 0;
+    if (overwrite == Overwrite::replace) {
+        result = std::rename(temp.c_str(), path.c_str());
+    } else {
+        result = ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+        if (result != 0 && (errno == EINVAL || errno == ENOSYS)) {
+            result = ::link(temp.c_str(), path.c_str());
+            if (result == 0) {
+                ::unlink(temp.c_str());
+            }
+        }
+    }
+    if (result == 0) {
+        return;
+    }
+    int error = errno;
+    ::unlink(temp.c_str());
+    if (error == EEXIST) {
+        throw exists_error(path, what);
+    }
+    throw Error(ErrorCategory::usage,
+                fmt::format("cannot rename {} to {}: {}", temp, path, std::strerror(error)));
+}
+
+// After a rename the new directory entry is on disk only once the directory is flushed.
+void sync_directory_of(const std::string& path, std::string_view what) {
+    auto slash = path.rfind('/');
+    std::string directory = slash == std::string::npos ? "." : path.substr(0, slash);
+    if (directory.empty()) {
+        directory = "/";
+    }
+    int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        std::string reason = errno_text();
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        throw Error(ErrorCategory::usage,
+                    fmt::format("cannot flush the directory of the {} {}: {}", what, path, reason));
+    }
+    ::close(fd);
+}
+
 } // namespace
 
-void write_private_file(const std::string& path, ByteView data, std::string_view what) {
+void check_overwrite(const std::string& path, std::string_view what, Overwrite overwrite) {
+    struct stat info {};
+    if (overwrite == Overwrite::refuse && ::lstat(path.c_str(), &info) == 0) {
+        throw exists_error(path, what);
+    }
+}
+
+void write_private_file(const std::string& path, ByteView data, std::string_view what,
+                        Overwrite overwrite) {
+    check_overwrite(path, what, overwrite);
     std::string temp = path + ".tmp-XXXXXX";
     // mkstemp creates the file 0600, so the secrets are never readable by others.
     int fd = ::mkstemp(temp.data());
@@ -58,12 +122,8 @@ void write_private_file(const std::string& path, ByteView data, std::string_view
         throw Error(ErrorCategory::usage,
                     fmt::format("cannot flush the {} to {}: {}", what, temp, reason));
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        std::string reason = errno_text();
-        ::unlink(temp.c_str());
-        throw Error(ErrorCategory::usage,
-                    fmt::format("cannot rename {} to {}: {}", temp, path, reason));
-    }
+    move_into_place(temp, path, what, overwrite);
+    sync_directory_of(path, what);
 }
 
 Bytes read_whole_file(const std::string& path, std::size_t max_size, std::string_view what) {

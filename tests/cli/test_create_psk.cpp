@@ -300,3 +300,35 @@ TEST_CASE("--inspect explains a bad file and exits 3", "[cli]") {
     CHECK(missing.status == 3);
     CHECK(missing.err.find("cannot read the setup.bin") != std::string::npos);
 }
+
+TEST_CASE("create-psk refuses to overwrite a list or setup.bin unless --force is given", "[cli]") {
+    TempDir dir;
+    std::ofstream(dir.file("keys.csv")) << "the old list\n";
+    auto list = run({amtcfg_binary(), "create-psk", "--count", "1", "--out", dir.file("keys.csv")});
+    CHECK(list.status == 2);
+    CHECK(list.err.find(dir.file("keys.csv") + " exists already") != std::string::npos);
+    CHECK(list.err.find("--force") != std::string::npos);
+    CHECK(slurp(dir.file("keys.csv")) == "the old list\n");
+
+    // setup.bin exists: neither file is written, not even the new list.
+    std::ofstream(dir.file("setup.bin")) << "the old file";
+    auto setup = run(setup_bin_args(dir, {"--count", "1", "--out", dir.file("new.csv")}), k_env);
+    CHECK(setup.status == 2);
+    CHECK(setup.err.find("--force") != std::string::npos);
+    CHECK(slurp(dir.file("setup.bin")) == "the old file");
+    CHECK_FALSE(std::filesystem::exists(dir.file("new.csv")));
+
+    auto forced = run(
+        {amtcfg_binary(), "create-psk", "--count", "1", "--out", dir.file("keys.csv"), "--force"});
+    CHECK(forced.status == 0);
+    CHECK(slurp(dir.file("keys.csv")).starts_with("pid,pps\n"));
+    CHECK(mode_of(dir.file("keys.csv")) == 0600U);
+    auto forced_bin =
+        run(setup_bin_args(dir, {"--count", "1", "--out", dir.file("keys.csv"), "--force"}), k_env);
+    INFO(forced_bin.err);
+    CHECK(forced_bin.status == 0);
+    CHECK(slurp(dir.file("setup.bin")).size() == 1024);
+    // Only the files named on the command lines are left: no temporary file.
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
+                        std::filesystem::directory_iterator()) == 2);
+}

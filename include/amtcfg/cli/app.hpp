@@ -4,6 +4,7 @@
 #include "amtcfg/flows/environment.hpp"
 #include "amtcfg/flows/info.hpp"
 #include "amtcfg/mei/transport.hpp"
+#include "amtcfg/util/hardening.hpp"
 
 #include <functional>
 #include <memory>
@@ -20,6 +21,8 @@ struct Platform {
     std::function<std::unique_ptr<flows::OsInfo>()> open_os;
     // Whether LMS at address:port may be used: owned by root, and it answers (http::check_lms).
     flows::LmsProbe check_lms;
+    // What main() did to harden the process before anything else (logged at -vv).
+    Hardening hardening;
 };
 
 // Runs amtcfg with argv and returns the process exit status (DESIGN.md section 1). Every

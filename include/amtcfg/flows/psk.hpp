@@ -3,6 +3,7 @@
 
 #include "amtcfg/psk/pid_pps.hpp"
 #include "amtcfg/psk/psk_list.hpp"
+#include "amtcfg/util/file.hpp"
 
 #include <cstddef>
 #include <string>
@@ -17,6 +18,7 @@ struct PskListRequest {
     std::size_t count = 0;
     std::string out_path; // empty: the caller prints the list itself
     psk::PskListFormat format = psk::PskListFormat::csv;
+    Overwrite overwrite = Overwrite::refuse; // replace: --force
 };
 
 struct PskListResult {
@@ -25,8 +27,9 @@ struct PskListResult {
     psk::PskListFormat format = psk::PskListFormat::csv;
 };
 
-// Throws Error(usage) for a count outside 1..k_max_psk_count; writes the list 0600 via a
-// temporary file and a rename when out_path is set.
+// Throws Error(usage) for a count outside 1..k_max_psk_count, or when out_path exists and the
+// request does not allow replacing it; writes the list 0600 via a temporary file and a rename
+// when out_path is set.
 PskListResult create_psk_list(const PskListRequest& request, const psk::RandomBytes& random);
 
 // Checks a --count value; shared with the setup.bin flow.

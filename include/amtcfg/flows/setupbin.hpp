@@ -4,6 +4,7 @@
 #include "amtcfg/psk/pid_pps.hpp"
 #include "amtcfg/psk/psk_list.hpp"
 #include "amtcfg/psk/setupbin.hpp"
+#include "amtcfg/util/file.hpp"
 
 #include <cstddef>
 #include <string>
@@ -24,6 +25,7 @@ struct SetupBinRequest {
     psk::PskListFormat psk_format = psk::PskListFormat::csv;
     std::vector<psk::Entry> settings; // the same in every record
     RecordUse use = RecordUse::consume;
+    Overwrite overwrite = Overwrite::refuse; // for both files; replace: --force
 };
 
 struct SetupBinResult {
@@ -42,7 +44,8 @@ struct SetupBinResult {
 // Checks the passwords against the MEBx rules and the request against the version before
 // anything is written; writes the PID/PPS list (when pairs are generated) and then the
 // setup.bin, both 0600 through a temporary file and a rename. Throws Error(usage) with the
-// reason for anything the chosen version or the rules do not allow.
+// reason for anything the chosen version or the rules do not allow, and (before writing either)
+// when one of the files exists and the request does not allow replacing it.
 SetupBinResult write_setup_bin(SetupBinRequest request, const psk::RandomBytes& random);
 
 struct SetupBinInspection {

@@ -7,6 +7,7 @@
 #include "amtcfg/util/secret.hpp"
 #include "amtcfg/util/stream.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +39,10 @@ struct CurlLimits {
     // A response that makes no progress for this long fails; AMT's own WS-Man operation
     // timeout is 60 s (wsman.md section 3).
     int stall_timeout_s = 90;
+    // The largest response body accepted. AMT answers a Pull with at most MaxCharacters
+    // (99999) of items (wsman.md section 4), so 16 MiB is generous; a peer that sends more is
+    // not AMT, and amtcfg stops reading instead of filling memory.
+    std::size_t max_body_bytes = 16U * 1024U * 1024U;
 };
 
 // HTTP/1.1 with digest authentication (qop=auth, libcurl's), keep-alive and chunked bodies.

@@ -1,6 +1,8 @@
 // Log: leveled diagnostics to stderr and an optional log file, with secrets redacted.
 #pragma once
 
+#include "amtcfg/util/secret.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -49,6 +51,8 @@ public:
     }
 
     bool enabled(LogLevel level) const;
+    // `text` with every registered secret replaced by "<redacted>". The result is built from
+    // the pieces between secrets, so no buffer of it ever held one.
     std::string redact(std::string_view text) const;
 
 private:
@@ -59,8 +63,13 @@ private:
         LogLevel max_level;
     };
     std::vector<Target> m_targets;
-    std::vector<std::string> m_secrets;
+    std::vector<Secret> m_secrets; // Secret: relocation and destruction wipe the copies
 };
+
+// `text` safe for a terminal and a log file: control characters other than newline and tab
+// (ESC, CR, BEL, DEL, C1 controls) are shown as \xNN / \u00NN instead of acting; "\r\n"
+// becomes "\n". For anything that carries outside text: AMT's answers, file contents.
+std::string strip_controls(std::string_view text);
 
 // Writes "amtcfg: warning: ..." style lines to a stdio stream (stderr).
 class StreamSink : public LogSink {
@@ -72,7 +81,9 @@ private:
     std::FILE* m_stream;
 };
 
-// Appends timestamped lines to a file created 0600; the clock is injected for tests.
+// Appends timestamped lines to a file created 0600; the clock is injected for tests. The path
+// must not be a symbolic link (O_NOFOLLOW), a FIFO or a device; an existing file must belong to
+// the user running amtcfg and be closed to group and others. Else Error(usage) with the fix.
 class FileSink : public LogSink {
 public:
     FileSink(const std::string& path, std::function<std::string()> timestamp);

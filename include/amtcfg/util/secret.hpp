@@ -1,17 +1,24 @@
 // Secret: a password, PSK or key that is zeroed on destruction and cannot be printed.
 #pragma once
 
+#include "amtcfg/util/bytes.hpp"
+
 #include <string>
 #include <string_view>
 
 namespace amtcfg {
+
+// Overwrites every character a string that held a secret can hold (its whole capacity, so also
+// what a shorter value or a move left behind), then clears it.
+void wipe_string(std::string& text) noexcept;
 
 // Holds secret text. It has no stream operator and no implicit conversion: code that needs the
 // value calls reveal() at the one place it goes on the wire. Copies are explicit (clone()).
 class Secret {
 public:
     Secret() = default;
-    explicit Secret(std::string value) : m_value(std::move(value)) {}
+    // Moving a short string copies its characters: the parameter is wiped after the move.
+    explicit Secret(std::string value) : m_value(std::move(value)) { wipe_string(value); }
     ~Secret() { wipe(); }
 
     Secret(Secret&& other) noexcept : m_value(std::move(other.m_value)) { other.wipe(); }
@@ -30,8 +37,16 @@ private:
     std::string m_value;
 };
 
-// Overwrites the characters of a string that held a secret, then clears it.
-void wipe_string(std::string& text) noexcept;
+// Appends `data` to `buffer`; when the buffer has to grow, the old storage is wiped before it is
+// freed, so a buffer that collects a secret piece by piece (a reply) leaves no copies behind.
+void append_wiping_old(std::string& buffer, std::string_view data);
+void append_wiping_old(Bytes& buffer, ByteView data);
+
+// Overwrites every byte a buffer that held secret bytes can hold (its capacity), then clears it.
+void wipe_bytes(Bytes& bytes) noexcept;
+
+// Drops the first `count` bytes; the bytes that moved down leave no copy in the tail.
+void erase_front_wiping(Bytes& bytes, std::size_t count);
 
 // Where a secret comes from (DESIGN.md section 1): env:NAME, file:PATH, stdin, prompt,
 // escrow:FILE (this device's current admin password, resolved by the flows, which know the

@@ -91,8 +91,13 @@ TEST_CASE("an unreachable LMS is wsman_unreachable and names the path", "[unit]"
     }
 }
 
-TEST_CASE("the -vvv trace shows requests and responses but never the password", "[unit]") {
+TEST_CASE("the -vvv trace shows requests and responses but never the password or a body",
+          "[unit]") {
     AmtHttp amt;
+    // An answer that holds a secret: the WS-Man layer traces bodies with those redacted, so this
+    // layer must not print them at all.
+    amt.answer = "<a:Envelope><a:Body><g:Password>an-answered-secret</g:Password></a:Body>"
+                 "</a:Envelope>";
     LoopbackServer server(amt);
     RecordingSink sink;
     Log log;
@@ -105,8 +110,33 @@ TEST_CASE("the -vvv trace shows requests and responses but never the password", 
     CHECK_THAT(sink.text, Catch::Contains("POST http://127.0.0.1:"));
     CHECK_THAT(sink.text, Catch::Contains("Authorization: (redacted)"));
     CHECK_THAT(sink.text, Catch::Contains("401 Unauthorized"));
-    CHECK_THAT(sink.text, Catch::Contains(amt.answer));
+    CHECK_THAT(sink.text, Catch::Contains("http: 200 application/soap+xml; charset=UTF-8 (" +
+                                          std::to_string(amt.answer.size()) + " bytes)"));
+    CHECK_THAT(sink.text, !Catch::Contains("an-answered-secret"));
     CHECK_THAT(sink.text, !Catch::Contains(amt.password));
+}
+
+TEST_CASE("a response body over the limit is refused, one at the limit is read", "[unit]") {
+    AmtHttp amt;
+    amt.chunk_size = 100;
+    amt.answer = std::string(1000, 'x');
+    LoopbackServer server(amt);
+    Log log;
+    Deadline deadline;
+    CurlLimits limits;
+    limits.max_body_bytes = 1000;
+    auto client = make_curl_client(lms_endpoint(server.port()), {"admin", Secret(amt.password)},
+                                   log, deadline, limits);
+    CHECK(client->post("/wsman", "<Envelope/>").body.size() == 1000);
+    amt.answer += "y";
+    try {
+        client->post("/wsman", "<Envelope/>");
+        FAIL("an oversized body was accepted");
+    } catch (const Error& error) {
+        CHECK(error.category() == ErrorCategory::amt_unavailable);
+        CHECK_THAT(error.what(), Catch::Contains("larger than 1000 bytes") &&
+                                     Catch::Contains("LMS at 127.0.0.1:"));
+    }
 }
 
 TEST_CASE("the TCP probe tells a listener from a refused port", "[unit]") {

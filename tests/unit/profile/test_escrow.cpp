@@ -5,9 +5,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace amtcfg;
@@ -175,5 +178,69 @@ TEST_CASE("symbolic links, directories and missing directories are refused", "[u
         Escrow(dir.file("no/such/dir.jsonl"), fixed_time).check();
     } catch (const Error& error) {
         CHECK(error.category() == ErrorCategory::usage);
+    }
+}
+
+namespace {
+
+// Runs `body` in a forked child that SIGALRM ends if it blocks, so a hang fails the test within
+// a bound instead of hanging it. Returns the child's exit status (-1 when a signal ended it).
+int in_bounded_child(const std::function<int()>& body) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::alarm(20);
+        int status = 3;
+        try {
+            status = body();
+        } catch (...) {
+            status = 4;
+        }
+        ::_exit(status);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// 0 when `action` is refused with a usage error saying the path is not a regular file.
+int refused_as_not_regular(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        std::string text = error.what();
+        bool names_it = text.find("not a regular file") != std::string::npos;
+        return error.category() == ErrorCategory::usage && names_it ? 0 : 2;
+    }
+    return 1;
+}
+
+} // namespace
+
+TEST_CASE("a FIFO as escrow file is refused at once, with or without a reader", "[unit]") {
+    test::TempDir dir;
+    std::string fifo = dir.file("escrow.fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    Escrow escrow(fifo, fixed_time);
+    SECTION("no reader: opening for writing must not wait for one") {
+        CHECK(in_bounded_child([&] { return refused_as_not_regular([&] { escrow.check(); }); }) ==
+              0);
+        CHECK(in_bounded_child([&] {
+                  return refused_as_not_regular([&] {
+                      escrow.record({"u", "h", "admin-password"}, Secret("Pw!12345a"));
+                  });
+              }) == 0);
+    }
+    SECTION("a reader is waiting: nothing is written into the pipe") {
+        int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+        REQUIRE(reader >= 0);
+        CHECK(in_bounded_child([&] {
+                  return refused_as_not_regular([&] {
+                      escrow.record({"u", "h", "admin-password"}, Secret("Pw!12345a"));
+                  });
+              }) == 0);
+        char byte = 0;
+        CHECK(::read(reader, &byte, 1) <= 0);
+        ::close(reader);
     }
 }

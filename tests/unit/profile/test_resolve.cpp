@@ -89,10 +89,12 @@ TEST_CASE("the provisioning certificate is loaded with its password source", "[u
     CHECK_THROWS_WITH(load_provisioning_certificate(good),
                       Catch::StartsWith("/etc/amtcfg/acm.xml:4: provisioning certificate ") &&
                           Catch::Contains("the password is wrong"));
-    ::unsetenv("AMTCFG_TEST_PFX_PW");
-    CHECK_THROWS_WITH(load_provisioning_certificate(good),
+    // Read variables leave the environment (and are remembered); a variable never set fails.
+    ::unsetenv("AMTCFG_TEST_PFX_PW_UNSET");
+    Profile unset = acm(test::certs().path("good.pfx"), "env:AMTCFG_TEST_PFX_PW_UNSET");
+    CHECK_THROWS_WITH(load_provisioning_certificate(unset),
                       Catch::StartsWith("/etc/amtcfg/acm.xml:4: ") &&
-                          Catch::Contains("AMTCFG_TEST_PFX_PW"));
+                          Catch::Contains("AMTCFG_TEST_PFX_PW_UNSET"));
     // A relative file= is taken from the profile's directory.
     CHECK(acm("prov.pfx", "env:X").activation.provisioning_certificate->file ==
           "/etc/amtcfg/prov.pfx");

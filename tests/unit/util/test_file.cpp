@@ -27,8 +27,8 @@ struct Dir {
 TEST_CASE("a private file is written 0600, replaces the old one and leaves no temp", "[unit]") {
     Dir dir;
     std::string file = dir.path + "/keys";
-    write_private_file(file, as_bytes("old"), "list");
-    write_private_file(file, as_bytes("new!"), "list");
+    write_private_file(file, as_bytes("old"), "list", Overwrite::refuse);
+    write_private_file(file, as_bytes("new!"), "list", Overwrite::replace);
     struct stat st {};
     REQUIRE(::stat(file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777U) == 0600U);
@@ -39,9 +39,10 @@ TEST_CASE("a private file is written 0600, replaces the old one and leaves no te
 
 TEST_CASE("unwritable and oversized files are errors that name the file", "[unit]") {
     Dir dir;
-    CHECK_THROWS_WITH(write_private_file(dir.path + "/no/such/dir/f", as_bytes("x"), "list"),
-                      Catch::Contains("cannot create the list next to"));
-    write_private_file(dir.path + "/big", Bytes(10, 1), "list");
+    CHECK_THROWS_WITH(
+        write_private_file(dir.path + "/no/such/dir/f", as_bytes("x"), "list", Overwrite::replace),
+        Catch::Contains("cannot create the list next to"));
+    write_private_file(dir.path + "/big", Bytes(10, 1), "list", Overwrite::refuse);
     try {
         read_whole_file(dir.path + "/big", 9, "setup.bin");
         FAIL("an oversized file was read");
@@ -51,4 +52,33 @@ TEST_CASE("unwritable and oversized files are errors that name the file", "[unit
     }
     CHECK_THROWS_WITH(read_whole_file(dir.path + "/none", 9, "setup.bin"),
                       Catch::Contains("cannot read the setup.bin"));
+}
+
+TEST_CASE("an existing file is not overwritten unless replacing is asked for", "[unit]") {
+    Dir dir;
+    std::string file = dir.path + "/setup.bin";
+    write_private_file(file, as_bytes("first"), "setup.bin", Overwrite::refuse);
+    try {
+        write_private_file(file, as_bytes("second"), "setup.bin", Overwrite::refuse);
+        FAIL("an existing file was overwritten");
+    } catch (const Error& e) {
+        CHECK(e.category() == ErrorCategory::usage);
+        CHECK(std::string(e.what()).find("--force") != std::string::npos);
+        CHECK(std::string(e.what()).find(file) != std::string::npos);
+    }
+    Bytes kept = read_whole_file(file, 100, "setup.bin");
+    CHECK(std::string(kept.begin(), kept.end()) == "first");
+    CHECK_NOTHROW(check_overwrite(file, "setup.bin", Overwrite::replace));
+    CHECK_THROWS_WITH(check_overwrite(file, "setup.bin", Overwrite::refuse),
+                      Catch::Contains("exists already"));
+    // A dangling symbolic link is a name that exists too: it is not followed or replaced.
+    std::string link = dir.path + "/link.bin";
+    std::filesystem::create_symlink(dir.path + "/nowhere", link);
+    CHECK_THROWS_WITH(write_private_file(link, as_bytes("x"), "setup.bin", Overwrite::refuse),
+                      Catch::Contains("exists already"));
+    CHECK(std::filesystem::is_symlink(link));
+    CHECK_FALSE(std::filesystem::exists(dir.path + "/nowhere"));
+    // Nothing but the two names is left: no temporary file survives a refusal.
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                        std::filesystem::directory_iterator()) == 2);
 }
