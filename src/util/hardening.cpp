@@ -85,14 +85,13 @@ std::string describe(const Hardening& hardening) {
         memory = "memory not locked (not supported by this kernel or build)";
         break;
     case MemoryLock::failed:
-        memory = fmt::format("memory not locked (mlockall: {})",
-                             std::strerror(hardening.lock_errno));
+        memory =
+            fmt::format("memory not locked (mlockall: {})", std::strerror(hardening.lock_errno));
         break;
     }
-    return fmt::format("hardening: core dumps {}, {}",
-                       hardening.dumpable_off && hardening.core_limit_zero ? "off"
-                                                                           : "NOT fully off",
-                       memory);
+    return fmt::format(
+        "hardening: core dumps {}, {}",
+        hardening.dumpable_off && hardening.core_limit_zero ? "off" : "NOT fully off", memory);
 }
 
 } // namespace amtcfg

@@ -51,15 +51,15 @@ TEST_CASE("-vvv traces and the log file never show the password or its digests",
     auto profile = device.write("p.xml", ccm_profile("env:AMT_PW"));
     std::string log = device.dir().file("amtcfg.log");
     std::map<std::string, std::string> env{{"AMT_PW", k_password}};
-    auto r = device.amtcfg({"-vvv", "--log-file", log, "--transport", transport, "configure",
-                            "--profile", profile},
-                           sim_options, env);
+    auto r = device.amtcfg(
+        {"-vvv", "--log-file", log, "--transport", transport, "configure", "--profile", profile},
+        sim_options, env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     // A second run logs in with the password and reads everything back (responses traced).
-    auto again = device.amtcfg({"-vvv", "--log-file", log, "--transport", transport, "info",
-                                "--password", "env:AMT_PW"},
-                               sim_options, env);
+    auto again = device.amtcfg(
+        {"-vvv", "--log-file", log, "--transport", transport, "info", "--password", "env:AMT_PW"},
+        sim_options, env);
     INFO(again.err);
     REQUIRE(again.status == 0);
     std::string realm = nlohmann::json::parse(slurp(device.state_file()))["realm"];
@@ -94,7 +94,8 @@ TEST_CASE("error messages are redacted, defused and written to the log file", "[
     CHECK(r.err.find(expected) != std::string::npos);
     std::string logged = slurp(log);
     INFO(logged);
-    CHECK(std::regex_search(logged, std::regex(R"(Z error   cannot create the setup\.bin next to )")));
+    CHECK(std::regex_search(logged,
+                            std::regex(R"(Z error   cannot create the setup\.bin next to )")));
     CHECK(logged.find(expected) != std::string::npos);
     for (const std::string* text : {&r.err, &r.out, &logged}) {
         CHECK(text->find("N3w-Passw0rd!") == std::string::npos);
@@ -121,8 +122,8 @@ TEST_CASE("a log file that is a link, a FIFO or open to others is refused with e
 
     REQUIRE(::mkfifo(dir.file("log.fifo").c_str(), 0600) == 0);
     // Bounded by timeout(1): an open that waited for a reader would end as status 124.
-    auto fifo = run({"timeout", "30", amtcfg_binary(), "--log-file", dir.file("log.fifo"),
-                     "version"});
+    auto fifo =
+        run({"timeout", "30", amtcfg_binary(), "--log-file", dir.file("log.fifo"), "version"});
     CHECK(fifo.status == 2);
     CHECK(fifo.err.find("FIFO") != std::string::npos);
 
@@ -146,8 +147,7 @@ TEST_CASE("a FIFO as escrow file ends configure at once with exit 2, before AMT 
     std::string fifo = device.dir().file("escrow.fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     std::vector<std::string> argv{"timeout", "60"};
-    for (const auto& arg :
-         device.command({"configure", "--profile", profile, "--escrow", fifo})) {
+    for (const auto& arg : device.command({"configure", "--profile", profile, "--escrow", fifo})) {
         argv.push_back(arg);
     }
     auto r = run(argv);
