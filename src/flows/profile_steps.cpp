@@ -224,22 +224,34 @@ void apply_profile(StepContext& context, const Profile& profile) {
         std::function<void()> run;
     };
     std::vector<Step> steps;
+    // Before activation AMT lets the local system account read AMT_GeneralSettings and the
+    // setup service only (wsman.md section 7): a dry run that would activate cannot read what
+    // these steps compare, so it says so rather than guess the current values.
+    bool unreadable = context.activating && context.mode == RunMode::dry_run;
+    auto add = [&](std::string name, std::function<void()> run) {
+        if (!unreadable) {
+            steps.push_back({std::move(name), std::move(run)});
+            return;
+        }
+        context.result.notes.push_back(
+            fmt::format("{}: AMT lets only its admin read these settings, so a dry run before "
+                        "activation cannot compare them; configure applies them after activating",
+                        name));
+    };
     if (profile.general) {
         steps.push_back({"general", [&] { step_general(context, *profile.general); }});
     }
     if (profile.power_policy) {
-        steps.push_back(
-            {"power-policy", [&] { run_power_policy_step(context, *profile.power_policy); }});
+        add("power-policy", [&] { run_power_policy_step(context, *profile.power_policy); });
     }
     if (profile.network) {
-        steps.push_back({"network", [&] { step_network(context, *profile.network); }});
+        add("network", [&] { step_network(context, *profile.network); });
     }
     if (profile.redirection) {
-        steps.push_back({"redirection", [&] { step_redirection(context, *profile.redirection); }});
+        add("redirection", [&] { step_redirection(context, *profile.redirection); });
         if (profile.redirection->user_consent) {
-            steps.push_back({"user-consent", [&] {
-                                 step_user_consent(context, *profile.redirection->user_consent);
-                             }});
+            add("user-consent",
+                [&] { step_user_consent(context, *profile.redirection->user_consent); });
         }
     }
     if (!profile.users.empty()) {

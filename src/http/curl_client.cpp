@@ -61,6 +61,7 @@ private:
     std::unique_ptr<curl_slist, ListDeleter> m_connect_to;
     Response m_response;
     bool m_body_too_large = false;
+    bool m_head_complete = false; // the last response's header block ended with its blank line
 };
 
 CurlClient::CurlClient(Endpoint endpoint, Credentials credentials, Log& log,
@@ -151,6 +152,7 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
     m_log.trace("http: POST {} via {} ({} bytes)", url, m_endpoint.description, body.size());
     m_response = Response{};
     m_body_too_large = false;
+    m_head_complete = false;
     m_error_text[0] = '\0';
     CURLcode code = run_transfer();
     if (code != CURLE_OK) {
@@ -162,6 +164,14 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
                                     m_endpoint.description, m_limits.max_body_bytes));
         }
         throw curl_failure(code, m_error_text, m_endpoint.description, m_deadline);
+    }
+    // libcurl takes a connection closed inside the header block as the end of the response;
+    // such a half answer (a 401 without its end, say) must not pass for AMT's.
+    if (!m_head_complete) {
+        throw Error(ErrorCategory::wsman_unreachable,
+                    fmt::format("cannot talk to AMT through {}: the connection closed before "
+                                "AMT's answer was complete",
+                                m_endpoint.description));
     }
     long status = 0;
     libcurl().easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -237,8 +247,18 @@ size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {
 }
 
 size_t CurlClient::on_header(char* data, size_t size, size_t count, void* self) {
-    note_header_line(std::string_view(data, size * count),
-                     static_cast<CurlClient*>(self)->m_response.content_type);
+    auto* client = static_cast<CurlClient*>(self);
+    switch (note_header_line(std::string_view(data, size * count),
+                             client->m_response.content_type)) {
+    case HeaderLine::status: // a new response (after a 401, for example)
+        client->m_head_complete = false;
+        break;
+    case HeaderLine::end_of_head:
+        client->m_head_complete = true;
+        break;
+    case HeaderLine::field:
+        break;
+    }
     return size * count;
 }
 

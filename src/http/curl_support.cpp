@@ -104,12 +104,18 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
     return value.substr(first, value.find_last_not_of(k_space) - first + 1);
 }
 
-void note_header_line(std::string_view line, std::string& content_type) {
+HeaderLine note_header_line(std::string_view line, std::string& content_type) {
     if (line.starts_with("HTTP/")) {
         content_type.clear();
-    } else if (auto value = header_value(line, "content-type")) {
+        return HeaderLine::status;
+    }
+    if (line == "\r\n" || line == "\n") {
+        return HeaderLine::end_of_head;
+    }
+    if (auto value = header_value(line, "content-type")) {
         content_type = std::string(*value);
     }
+    return HeaderLine::field;
 }
 
 std::string redact_headers(std::string_view headers) {

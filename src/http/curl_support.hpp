@@ -25,7 +25,9 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
 
 // What the client keeps of one received header line: a status line ("HTTP/...") starts a new
 // response (after a 401, for example) and clears `content_type`; a Content-Type header sets it.
-void note_header_line(std::string_view line, std::string& content_type);
+// Returns which kind of line it was, so the caller knows when a response's head is complete.
+enum class HeaderLine { status, field, end_of_head };
+HeaderLine note_header_line(std::string_view line, std::string& content_type);
 
 // Headers as the trace shows them: Authorization values never appear.
 std::string redact_headers(std::string_view headers);

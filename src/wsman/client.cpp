@@ -28,13 +28,22 @@ Reply Client::exchange(const Request& request) {
     if (m_log.enabled(LogLevel::trace)) {
         m_log.trace("wsman request {} (MessageID {}):\n{}", request.what, id, redact_xml(envelope));
     }
-    ++m_requests;
+    // A read that AMT failed with a bare HTTP 500 changed nothing and is asked once more; a
+    // Put, Create, Delete, Pull or method call is never re-sent blindly (it may have acted).
+    bool retry_safe = request.action == action::get || request.action == action::enumerate;
     http::Response response;
-    try {
-        response = m_http.post(std::string(k_to), envelope);
-    } catch (const Error& e) {
-        wipe_string(envelope);
-        throw e.with_context(fmt::format("WS-Man {}", request.what));
+    for (int attempt = 0;; ++attempt) {
+        ++m_requests;
+        try {
+            response = m_http.post(std::string(k_to), envelope);
+        } catch (const Error& e) {
+            wipe_string(envelope);
+            throw e.with_context(fmt::format("WS-Man {}", request.what));
+        }
+        if (response.status != 500 || !retry_safe || attempt > 0) {
+            break;
+        }
+        m_log.debug("wsman {}: AMT answered HTTP 500; asking once more", request.what);
     }
     wipe_string(envelope);
     if (m_log.enabled(LogLevel::trace)) {

@@ -67,6 +67,14 @@ TEST_CASE("configure --dry-run prints the plan and changes nothing", "[cli]") {
     REQUIRE(!result["plan"].empty());
     CHECK(result["plan"][0]["setting"] == "control mode");
     CHECK(device.info()["control_mode"] == "pre-provisioning");
+    // Before activation only GeneralSettings may be read: the other steps are noted, not guessed.
+    auto notes = result["notes"].dump();
+    CHECK_THAT(notes, Catch::Contains("network: AMT lets only its admin read these settings"));
+    CHECK_THAT(notes, Catch::Contains("redirection: AMT lets only its admin read"));
+    for (const auto& row : result["plan"]) {
+        CHECK(row["step"] != "network");
+        CHECK(row["step"] != "redirection");
+    }
 }
 
 TEST_CASE("a random password is escrowed 0600 before it is set, and it works", "[cli]") {

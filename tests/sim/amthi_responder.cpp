@@ -206,9 +206,9 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
     }
     auto info = find_command(command);
     std::string_view name = info ? info->name : std::string_view("?");
-    if (info && m_faults.has(FaultKind::amthi_timeout, name))
+    if (info && m_faults.fire(FaultKind::amthi_timeout, name))
         return std::nullopt;
-    if (auto code = m_faults.value(FaultKind::amthi_status, name); info && code) {
+    if (auto code = info ? m_faults.fire(FaultKind::amthi_status, name) : std::nullopt) {
         return frame(command, fail(static_cast<std::uint32_t>(*code)));
     }
     auto handler = std::find_if(handlers().begin(), handlers().end(),
@@ -219,11 +219,11 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
                                                   : fail(status::invalid_message_length);
     }
     Bytes bytes = frame(command, reply);
-    if (info && m_faults.has(FaultKind::amthi_short, name))
+    if (info && m_faults.fire(FaultKind::amthi_short, name))
         bytes = truncate_reply(bytes);
-    if (info && m_faults.has(FaultKind::amthi_garble, name))
+    if (info && m_faults.fire(FaultKind::amthi_garble, name))
         bytes = garble_reply(bytes);
-    if (info && m_faults.has(FaultKind::amthi_stale, name)) {
+    if (info && m_faults.fire(FaultKind::amthi_stale, name)) {
         // A firmware whose report lags its state: the reply of the first request, unchanged.
         bytes = m_first_replies.try_emplace(command, bytes).first->second;
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <stdexcept>
 
 namespace amtcfg::sim {
@@ -36,7 +37,26 @@ constexpr FaultName k_fault_names[] = {
     {"wsman-drop", FaultKind::wsman_drop, Argument::target},
     {"wsman-delay", FaultKind::wsman_delay, Argument::target_code},
     {"digest-stale", FaultKind::digest_stale, Argument::none},
+    {"apf-open-failure", FaultKind::apf_open_failure, Argument::none},
+    {"apf-early-close", FaultKind::apf_early_close, Argument::none},
+    {"apf-stall", FaultKind::apf_stall, Argument::none},
 };
+
+// Faults that act on one request or channel may be counted; a count of connects, messages
+// or a fault about the whole device may not.
+bool countable(FaultKind kind) {
+    switch (kind) {
+    case FaultKind::mei_busy:
+    case FaultKind::mei_reset_after:
+    case FaultKind::mei_absent:
+    case FaultKind::mei_denied:
+    case FaultKind::no_lme:
+    case FaultKind::digest_stale:
+        return false;
+    default:
+        return true;
+    }
+}
 
 [[noreturn]] void bad(std::string_view spec, const std::string& why) {
     throw std::invalid_argument("invalid fault '" + std::string(spec) + "': " + why);
@@ -78,9 +98,29 @@ std::string target_of(std::string_view spec, FaultKind kind, std::string_view ta
     return std::string(command->name);
 }
 
+Fault parse_plain(std::string_view spec);
+
 } // namespace
 
-Fault parse_fault(std::string_view spec) {
+Fault parse_fault(std::string_view full_spec) {
+    std::string_view spec = full_spec;
+    std::optional<unsigned long> times;
+    if (auto star = spec.rfind('*'); star != std::string_view::npos) {
+        times = number(full_spec, spec.substr(star + 1));
+        if (*times == 0)
+            bad(full_spec, "*N needs N >= 1 (leave *N out for a fault that always fires)");
+        spec = spec.substr(0, star);
+    }
+    Fault fault = parse_plain(spec);
+    if (times && !countable(fault.kind))
+        bad(full_spec, "cannot be counted with *N (it is not about one request or channel)");
+    fault.times = times.value_or(0);
+    return fault;
+}
+
+namespace {
+
+Fault parse_plain(std::string_view spec) {
     auto colon = spec.find(':');
     std::string_view name = spec.substr(0, colon);
     std::string_view rest = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
@@ -115,6 +155,8 @@ Fault parse_fault(std::string_view spec) {
     return fault;
 }
 
+} // namespace
+
 FaultList FaultList::parse(std::string_view specs) {
     std::vector<Fault> faults;
     while (!specs.empty()) {
@@ -125,6 +167,32 @@ FaultList FaultList::parse(std::string_view specs) {
         specs = end == std::string_view::npos ? "" : specs.substr(end + 1);
     }
     return FaultList(std::move(faults));
+}
+
+struct FaultList::Fired {
+    std::mutex mutex;
+    std::vector<unsigned long> counts;
+};
+
+FaultList::FaultList() : m_fired(std::make_shared<Fired>()) {}
+
+FaultList::FaultList(std::vector<Fault> faults)
+    : m_faults(std::move(faults)), m_fired(std::make_shared<Fired>()) {
+    m_fired->counts.assign(m_faults.size(), 0);
+}
+
+std::optional<unsigned long> FaultList::fire(FaultKind kind, std::string_view target) const {
+    std::lock_guard lock(m_fired->mutex);
+    for (std::size_t i = 0; i < m_faults.size(); ++i) {
+        const auto& f = m_faults[i];
+        if (f.kind != kind || (!target.empty() && f.target != target))
+            continue;
+        if (f.times != 0 && m_fired->counts[i] >= f.times)
+            continue; // used up: the device works again
+        ++m_fired->counts[i];
+        return f.value;
+    }
+    return std::nullopt;
 }
 
 bool FaultList::has(FaultKind kind, std::string_view target) const {

@@ -36,3 +36,30 @@ TEST_CASE("a bad fault spec is refused with a message naming it", "[sim][unit]")
     CHECK_THROWS_WITH(parse_fault("wsman-fault:"), Catch::Contains("names no"));
     CHECK(parse_fault("amthi-status:GetUUID=010").value == 10);
 }
+
+TEST_CASE("SPEC*N fires N times, then the device works", "[sim][unit]") {
+    auto list = FaultList::parse("amthi-status:GetUUID=0x24*2\napf-stall*1\nwsman-drop:Get\n");
+    CHECK(list.all()[0].times == 2);
+    CHECK(list.all()[1].kind == FaultKind::apf_stall);
+    CHECK(list.all()[2].times == 0);
+    CHECK(list.fire(FaultKind::amthi_status, "GetUUID") == 0x24UL);
+    auto copy = list; // the faces of one simulator share the counters
+    CHECK(copy.fire(FaultKind::amthi_status, "GetUUID") == 0x24UL);
+    CHECK_FALSE(list.fire(FaultKind::amthi_status, "GetUUID"));
+    CHECK(list.fire(FaultKind::apf_stall));
+    CHECK_FALSE(list.fire(FaultKind::apf_stall));
+    for (int i = 0; i < 5; ++i) {
+        CHECK(list.fire(FaultKind::wsman_drop, "Get"));
+    }
+}
+
+TEST_CASE("a bad count is refused, and so is a count on a fault about the whole device",
+          "[sim][unit]") {
+    CHECK_THROWS_WITH(parse_fault("wsman-http500:Get*0"), Catch::Contains("N >= 1"));
+    CHECK_THROWS_WITH(parse_fault("wsman-http500:Get*"), Catch::Contains("not a number"));
+    CHECK_THROWS_WITH(parse_fault("wsman-http500:Get*once"), Catch::Contains("not a number"));
+    CHECK_THROWS_WITH(parse_fault("no-lme*1"), Catch::Contains("cannot be counted"));
+    CHECK_THROWS_WITH(parse_fault("mei-busy:2*1"), Catch::Contains("cannot be counted"));
+    CHECK_THROWS_WITH(parse_fault("apf-stall:1"), Catch::Contains("takes no argument"));
+    CHECK_THROWS_WITH(parse_fault("apf-stal"), Catch::Contains("unknown fault name"));
+}

@@ -17,6 +17,9 @@ Session::Session(WsmanService& service, std::function<SessionOptions()> refresh,
     : m_service(service), m_refresh(std::move(refresh)), m_send(std::move(send)) {}
 
 void Session::receive(ByteView message) {
+    if (m_stalled) {
+        return; // apf-stall: the firmware stopped answering on this connection
+    }
     try {
         ByteReader reader(message);
         dispatch(reader, static_cast<Message>(reader.u8("message type")));
@@ -59,11 +62,19 @@ void Session::dispatch(ByteReader& reader, Message type) {
 
 // The host's version opens a session; the firmware answers once (the host may echo it) and
 // asks for the port-forwarding service straight away.
+// Only APF 1.0 is spoken: another version is refused with DISCONNECT reason 8, as LMS does
+// towards the firmware. The trigger is not checked: peers send 9, which is not a listed reason.
 void Session::on_protocol_version(ByteReader& reader) {
-    reader.u32be("major");
-    reader.u32be("minor");
+    auto major = reader.u32be("major");
+    auto minor = reader.u32be("minor");
     reader.u32be("trigger");
     reader.skip(16 + 64, "uuid and reserved");
+    expect_end(reader, "PROTOCOL_VERSION");
+    if (major != 1 || minor != 0) {
+        m_send(disconnect(k_disconnect_version_not_supported));
+        drop();
+        return;
+    }
     if (m_phase != Phase::idle) {
         return;
     }
@@ -81,6 +92,7 @@ void Session::on_protocol_version(ByteReader& reader) {
 
 void Session::on_service_accept(ByteReader& reader) {
     auto name = read_string(reader, "service name");
+    expect_end(reader, "SERVICE_ACCEPT");
     if (m_phase != Phase::service_requested || name != k_pfwd_service) {
         return;
     }
@@ -94,7 +106,10 @@ void Session::on_forward_reply(Message type, ByteReader& reader) {
     }
     if (type == Message::request_success) {
         auto port = reader.remaining() >= 4 ? reader.u32be("port") : m_ports[m_next_port];
+        expect_end(reader, "REQUEST_SUCCESS");
         m_accepted.push_back(port);
+    } else {
+        expect_end(reader, "REQUEST_FAILURE");
     }
     if (++m_next_port < m_ports.size()) {
         m_send(tcpip_forward_request("", m_ports[m_next_port]));
@@ -116,6 +131,7 @@ void Session::on_channel_open(ByteReader& reader) {
     auto port = reader.u32be("connected port");
     read_string(reader, "originator address");
     reader.u32be("originator port");
+    expect_end(reader, "CHANNEL_OPEN");
     if (m_phase == Phase::idle || m_phase == Phase::service_requested) {
         m_send(channel_open_failure(host_id, k_open_prohibited));
     } else if (type != k_forwarded_tcpip && type != k_direct_tcpip) {
@@ -123,6 +139,8 @@ void Session::on_channel_open(ByteReader& reader) {
     } else if (port != k_port_http || m_options.tls_enforced ||
                std::find(m_accepted.begin(), m_accepted.end(), port) == m_accepted.end()) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
+    } else if (m_service.fire_apf_fault("apf-open-failure")) {
+        m_send(channel_open_failure(host_id, k_open_resource_shortage));
     } else {
         open_channel(host_id, window);
     }
@@ -130,6 +148,9 @@ void Session::on_channel_open(ByteReader& reader) {
 
 void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
     std::uint32_t id = ++m_next_channel;
+    if (id == host_id) {
+        id = ++m_next_channel;
+    }
     auto& channel = m_channels[id];
     channel.host_id = host_id;
     channel.host_window = window;
@@ -139,10 +160,14 @@ void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
     m_send(channel_open_confirmation(host_id, id, m_options.receive_window));
 }
 
+// The window is accounted over the channel's life: each byte the host sends uses it up, and
+// the firmware grants it again (WINDOW_ADJUST) only once half the window has been consumed, so
+// a host that keeps sending without waiting for the adjust overruns it and loses the session.
 void Session::on_channel_data(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
     auto size = reader.u32be("data length");
     auto data = reader.bytes(size, "data");
+    expect_end(reader, "CHANNEL_DATA");
     auto found = m_channels.find(id);
     if (found == m_channels.end() || found->second.close_sent) {
         return;
@@ -152,36 +177,58 @@ void Session::on_channel_data(ByteReader& reader) {
         drop(); // the host overran the window the firmware granted
         return;
     }
+    if (m_service.fire_apf_fault("apf-stall")) {
+        m_stalled = true; // the request is swallowed; nothing ever comes back
+        return;
+    }
+    channel.our_window -= size;
+    channel.uncredited += size;
     auto before = channel.http->responses();
     channel.pending += channel.http->receive(
         std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
-    m_send(channel_window_adjust(channel.host_id, size)); // consumed: grant it again
-    if (channel.http->responses() > before || channel.http->closed()) {
-        channel.closing = true; // one HTTP response per channel, as firmware does
+    bool answered = channel.http->responses() > before || channel.http->closed();
+    if (!answered && channel.uncredited * 2 >= m_options.receive_window) {
+        m_send(
+            channel_window_adjust(channel.host_id, static_cast<std::uint32_t>(channel.uncredited)));
+        channel.our_window += channel.uncredited;
+        channel.uncredited = 0;
     }
-    flush(channel);
+    if (answered) {
+        channel.closing = true; // one HTTP response per channel, as firmware does
+        if (m_service.fire_apf_fault("apf-early-close")) {
+            channel.pending.resize(channel.pending.size() / 2); // the rest never comes
+        }
+    }
+    if (flush(channel)) {
+        on_closed();
+    }
 }
 
 void Session::on_window_adjust(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
     auto add = reader.u32be("bytes to add");
+    expect_end(reader, "CHANNEL_WINDOW_ADJUST");
     if (auto found = m_channels.find(id); found != m_channels.end()) {
         found->second.host_window += add;
-        flush(found->second);
+        if (flush(found->second)) {
+            on_closed();
+        }
     }
 }
 
 // Firmware drops the whole LME session on every CHANNEL_CLOSE (apf-lme.md section 4 step 5).
+// The host's close of a channel the firmware already closed finds no session: it is ignored.
 void Session::on_channel_close(ByteReader& reader) {
     auto id = reader.u32be("recipient channel");
+    expect_end(reader, "CHANNEL_CLOSE");
     if (auto found = m_channels.find(id); found != m_channels.end() && !found->second.close_sent) {
         m_send(channel_close(found->second.host_id));
     }
     drop();
 }
 
-// Sends what the host's window allows; a channel whose response is out is closed.
-void Session::flush(Channel& channel) {
+// A channel whose response is out is closed, and with it the session.
+bool Session::flush(Channel& channel) {
     std::size_t max_payload = m_options.max_message > 9 ? m_options.max_message - 9 : 1;
     while (!channel.pending.empty() && channel.host_window > 0) {
         auto size = std::min(
@@ -194,7 +241,15 @@ void Session::flush(Channel& channel) {
     if (channel.pending.empty() && channel.closing && !channel.close_sent) {
         m_send(channel_close(channel.host_id));
         channel.close_sent = true;
+        return true;
     }
+    return false;
+}
+
+// apf-lme.md section 4.5 and section 7: the session ends with the firmware's own close; the
+// next request needs a new PROTOCOL_VERSION before CHANNEL_OPEN is accepted again.
+void Session::on_closed() {
+    drop();
 }
 
 void Session::drop() {

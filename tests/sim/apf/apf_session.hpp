@@ -1,6 +1,7 @@
 // The firmware side of an APF session over the LME client (apf-lme.md sections 3-5 and 7):
-// handshake, tcpip-forward, channels carrying HTTP to the WS-Man service, flow-control windows,
-// channel close after each response and the session drop on CHANNEL_CLOSE.
+// handshake, tcpip-forward, channels carrying HTTP to the WS-Man service, flow-control windows
+// enforced both ways, channel close after each response and the session drop on every
+// CHANNEL_CLOSE, its own or the host's.
 #pragma once
 
 #include "apf/apf_wire.hpp"
@@ -23,6 +24,10 @@ struct SessionOptions {
     std::uint32_t receive_window = 4096; // what the firmware grants per channel
 };
 
+// Firmware channel numbers start here, far from the host's 1..31, so a host that addresses
+// AMT's channel by its own number is caught.
+inline constexpr std::uint32_t k_first_firmware_channel = 0x100;
+
 // The options for the device as it is now (UUID, TLS enforcement, LME message size).
 SessionOptions session_options(const DeviceState& device);
 
@@ -37,6 +42,8 @@ public:
     // One message the host wrote to the LME client.
     void receive(ByteView message);
     Phase phase() const { return m_phase; }
+    // apf-stall fired: the firmware answers nothing more on this LME connection.
+    bool stalled() const { return m_stalled; }
     std::size_t open_channels() const { return m_channels.size(); }
 
 private:
@@ -44,6 +51,7 @@ private:
         std::uint32_t host_id = 0;
         std::uint64_t host_window = 0; // how much the host still lets us send
         std::uint64_t our_window = 0;  // how much the host may still send us
+        std::uint64_t uncredited = 0;  // consumed, not yet granted again by WINDOW_ADJUST
         std::unique_ptr<HttpConnection> http;
         std::string pending; // response bytes waiting for window
         bool closing = false;
@@ -59,7 +67,9 @@ private:
     void on_window_adjust(ByteReader& reader);
     void on_channel_close(ByteReader& reader);
     void open_channel(std::uint32_t host_id, std::uint32_t window);
-    void flush(Channel& channel);
+    // Sends what the host's window allows; true once the firmware closed the channel.
+    bool flush(Channel& channel);
+    void on_closed(); // the firmware's CHANNEL_CLOSE went out: the session is gone
     void drop();
 
     WsmanService& m_service;
@@ -71,7 +81,8 @@ private:
     std::vector<std::uint32_t> m_accepted;
     std::size_t m_next_port = 0;
     std::map<std::uint32_t, Channel> m_channels; // by the firmware's channel number
-    std::uint32_t m_next_channel = 0;
+    std::uint32_t m_next_channel = k_first_firmware_channel - 1;
+    bool m_stalled = false;
 };
 
 } // namespace amtcfg::sim::apf

@@ -71,6 +71,19 @@ Bytes channel_close(std::uint32_t recipient) {
     return writer.take();
 }
 
+Bytes disconnect(std::uint32_t reason) {
+    auto writer = start(Message::disconnect);
+    writer.u32be(reason).u16be(0);
+    return writer.take();
+}
+
+void expect_end(const ByteReader& reader, std::string_view message) {
+    if (!reader.at_end()) {
+        throw DecodeError(std::to_string(reader.remaining()) + " bytes after the end of " +
+                          std::string(message));
+    }
+}
+
 std::string read_string(ByteReader& reader, std::string_view field) {
     auto size = reader.u32be(field);
     if (size > k_max_string) {

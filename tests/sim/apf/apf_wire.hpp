@@ -44,6 +44,11 @@ inline constexpr std::size_t k_protocol_version_size = 93;
 inline constexpr std::uint32_t k_open_prohibited = 1;
 inline constexpr std::uint32_t k_open_connect_failed = 2;
 inline constexpr std::uint32_t k_open_unknown_type = 3;
+inline constexpr std::uint32_t k_open_resource_shortage = 4;
+
+// DISCONNECT reason for a PROTOCOL_VERSION other than 1.0 (APF_DISCONNECT_PROTOCOL_VERSION_NOT_
+// SUPPORTED in Intel's LMS_if_constants.h, docs/notes/wsman-facts.md).
+inline constexpr std::uint32_t k_disconnect_version_not_supported = 8;
 
 inline constexpr std::uint16_t k_port_http = 16992;
 inline constexpr std::uint16_t k_port_https = 16993;
@@ -60,6 +65,10 @@ Bytes channel_open_failure(std::uint32_t recipient, std::uint32_t reason);
 Bytes channel_window_adjust(std::uint32_t recipient, std::uint32_t bytes_to_add);
 Bytes channel_data(std::uint32_t recipient, ByteView data);
 Bytes channel_close(std::uint32_t recipient);
+// u8 1; u32 reason; u16 reserved (APF_DISCONNECT_MESSAGE of LMS_if.h).
+Bytes disconnect(std::uint32_t reason);
+// Throws DecodeError when a message has bytes after its last field.
+void expect_end(const ByteReader& reader, std::string_view message);
 
 // A length-prefixed string (u32 length + bytes).
 std::string read_string(ByteReader& reader, std::string_view field);

@@ -4,6 +4,7 @@
 #include "amtcfg/util/bytes.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -56,12 +57,13 @@ bool has_eku(X509* cert, std::string_view oid) {
     return found;
 }
 
-// The root's SHA-256/SHA-384/SHA-1 hash must be one of the device's hashes, and active.
+// The root's SHA-256 or SHA-384 hash must be one of the device's hashes, and active. A SHA-1
+// entry in the hash table never admits a root for ACM (wsman.md section 7.2: the hash check is
+// SHA-256, SHA-384 on 16.1+, and the whole chain should be SHA-2).
 std::optional<std::string> check_root_hash(const Der& root, const DeviceState& device) {
     for (const auto& hash : device.cert_hashes) {
         const EVP_MD* md = hash.algorithm == "sha256"   ? EVP_sha256()
                            : hash.algorithm == "sha384" ? EVP_sha384()
-                           : hash.algorithm == "sha1"   ? EVP_sha1()
                                                         : nullptr;
         if (md == nullptr || digest_hex(root, md) != hash.hash) {
             continue;
@@ -92,6 +94,17 @@ std::optional<std::string> check_leaf(X509* leaf, const DeviceState& device) {
     return std::nullopt;
 }
 
+// A certificate signed with SHA-1 (or MD5) breaks the SHA-2 chain ACM needs (wsman.md 7.2;
+// a chain with SHA-1 members failed in the field, device-management-toolkit/deployment#268).
+bool weak_signature(X509* cert) {
+    int md = NID_undef;
+    int pk = NID_undef;
+    if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk) != 1) {
+        return true; // an algorithm AMT would not know
+    }
+    return md == NID_sha1 || md == NID_md5 || md == NID_undef;
+}
+
 } // namespace
 
 bool parses_as_certificate(const Der& der) {
@@ -111,6 +124,9 @@ std::optional<std::string> check_provisioning_chain(const std::vector<Der>& chai
         if (X509_check_issued(issuer, certs[i].get()) != X509_V_OK || key == nullptr ||
             X509_verify(certs[i].get(), key) != 1) {
             return "certificate " + std::to_string(i) + " is not signed by the next one";
+        }
+        if (weak_signature(certs[i].get())) {
+            return "certificate " + std::to_string(i) + " is signed with SHA-1 (SHA-2 needed)";
         }
         time_t now = static_cast<time_t>(amt_time);
         if (X509_cmp_time(X509_get0_notBefore(certs[i].get()), &now) > 0 ||

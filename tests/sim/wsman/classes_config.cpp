@@ -1,6 +1,10 @@
 // AMT_SetupAndConfigurationService (wsman.md sections 6, 7, 9).
 #include "wsman/classes.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+
 namespace amtcfg::sim {
 namespace {
 
@@ -8,6 +12,7 @@ constexpr std::uint32_t k_pt_success = 0;
 constexpr std::uint32_t k_pt_not_permitted = 16;
 constexpr std::uint32_t k_pt_invalid_parameter = 36;
 constexpr std::uint32_t k_pt_invalid_password = 2054;
+constexpr std::uint32_t k_pt_data_missing = 2057;
 
 std::vector<Instance> setup_instances(CallContext& context) {
     const auto& state = context.state;
@@ -45,8 +50,33 @@ MethodOutput partial_unprovision(CallContext& context, const MethodInput&, pugi:
     return {{}, k_pt_success};
 }
 
+// What CommitChanges needs before it applies anything (wsman.md section 8, from the Go doc
+// comment): TLS enabled needs a key and certificate, mutual authentication a trusted root and
+// a set clock, DHCP a host name. The simulator holds no user certificate or key: only the
+// firmware's own certificate of a TLS-enforced device counts, and no trusted root exists.
+std::optional<std::string> missing_for_commit(const DeviceState& state) {
+    for (const auto& tls : stored_instances(state, "AMT_TLSSettingData")) {
+        if (tls.get("Enabled") == "true" && !state.tls_enforced) {
+            return "TLS is enabled without a key and certificate";
+        }
+        if (tls.get("MutualAuthentication") == "true") {
+            return "mutual authentication has no trusted root certificate";
+        }
+    }
+    bool dhcp = std::any_of(state.lan.begin(), state.lan.end(), [](const LanInterface& lan) {
+        return lan.interface == "wired" && lan.dhcp;
+    });
+    if (dhcp && state.hostname.empty()) {
+        return "DHCP is on and AMT has no host name";
+    }
+    return std::nullopt;
+}
+
 // "In" provisioning (TLS-enforced CCM, wsman.md section 7.1 step 5) ends here.
 MethodOutput commit_changes(CallContext& context, const MethodInput&, pugi::xml_node) {
+    if (missing_for_commit(context.state)) {
+        return {{}, k_pt_data_missing}; // nothing is committed
+    }
     if (context.state.provisioning_state == 1) {
         context.state.provisioning_state = 2;
     }

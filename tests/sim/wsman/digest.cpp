@@ -6,8 +6,10 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 namespace amtcfg::sim {
 namespace {
@@ -85,7 +87,7 @@ std::string DigestAuthority::issue_nonce() {
     std::array<std::uint8_t, 16> random{};
     RAND_bytes(random.data(), static_cast<int>(random.size()));
     auto value = to_hex(random) + std::to_string(++m_counter);
-    m_nonces.push_back({value, m_next_from_stale});
+    m_nonces.push_back({value, m_next_from_stale, m_now(), 0});
     if (m_nonces.size() > k_nonces_kept) {
         m_nonces.pop_front();
     }
@@ -101,15 +103,30 @@ std::string DigestAuthority::challenge(AuthOutcome reason) {
            (stale ? "true" : "false") + "\",qop=\"auth\"";
 }
 
+namespace {
+
+// An nc is exactly 8 hex digits (RFC 2617 section 3.2.2).
+std::optional<std::uint32_t> parse_nc(std::string_view text) {
+    if (text.size() != 8 ||
+        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); })) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(std::stoul(std::string(text), nullptr, 16));
+}
+
+} // namespace
+
 AuthResult DigestAuthority::check(std::string_view authorization, std::string_view method,
+                                  std::string_view target,
                                   const std::map<std::string, std::string>& accounts) {
     auto params = parse_digest_header(authorization);
     if (params.empty()) {
         return {AuthOutcome::missing, {}};
     }
     auto account = accounts.find(params["username"]);
+    auto nc = parse_nc(params["nc"]);
     if (account == accounts.end() || params["realm"] != m_realm || params["qop"] != "auth" ||
-        params["uri"].empty()) {
+        params["uri"] != target || params["cnonce"].empty() || !nc || *nc == 0) {
         return {AuthOutcome::bad_credentials, {}};
     }
     auto ha2 = md5_hex(std::string(method) + ":" + params["uri"]);
@@ -118,17 +135,21 @@ AuthResult DigestAuthority::check(std::string_view authorization, std::string_vi
     if (expected != params["response"]) {
         return {AuthOutcome::bad_credentials, {}};
     }
-    for (auto it = m_nonces.begin(); it != m_nonces.end(); ++it) {
-        if (it->value != params["nonce"]) {
-            continue;
-        }
-        if (m_stale == StaleNonces::first_use && !it->fresh_from_stale) {
-            m_nonces.erase(it); // forgotten, so it stays stale
-            return {AuthOutcome::stale_nonce, {}};
-        }
-        return {AuthOutcome::ok, account->first};
+    auto it = std::find_if(m_nonces.begin(), m_nonces.end(),
+                           [&](const Nonce& n) { return n.value == params["nonce"]; });
+    if (it == m_nonces.end()) {
+        return {AuthOutcome::stale_nonce, {}}; // a correct answer to a nonce we no longer hold
     }
-    return {AuthOutcome::stale_nonce, {}}; // a correct answer to a nonce we no longer hold
+    bool expired = m_now() - it->issued > k_nonce_lifetime_seconds;
+    if (expired || (m_stale == StaleNonces::first_use && !it->fresh_from_stale)) {
+        m_nonces.erase(it); // forgotten, so it stays stale
+        return {AuthOutcome::stale_nonce, {}};
+    }
+    if (*nc <= it->last_nc) {
+        return {AuthOutcome::bad_credentials, {}}; // a replayed request
+    }
+    it->last_nc = *nc;
+    return {AuthOutcome::ok, account->first};
 }
 
 } // namespace amtcfg::sim

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace amtcfg::sim {
 namespace {
 
@@ -15,6 +17,11 @@ const Instance& select_instance(const std::vector<Instance>& instances,
         throw WsmanFault(fault::destination_unreachable, "no instance");
     }
     if (selectors.empty()) {
+        // DSP0226: a resource with several instances needs selectors to pick one.
+        if (instances.size() > 1) {
+            throw WsmanFault(fault::invalid_selectors, "the class has several instances; a "
+                                                       "selector must name one");
+        }
         return instances.front();
     }
     for (const auto& instance : instances) {
@@ -27,6 +34,23 @@ const Instance& select_instance(const std::vector<Instance>& instances,
         }
     }
     throw WsmanFault(fault::invalid_selectors, "no instance matches the selectors");
+}
+
+// Before activation the local system account may make only the calls the activation flows of
+// wsman.md section 7 make with it; anything else is refused (section 10: AccessDenied).
+constexpr std::string_view k_lsa_calls[] = {
+    "AMT_GeneralSettings.Get",
+    "IPS_HostBasedSetupService.Get",
+    "IPS_HostBasedSetupService.Setup",
+    "IPS_HostBasedSetupService.AddNextCertInChain",
+    "IPS_HostBasedSetupService.AdminSetup",
+};
+
+bool allowed(const DeviceState& state, const std::string& user, const std::string& call) {
+    if (state.provisioning_state != 0 || user != state.lsa_username) {
+        return true;
+    }
+    return std::find(std::begin(k_lsa_calls), std::end(k_lsa_calls), call) != std::end(k_lsa_calls);
 }
 
 // The name a fault spec uses for this request: "Setup" or "Class.Get".
@@ -48,11 +72,6 @@ std::string operation_name(const SoapRequest& request, const ClassSpec& spec) {
         return request.action.substr(prefix.size());
     }
     throw WsmanFault(fault::action_not_supported, request.action);
-}
-
-template <typename Set>
-bool matches(const Set& set, const std::string& cls, const std::string& op) {
-    return set.contains(cls + "." + op) || set.contains(op);
 }
 
 HttpResponse soap_response(int status, std::string body, std::string_view version) {
@@ -141,13 +160,8 @@ std::string WsmanService::invoke(CallContext& context, const ClassSpec& spec) {
             throw WsmanFault(fault::invalid_parameter, "expected " + method + "_INPUT");
         }
         auto input = input_node ? instance_from_xml(input_node) : Instance{};
-        std::string full = std::string(spec.name) + "." + method;
-        if (auto forced = m_faults.return_value.find(full); forced != m_faults.return_value.end()) {
-            return method_output(method, {{}, forced->second});
-        }
-        if (auto forced = m_faults.return_value.find(method);
-            forced != m_faults.return_value.end()) {
-            return method_output(method, {{}, forced->second});
+        if (auto forced = fire(m_faults.return_value, std::string(spec.name), method)) {
+            return method_output(method, {{}, *forced});
         }
         return method_output(method, candidate.invoke(context, input, input_node));
     }
@@ -183,16 +197,24 @@ SoapBody WsmanService::operate(CallContext& context, const ClassSpec& spec) {
     return {uri, {}, invoke(context, spec)};
 }
 
-ServiceReply WsmanService::finish(HttpResponse response, const std::string& fault_key) {
+std::optional<std::uint32_t> WsmanService::fire(FaultTargets& targets, const std::string& cls,
+                                                const std::string& op) {
+    if (auto value = targets.fire(cls + "." + op)) {
+        return value;
+    }
+    return targets.fire(op);
+}
+
+ServiceReply WsmanService::finish(HttpResponse response, bool drop) {
     auto bytes = serialize_response(response);
-    if (!fault_key.empty() && m_faults.drop.contains(fault_key)) {
+    if (drop) {
         bytes.resize(bytes.size() / 2); // the connection dies mid-response
         return {bytes, true};
     }
     return {bytes, response.close};
 }
 
-std::uint32_t WsmanService::delay_of(const HttpRequest& http) const {
+std::uint32_t WsmanService::delay_of(const HttpRequest& http) {
     std::uint32_t delay = m_faults.latency_ms;
     if (m_faults.delay_ms.empty()) {
         return delay;
@@ -201,13 +223,7 @@ std::uint32_t WsmanService::delay_of(const HttpRequest& http) const {
         auto request = parse_request(http.body);
         if (const auto* spec = find_class(request.resource_uri)) {
             auto op = operation_name(request, *spec);
-            auto found = m_faults.delay_ms.find(std::string(spec->name) + "." + op);
-            if (found == m_faults.delay_ms.end()) {
-                found = m_faults.delay_ms.find(op);
-            }
-            if (found != m_faults.delay_ms.end()) {
-                delay += found->second;
-            }
+            delay += fire(m_faults.delay_ms, std::string(spec->name), op).value_or(0);
         }
     } catch (const WsmanFault&) { // dispatch() answers the bad request without a delay
     }
@@ -217,7 +233,7 @@ std::uint32_t WsmanService::delay_of(const HttpRequest& http) const {
 ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
                                     const std::string& user) {
     SoapRequest request;
-    std::string drop_key;
+    bool drop = false;
     try {
         request = parse_request(http.body);
         const auto* spec = find_class(request.resource_uri);
@@ -226,25 +242,27 @@ ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
         }
         auto op = operation_name(request, *spec);
         std::string cls(spec->name);
+        if (!allowed(state, user, cls + "." + op)) {
+            throw WsmanFault(fault::access_denied,
+                             "the local system account may not call " + cls + "." + op);
+        }
         ++m_stats.operations[cls + "." + op];
-        if (matches(m_faults.http500, cls, op)) {
+        if (fire(m_faults.http500, cls, op)) {
             auto response = soap_response(500, {}, state.amt_version);
             response.framing = BodyFraming::content_length;
             return {serialize_response(response), true};
         }
-        if (matches(m_faults.soap_fault, cls, op)) {
+        if (fire(m_faults.soap_fault, cls, op)) {
             throw WsmanFault(fault::internal_error, "injected fault " + op);
         }
-        if (matches(m_faults.drop, cls, op)) {
-            drop_key = m_faults.drop.contains(cls + "." + op) ? cls + "." + op : op;
-        }
+        drop = fire(m_faults.drop, cls, op).has_value();
         CallContext context{state, m_scratch, m_env, request, user, spec->name};
         auto reply = operate(context, *spec);
         auto xml = m_writer.response(request, spec->uri(), reply.g_ns, reply.h_ns, reply.body);
-        return finish(soap_response(200, xml, state.amt_version), drop_key);
+        return finish(soap_response(200, xml, state.amt_version), drop);
     } catch (const WsmanFault& error) {
         auto body = m_writer.fault(request.document ? &request : nullptr, error);
-        return finish(soap_response(400, body, state.amt_version), drop_key);
+        return finish(soap_response(400, body, state.amt_version), drop);
     }
 }
 

@@ -37,25 +37,62 @@ Environment real_environment() {
     return env;
 }
 
+void FaultTargets::insert(std::string target, std::uint32_t value, unsigned long times) {
+    m_entries[std::move(target)] = Entry{value, times, 0};
+}
+
+std::optional<std::uint32_t> FaultTargets::peek(std::string_view target) const {
+    auto found = m_entries.find(target);
+    if (found == m_entries.end() ||
+        (found->second.times != 0 && found->second.fired >= found->second.times)) {
+        return std::nullopt;
+    }
+    return found->second.value;
+}
+
+std::optional<std::uint32_t> FaultTargets::fire(std::string_view target) {
+    auto value = peek(target);
+    if (value) {
+        ++m_entries.find(target)->second.fired;
+    }
+    return value;
+}
+
+void FaultTargets::merge(const FaultTargets& other) {
+    for (const auto& [target, entry] : other.m_entries) {
+        m_entries.emplace(target, entry);
+    }
+}
+
 WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms) {
     WsmanFaults out;
     out.latency_ms = latency_ms;
     for (const auto& fault : faults.all()) {
+        auto value = static_cast<std::uint32_t>(fault.value);
         switch (fault.kind) {
         case FaultKind::wsman_http500:
-            out.http500.insert(fault.target);
+            out.http500.insert(fault.target, 0, fault.times);
             break;
         case FaultKind::wsman_fault:
-            out.soap_fault.insert(fault.target);
+            out.soap_fault.insert(fault.target, 0, fault.times);
             break;
         case FaultKind::wsman_drop:
-            out.drop.insert(fault.target);
+            out.drop.insert(fault.target, 0, fault.times);
             break;
         case FaultKind::wsman_return:
-            out.return_value[fault.target] = static_cast<std::uint32_t>(fault.value);
+            out.return_value.insert(fault.target, value, fault.times);
             break;
         case FaultKind::wsman_delay:
-            out.delay_ms[fault.target] = static_cast<std::uint32_t>(fault.value);
+            out.delay_ms.insert(fault.target, value, fault.times);
+            break;
+        case FaultKind::apf_open_failure:
+            out.apf.insert("apf-open-failure", 0, fault.times);
+            break;
+        case FaultKind::apf_early_close:
+            out.apf.insert("apf-early-close", 0, fault.times);
+            break;
+        case FaultKind::apf_stall:
+            out.apf.insert("apf-stall", 0, fault.times);
             break;
         case FaultKind::digest_stale:
             out.digest_stale = true;
@@ -73,7 +110,7 @@ WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms) {
 WsmanService::WsmanService(DeviceModel& model, WsmanFaults faults, Environment env)
     : m_model(model), m_faults(std::move(faults)), m_env(std::move(env)),
       m_digest(model.read([](const DeviceState& state) { return state.realm; }),
-               m_faults.digest_stale ? StaleNonces::first_use : StaleNonces::never) {}
+               m_faults.digest_stale ? StaleNonces::first_use : StaleNonces::never, m_env.now) {}
 
 SetupScratch WsmanService::scratch() const {
     std::lock_guard lock(m_mutex);
@@ -93,6 +130,11 @@ void WsmanService::count_apf_handshake() {
 void WsmanService::count_apf_channel() {
     std::lock_guard lock(m_mutex);
     ++m_stats.apf_channels;
+}
+
+bool WsmanService::fire_apf_fault(std::string_view name) {
+    std::lock_guard lock(m_mutex);
+    return m_faults.apf.fire(name).has_value();
 }
 
 // Before activation only the local system account exists; afterwards only admin (and the
@@ -154,8 +196,8 @@ ServiceReply WsmanService::handle(const HttpRequest& request) {
     }
     auto [known, version] = m_model.read(
         [](const DeviceState& state) { return std::pair(accounts(state), state.amt_version); });
-    auto auth =
-        m_digest.check(find_header(request.headers, "Authorization"), request.method, known);
+    auto auth = m_digest.check(find_header(request.headers, "Authorization"), request.method,
+                               request.target, known);
     if (auth.outcome != AuthOutcome::ok) {
         return unauthorized(auth.outcome, version);
     }

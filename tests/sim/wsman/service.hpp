@@ -12,20 +12,44 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
 namespace amtcfg::sim {
 
+// Armed faults by target (METHOD, or an APF fault's name), each with its CODE or MS and how
+// often it may still fire (`SPEC*N`).
+class FaultTargets {
+public:
+    // `times` 0: fires every time.
+    void insert(std::string target, std::uint32_t value = 0, unsigned long times = 0);
+    // Whether `target` would fire now, and its value; fire() also uses one firing up.
+    std::optional<std::uint32_t> peek(std::string_view target) const;
+    std::optional<std::uint32_t> fire(std::string_view target);
+    bool contains(std::string_view target) const { return peek(target).has_value(); }
+    bool empty() const { return m_entries.empty(); }
+    void merge(const FaultTargets& other);
+
+private:
+    struct Entry {
+        std::uint32_t value = 0;
+        unsigned long times = 0; // 0 = unlimited
+        unsigned long fired = 0;
+    };
+    std::map<std::string, Entry, std::less<>> m_entries;
+};
+
 // The WS-Man and LME faults of DESIGN.md section 3. METHOD is a method name ("Setup"),
 // "Class.Method", or "Class.Get" / "Class.Put" / "Class.Enumerate" / "Class.Pull".
 struct WsmanFaults {
-    std::set<std::string, std::less<>> http500;
-    std::set<std::string, std::less<>> soap_fault;
-    std::set<std::string, std::less<>> drop;
-    std::map<std::string, std::uint32_t, std::less<>> return_value;
-    std::map<std::string, std::uint32_t, std::less<>> delay_ms; // wsman-delay, on top of latency
+    FaultTargets http500;
+    FaultTargets soap_fault;
+    FaultTargets drop;
+    FaultTargets return_value;
+    FaultTargets delay_ms; // wsman-delay, on top of latency
+    FaultTargets apf;      // "apf-open-failure", "apf-early-close", "apf-stall"
     bool digest_stale = false;
     bool no_lme = false;
     std::uint32_t latency_ms = 0; // --latency-wsman, per WS-Man call
@@ -67,6 +91,8 @@ public:
     WsmanStats stats() const;
     void count_apf_handshake();
     void count_apf_channel();
+    // Uses up one firing of the APF fault `name` ("apf-stall"); false when it is not armed.
+    bool fire_apf_fault(std::string_view name);
     const WsmanFaults& faults() const { return m_faults; }
     DeviceModel& model() { return m_model; }
     SetupScratch scratch() const;
@@ -74,11 +100,14 @@ public:
 private:
     ServiceReply dispatch(DeviceState& state, const HttpRequest& request, const std::string& user);
     // --latency-wsman plus the wsman-delay of this request's METHOD.
-    std::uint32_t delay_of(const HttpRequest& request) const;
+    std::uint32_t delay_of(const HttpRequest& request);
+    // The first armed fault of `targets` for "Class.Op", then for "Op"; fires it.
+    static std::optional<std::uint32_t> fire(FaultTargets& targets, const std::string& cls,
+                                             const std::string& op);
     SoapBody operate(CallContext& context, const ClassSpec& spec);
     std::string invoke(CallContext& context, const ClassSpec& spec);
     ServiceReply unauthorized(AuthOutcome outcome, const std::string& version);
-    ServiceReply finish(HttpResponse response, const std::string& fault_key);
+    ServiceReply finish(HttpResponse response, bool drop);
 
     DeviceModel& m_model;
     WsmanFaults m_faults;

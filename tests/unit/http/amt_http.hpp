@@ -67,7 +67,8 @@ struct AmtHttp {
     std::string realm = "Digest:0123456789ABCDEF0123456789ABCDEF";
     std::string nonce = "4f2e5d6c";
     std::string answer = "<a:Envelope><a:Body><g:Answer>ok</g:Answer></a:Body></a:Envelope>";
-    std::size_t chunk_size = 7; // chunk boundaries fall mid-tag, as firmware's do
+    std::size_t chunk_size = 7;    // chunk boundaries fall mid-tag, as firmware's do
+    std::size_t cut_challenge = 0; // when set, a 401 is cut to this many bytes, then closed
     unsigned challenges = 0;
     unsigned authorized = 0;
     unsigned rejected = 0;
@@ -97,10 +98,11 @@ struct AmtHttp {
     std::string challenge() {
         ++challenges;
         std::string page = "<html>Log on failed</html>";
-        return "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"" + realm +
-               "\", nonce=\"" + nonce + "\",stale=\"false\",qop=\"auth\"\r\n" +
-               "Content-Type: text/html\r\nConnection: close\r\nContent-Length: " +
-               std::to_string(page.size()) + "\r\n\r\n" + page;
+        std::string out = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"" + realm +
+                          "\", nonce=\"" + nonce + "\",stale=\"false\",qop=\"auth\"\r\n" +
+                          "Content-Type: text/html\r\nConnection: close\r\nContent-Length: " +
+                          std::to_string(page.size()) + "\r\n\r\n" + page;
+        return cut_challenge != 0 ? out.substr(0, cut_challenge) : out;
     }
 
     std::string chunked_answer() {

@@ -76,6 +76,22 @@ TEST_CASE("a wrong password is an HTTP 401 value, not an exception", "[unit]") {
     CHECK(amt.authorized == 0);
 }
 
+TEST_CASE("an answer cut off inside its headers is wsman_unreachable, not a 401", "[unit]") {
+    AmtHttp amt;
+    amt.cut_challenge = 120; // inside WWW-Authenticate: no blank line ever comes
+    LoopbackServer server(amt);
+    Log log;
+    Deadline deadline;
+    auto client = make_curl_client(lms_endpoint(server.port()), {"admin", Secret(amt.password)},
+                                   log, deadline);
+    CHECK_THROWS_MATCHES(client->post("/wsman", "<Envelope/>"), Error,
+                         Catch::Matchers::Predicate<Error>([](const Error& e) {
+                             return e.category() == ErrorCategory::wsman_unreachable &&
+                                    std::string(e.what()).find("before AMT's answer was "
+                                                               "complete") != std::string::npos;
+                         }));
+}
+
 TEST_CASE("an unreachable LMS is wsman_unreachable and names the path", "[unit]") {
     std::uint16_t port = closed_port();
     Log log;

@@ -72,6 +72,48 @@ TEST_CASE("a Get posts to /wsman and returns the instance", "[unit]") {
     CHECK(f.client.request_count() == 1);
 }
 
+TEST_CASE("a Get or Enumerate failed with HTTP 500 is asked once more", "[unit]") {
+    Fixture f;
+    f.http.replies.push_back({500, "", ""});
+    f.http.reply(200,
+                 amt_response("http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse", k_kvm,
+                              "<g:CIM_KVMRedirectionSAP><g:EnabledState>6"
+                              "</g:EnabledState></g:CIM_KVMRedirectionSAP>"));
+    Envelope env = f.client.get(k_kvm);
+    CHECK(instance_of(env, k_kvm).property("EnabledState") == "6");
+    CHECK(f.http.posted.size() == 2);
+    CHECK(f.client.request_count() == 2);
+    f.http.replies.push_back({500, "", ""});
+    f.http.reply(200, amt_response(k_enum_ns + "/EnumerateResponse", k_port,
+                                   "<g:EnumerateResponse><g:EnumerationContext>01000000"
+                                   "</g:EnumerationContext></g:EnumerateResponse>",
+                                   k_enum_ns));
+    f.http.reply(200, pull_response("<g:Items>" + port("p0") + "</g:Items><g:EndOfSequence/>"));
+    CHECK(f.client.enumerate(k_port).size() == 1);
+    CHECK(f.http.posted.size() == 5);
+}
+
+TEST_CASE("a Put, Pull or method call failed with HTTP 500 is never re-sent", "[unit]") {
+    Fixture f;
+    f.http.replies.push_back({500, "", ""});
+    Element instance;
+    instance.ns = k_kvm;
+    instance.name = "CIM_KVMRedirectionSAP";
+    CHECK_THROWS_WITH(f.client.put(k_kvm, instance), Catch::Contains("HTTP 500"));
+    CHECK(f.http.posted.size() == 1);
+    f.http.replies.push_back({500, "", ""});
+    CHECK_THROWS_WITH(f.client.invoke(k_kvm, "RequestStateChange", {{"RequestedState", "2"}}),
+                      Catch::Contains("HTTP 500"));
+    CHECK(f.http.posted.size() == 2);
+    f.http.reply(200, amt_response(k_enum_ns + "/EnumerateResponse", k_port,
+                                   "<g:EnumerateResponse><g:EnumerationContext>01000000"
+                                   "</g:EnumerationContext></g:EnumerateResponse>",
+                                   k_enum_ns));
+    f.http.replies.push_back({500, "", ""});
+    CHECK_THROWS_WITH(f.client.enumerate(k_port), Catch::Contains("HTTP 500"));
+    CHECK(f.http.posted.size() == 4);
+}
+
 TEST_CASE("message IDs count up per request", "[unit]") {
     Fixture f;
     f.http.reply(200, amt_response("x", k_kvm, "<g:CIM_KVMRedirectionSAP/>"));
@@ -140,6 +182,7 @@ TEST_CASE("HTTP 401 means AMT rejected the credentials", "[unit]") {
 TEST_CASE("non-WS-Man answers are amt_unavailable and say what was asked", "[unit]") {
     Fixture f;
     f.http.replies.push_back({500, "", ""});
+    f.http.replies.push_back({500, "", ""}); // a Get is asked twice before HTTP 500 is final
     f.http.reply(200, "<html>not soap</html>");
     f.http.reply(200, "<a:Envelope xmlns:a=\"http://www.w3.org/2003/05/soap-envelope\"><a:Body>");
     CHECK_THROWS_MATCHES(f.client.get(k_kvm), Error,

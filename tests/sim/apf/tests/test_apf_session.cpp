@@ -1,5 +1,6 @@
 // The simulated firmware's APF side: handshake, forwards, channels, windows, close and drop.
 #include "apf/apf_session.hpp"
+#include "apf_host.hpp"
 
 #include "../../wsman/tests/support.hpp"
 #include "wsman/digest.hpp"
@@ -10,98 +11,7 @@ using namespace amtcfg;
 using namespace amtcfg::sim;
 using namespace amtcfg::sim::apf;
 
-namespace {
-
-// The host's messages, written here from apf-lme.md section 2 (test code only).
-Bytes host_string_message(Message type, std::string_view text) {
-    ByteWriter writer;
-    writer.u8(static_cast<std::uint8_t>(type))
-        .u32be(static_cast<std::uint32_t>(text.size()))
-        .string(text);
-    return writer.take();
-}
-
-Bytes host_version() {
-    ByteWriter writer;
-    writer.u8(192).u32be(1).u32be(0).u32be(9).zeros(16 + 64);
-    return writer.take();
-}
-
-Bytes host_open(std::uint32_t sender, std::uint32_t window, std::uint32_t port,
-                std::string_view type = k_forwarded_tcpip) {
-    ByteWriter writer;
-    writer.u8(90).u32be(static_cast<std::uint32_t>(type.size())).string(type);
-    writer.u32be(sender).u32be(window).u32be(0xFFFFFFFF);
-    writer.u32be(3).string("::1").u32be(port).u32be(3).string("::1").u32be(123);
-    return writer.take();
-}
-
-Bytes host_u32s(std::uint8_t type, std::initializer_list<std::uint32_t> values) {
-    ByteWriter writer;
-    writer.u8(type);
-    for (auto value : values) {
-        writer.u32be(value);
-    }
-    return writer.take();
-}
-
-Bytes host_data(std::uint32_t recipient, std::string_view data) {
-    ByteWriter writer;
-    writer.u8(94).u32be(recipient).u32be(static_cast<std::uint32_t>(data.size())).string(data);
-    return writer.take();
-}
-
-struct Firmware {
-    test::FakeWorld world;
-    DeviceModel model{default_device()};
-    WsmanService service{model, WsmanFaults{}, world.environment()};
-    std::vector<Bytes> sent;
-    SessionOptions options = session_options(model.snapshot());
-    Session session{service, [this] { return options; },
-                    [this](Bytes m) { sent.push_back(std::move(m)); }};
-
-    std::vector<Bytes> take() { return std::exchange(sent, {}); }
-
-    void handshake() {
-        session.receive(host_version());
-        session.receive(host_string_message(Message::service_accept, k_pfwd_service));
-        session.receive(host_u32s(81, {16992}));
-        session.receive(Bytes{82});
-        REQUIRE(session.phase() == Phase::ready);
-        take();
-    }
-
-    // Opens channel 1 and returns the firmware's channel number.
-    std::uint32_t open(std::uint32_t window) {
-        session.receive(host_open(1, window, 16992));
-        auto replies = take();
-        REQUIRE(replies.size() == 1);
-        REQUIRE(replies[0][0] == 91);
-        ByteReader reader(replies[0]);
-        reader.u8("type");
-        CHECK(reader.u32be("recipient") == 1);
-        return reader.u32be("sender");
-    }
-};
-
-std::string data_of(const std::vector<Bytes>& messages, bool* closed = nullptr) {
-    std::string out;
-    for (const auto& message : messages) {
-        ByteReader reader(message);
-        auto type = reader.u8("type");
-        if (type == 94) {
-            reader.u32be("recipient");
-            auto size = reader.u32be("size");
-            out += reader.string(size, "data");
-        }
-        if (type == 97 && closed != nullptr) {
-            *closed = true;
-        }
-    }
-    return out;
-}
-
-} // namespace
+using namespace amtcfg::sim::apf::test_host;
 
 TEST_CASE("APF handshake: version 1.0/254 with the UUID, pfwd service, two forwards",
           "[unit][sim]") {
@@ -174,11 +84,11 @@ TEST_CASE("one HTTP exchange per channel; the host's close drops the session", "
     fw.session.receive(host_data(id, test::http_post(soap)));
     bool closed = false;
     auto replies = fw.take();
-    CHECK(replies.front() ==
-          host_u32s(93, {1, static_cast<std::uint32_t>(test::http_post(soap).size())}));
+    CHECK(replies.front()[0] == 94); // answered at once: no WINDOW_ADJUST for a short request
     auto response = test::read_response(data_of(replies, &closed));
     CHECK(response.status == 401);
     CHECK(closed);
+    CHECK(fw.session.phase() == Phase::idle); // gone with the firmware's own close
     fw.session.receive(host_u32s(97, {id}));
     CHECK(fw.take().empty()); // the firmware had closed already
     CHECK(fw.session.phase() == Phase::idle);
@@ -267,28 +177,19 @@ TEST_CASE("a channel opens once 16992 is forwarded, before the redirection forwa
 }
 
 TEST_CASE("wsman-drop over APF: part of the response, then the firmware closes", "[unit][sim]") {
-    test::FakeWorld world;
-    DeviceModel model{default_device()};
     WsmanFaults faults;
     faults.drop.insert("AMT_GeneralSettings.Get");
     faults.digest_stale = true;
-    WsmanService service{model, faults, world.environment()};
-    std::vector<Bytes> sent;
-    auto options = session_options(model.snapshot());
-    Session session{service, [&] { return options; },
-                    [&](Bytes m) { sent.push_back(std::move(m)); }};
-    test::DigestClient lsa(service, "$$OsAdmin", default_device().lsa_password);
-    REQUIRE(lsa.get("IPS_OptInService").status == 200); // through the stale nonce
+    Firmware fw(faults);
+    test::DigestClient lsa(fw.service, "$$OsAdmin", default_device().lsa_password);
+    REQUIRE(lsa.get("IPS_HostBasedSetupService").status == 200); // through the stale nonce
     REQUIRE(lsa.last_stale == "true");
-    session.receive(host_version());
-    session.receive(host_string_message(Message::service_accept, k_pfwd_service));
-    session.receive(host_u32s(81, {16992}));
-    session.receive(host_open(1, 4096, 16992));
-    sent.clear();
+    fw.handshake();
+    auto id = fw.open(4096);
     auto soap = test::envelope(sim::action::get, test::class_uri("AMT_GeneralSettings"), "");
-    session.receive(host_data(1, test::http_post(soap, lsa.authorization(lsa.nonce))));
+    fw.session.receive(host_data(id, test::http_post(soap, lsa.authorization(lsa.nonce))));
     bool closed = false;
-    auto response = test::read_response(data_of(sent, &closed));
+    auto response = test::read_response(data_of(fw.take(), &closed));
     CHECK(response.status == 200);
     CHECK_FALSE(response.complete);
     CHECK(closed);

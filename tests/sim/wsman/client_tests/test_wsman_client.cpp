@@ -82,8 +82,9 @@ TEST_CASE("client reads GeneralSettings and the setup services as the LSA", "[si
     auto hbs = wsman::get_host_based_setup_service(c);
     CHECK(hbs.current_control_mode == 0);
     CHECK_FALSE(hbs.allowed_control_modes.empty());
-    auto sacs = wsman::get_setup_and_configuration_service(c);
-    CHECK(sacs.provisioning_state == 0);
+    // Nothing else before activation (wsman.md section 7): AMT refuses it.
+    CHECK_THROWS_WITH(wsman::get_setup_and_configuration_service(c),
+                      Catch::Contains("AccessDenied"));
 }
 
 TEST_CASE("client activates CCM and then works as admin", "[sim]") {
@@ -135,8 +136,8 @@ TEST_CASE("client synchronises AMT's clock", "[sim]") {
 
 TEST_CASE("client reads the AMT version from CIM_SoftwareIdentity", "[sim]") {
     Fixture f;
-    auto& lsa = f.as_lsa();
-    CHECK(wsman::amt_version(wsman::enumerate_software_identity(lsa)) ==
+    auto& admin = f.as("admin", f.activate_ccm());
+    CHECK(wsman::amt_version(wsman::enumerate_software_identity(admin)) ==
           f.model.snapshot().amt_version);
 }
 
@@ -179,7 +180,7 @@ TEST_CASE("client unprovisions as admin", "[sim]") {
 TEST_CASE("a wrong password is auth_failed; injected faults and return values map", "[sim]") {
     Fixture f;
     f.faults.soap_fault.insert("AMT_GeneralSettings.Get");
-    f.faults.return_value["Setup"] = 2;
+    f.faults.return_value.insert("Setup", 2);
     auto& wrong = f.as("admin", "not-the-password");
     try {
         wsman::get_host_based_setup_service(wrong);
@@ -197,22 +198,22 @@ TEST_CASE("a wrong password is auth_failed; injected faults and return values ma
 
 TEST_CASE("client reads the power packages and makes another one current as admin", "[sim]") {
     Fixture f;
+    // Only the admin account may read or change it: before activation there is none.
     auto& lsa = f.as_lsa();
-    auto schemes = wsman::enumerate_power_schemes(lsa);
-    REQUIRE(schemes.size() == 2);
-    CHECK(schemes[0].description == "Desktop: ON in S0");
-    CHECK(schemes[1].description == "Desktop: ON in S0, ME Wake in S3, S4-5");
-    CHECK(schemes[1].scheme_guid == "cyJzRiPcQy+pihPTeYLYVQ==");
-    CHECK(wsman::current_power_scheme(lsa) == schemes[0].instance_id);
-    // Only the admin account may change it: before activation there is none.
     try {
-        wsman::set_power_scheme(lsa, schemes[1].instance_id);
-        FAIL("the local system account changed the power scheme");
+        wsman::enumerate_power_schemes(lsa);
+        FAIL("the local system account read the power schemes");
     } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::auth_failed);
     }
 
     auto& admin = f.as("admin", f.activate_ccm());
+    auto schemes = wsman::enumerate_power_schemes(admin);
+    REQUIRE(schemes.size() == 2);
+    CHECK(schemes[0].description == "Desktop: ON in S0");
+    CHECK(schemes[1].description == "Desktop: ON in S0, ME Wake in S3, S4-5");
+    CHECK(schemes[1].scheme_guid == "cyJzRiPcQy+pihPTeYLYVQ==");
+    CHECK(wsman::current_power_scheme(admin) == schemes[0].instance_id);
     CHECK(wsman::set_power_scheme(admin, schemes[1].instance_id).ok());
     CHECK(wsman::current_power_scheme(admin) == schemes[1].instance_id);
     CHECK(f.model.snapshot().wsman.current_power_scheme == schemes[1].instance_id);

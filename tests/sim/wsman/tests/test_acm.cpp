@@ -30,6 +30,7 @@ struct CertSpec {
     std::string ou;
     bool amt_eku = false;
     bool ca = false;
+    const EVP_MD* md = nullptr; // the issuer's signature digest; SHA-256 when null
 };
 
 void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
@@ -64,7 +65,7 @@ std::vector<std::uint8_t> make_cert(const CertSpec& spec, EVP_PKEY* key, X509* i
         add_ext(cert, issuer ? issuer : cert, NID_ext_key_usage,
                 "serverAuth,2.16.840.1.113741.1.2.3");
     }
-    X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256());
+    X509_sign(cert, issuer_key ? issuer_key : key, spec.md != nullptr ? spec.md : EVP_sha256());
     unsigned char* der = nullptr;
     int size = i2d_X509(cert, &der);
     std::vector<std::uint8_t> bytes(der, der + size);
@@ -87,12 +88,13 @@ struct Chain {
     std::vector<std::uint8_t> leaf, intermediate, root;
 };
 
-Chain make_chain(const CertSpec& leaf_spec) {
+Chain make_chain(const CertSpec& leaf_spec, const EVP_MD* ca_md = nullptr) {
     X509* root = nullptr;
     X509* intermediate = nullptr;
     Chain chain;
-    chain.root = make_cert({"Test Root", "", false, true}, shared_key(0), nullptr, nullptr, &root);
-    chain.intermediate = make_cert({"Test Issuing CA", "", false, true}, shared_key(1), root,
+    chain.root =
+        make_cert({"Test Root", "", false, true, ca_md}, shared_key(0), nullptr, nullptr, &root);
+    chain.intermediate = make_cert({"Test Issuing CA", "", false, true, ca_md}, shared_key(1), root,
                                    shared_key(0), &intermediate);
     chain.leaf = make_cert(leaf_spec, shared_key(2), intermediate, shared_key(1));
     X509_free(root);
@@ -223,6 +225,24 @@ TEST_CASE("the root hash must be present and active", "[unit][sim]") {
     unknown.model.modify([](DeviceState& s) { s.cert_hashes.pop_back(); });
     auto other = unknown.lsa();
     CHECK(add_chain(other, unknown.chain) == "004");
+}
+
+TEST_CASE("ACM refuses SHA-1: signatures in the chain and SHA-1 root hashes", "[unit][sim]") {
+    auto sha1_chain = make_chain(k_good_leaf, EVP_sha1());
+    Device signed_sha1(&sha1_chain);
+    auto lsa = signed_sha1.lsa();
+    CHECK(add_chain(lsa, sha1_chain) == "004");
+    Device sha1_hash; // a SHA-2 chain whose root only a SHA-1 entry names
+    sha1_hash.model.modify([&](DeviceState& s) {
+        s.cert_hashes.back().algorithm = "sha1";
+        unsigned char digest[20];
+        EVP_Digest(sha1_hash.chain.root.data(), sha1_hash.chain.root.size(), digest, nullptr,
+                   EVP_sha1(), nullptr);
+        s.cert_hashes.back().hash = amtcfg::to_hex(amtcfg::ByteView(digest, 20));
+    });
+    auto lsa2 = sha1_hash.lsa();
+    CHECK(add_chain(lsa2, sha1_hash.chain) == "004");
+    CHECK(signed_call(lsa2, "AdminSetup", shared_key(2)) == "2"); // no completed chain
 }
 
 TEST_CASE("the leaf must be a provisioning certificate for the DNS suffix", "[unit][sim]") {
