@@ -248,8 +248,8 @@ size_t CurlClient::on_body(char* data, size_t size, size_t count, void* self) {
 
 size_t CurlClient::on_header(char* data, size_t size, size_t count, void* self) {
     auto* client = static_cast<CurlClient*>(self);
-    switch (note_header_line(std::string_view(data, size * count),
-                             client->m_response.content_type)) {
+    switch (
+        note_header_line(std::string_view(data, size * count), client->m_response.content_type)) {
     case HeaderLine::status: // a new response (after a 401, for example)
         client->m_head_complete = false;
         break;

@@ -35,6 +35,15 @@ TEST_CASE("note_header_line: Content-Type of the last response only", "[unit]") 
     CHECK(content_type == "application/soap+xml; charset=UTF-8");
 }
 
+TEST_CASE("note_header_line: says which line starts and which ends a response's head", "[unit]") {
+    std::string content_type;
+    CHECK(note_header_line("HTTP/1.1 200 OK\r\n", content_type) == HeaderLine::status);
+    CHECK(note_header_line("Content-Length: 10\r\n", content_type) == HeaderLine::field);
+    CHECK(note_header_line("\r\n", content_type) == HeaderLine::end_of_head);
+    CHECK(note_header_line("\n", content_type) == HeaderLine::end_of_head);
+    CHECK(note_header_line(" \r\n", content_type) == HeaderLine::field);
+}
+
 TEST_CASE("redact_headers: Authorization values never reach the trace", "[unit]") {
     std::string shown =
         redact_headers("POST /wsman HTTP/1.1\r\n"
