@@ -168,6 +168,7 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
     // libcurl takes a connection closed inside the header block as the end of the response;
     // such a half answer (a 401 without its end, say) must not pass for AMT's.
     if (!m_head_complete) {
+        wipe_string(m_response.body);
         throw Error(ErrorCategory::wsman_unreachable,
                     fmt::format("cannot talk to AMT through {}: the connection closed before "
                                 "AMT's answer was complete",
