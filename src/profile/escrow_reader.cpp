@@ -165,7 +165,7 @@ EscrowContents parse_escrow(std::string_view text, std::string_view name) {
 }
 
 std::vector<EscrowedValue> EscrowContents::values_of(std::string_view uuid,
-                                                     std::string_view secret) const {
+                                                     std::string_view secret) const& {
     std::vector<EscrowedValue> values;
     std::map<std::string_view, std::size_t> by_id;
     for (const auto& entry : entries) {
@@ -197,7 +197,7 @@ std::size_t status_line(const EscrowedValue& value) {
 } // namespace
 
 std::optional<EscrowedValue> EscrowContents::current(std::string_view uuid,
-                                                     std::string_view secret) const {
+                                                     std::string_view secret) const& {
     std::optional<EscrowedValue> newest;
     for (const auto& value : values_of(uuid, secret)) {
         if (value.status == EscrowStatus::set &&
@@ -209,7 +209,7 @@ std::optional<EscrowedValue> EscrowContents::current(std::string_view uuid,
 }
 
 std::vector<EscrowedValue> EscrowContents::unresolved(std::string_view uuid,
-                                                      std::string_view secret) const {
+                                                      std::string_view secret) const& {
     auto now = current(uuid, secret);
     std::size_t after = now ? status_line(*now) : 0;
     std::vector<EscrowedValue> values;

@@ -88,13 +88,19 @@ struct EscrowContents {
     std::vector<EscrowEntry> entries;
     bool torn_tail = false; // the last line was cut short (a crash while writing) and ignored
 
+    // The answers below point into `entries`, so they are refused on a temporary: a caller
+    // must keep the contents alive as long as it uses them.
+
     // Every value escrowed for this device's `secret`, oldest first, with its outcome.
-    std::vector<EscrowedValue> values_of(std::string_view uuid, std::string_view secret) const;
+    std::vector<EscrowedValue> values_of(std::string_view uuid, std::string_view secret) const&;
+    std::vector<EscrowedValue> values_of(std::string_view, std::string_view) const&& = delete;
     // The device's current `secret`: the value whose `set` record is the newest in the file.
-    std::optional<EscrowedValue> current(std::string_view uuid, std::string_view secret) const;
+    std::optional<EscrowedValue> current(std::string_view uuid, std::string_view secret) const&;
+    std::optional<EscrowedValue> current(std::string_view, std::string_view) const&& = delete;
     // Values still pending that were escrowed after the current one (runs that died before they
     // could prove the outcome), newest first.
-    std::vector<EscrowedValue> unresolved(std::string_view uuid, std::string_view secret) const;
+    std::vector<EscrowedValue> unresolved(std::string_view uuid, std::string_view secret) const&;
+    std::vector<EscrowedValue> unresolved(std::string_view, std::string_view) const&& = delete;
 };
 
 // Parses an escrow file's text. Tolerates a torn last line (no newline and not a whole record);

@@ -107,9 +107,11 @@ TEST_CASE("records written before statuses existed read as set", "[unit]") {
 
     // A newer pending one is unresolved; once set, it is current.
     std::string later = old + line("A", "admin-password", pending("9", "New!Pass2"));
-    CHECK(parse_escrow(later).unresolved("A", "admin-password").size() == 1);
+    EscrowContents pending_one = parse_escrow(later);
+    CHECK(pending_one.unresolved("A", "admin-password").size() == 1);
     later += line("A", "admin-password", outcome("9", "set"));
-    CHECK(value_of(parse_escrow(later).current("A", "admin-password")) == "New!Pass2");
+    EscrowContents set_one = parse_escrow(later);
+    CHECK(value_of(set_one.current("A", "admin-password")) == "New!Pass2");
 }
 
 TEST_CASE("attempts without a value record only the outcome", "[unit]") {

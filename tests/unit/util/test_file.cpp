@@ -3,6 +3,8 @@
 
 #include "amtcfg/util/error.hpp"
 
+#include "fakes/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -10,22 +12,8 @@
 
 using namespace amtcfg;
 
-namespace {
-
-struct Dir {
-    Dir() {
-        std::string pattern =
-            std::filesystem::temp_directory_path().string() + "/amtcfg-file-XXXXXX";
-        path = ::mkdtemp(pattern.data());
-    }
-    ~Dir() { std::filesystem::remove_all(path); }
-    std::string path;
-};
-
-} // namespace
-
 TEST_CASE("a private file is written 0600, replaces the old one and leaves no temp", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     std::string file = dir.path + "/keys";
     write_private_file(file, as_bytes("old"), "list", Overwrite::refuse);
     write_private_file(file, as_bytes("new!"), "list", Overwrite::replace);
@@ -38,7 +26,7 @@ TEST_CASE("a private file is written 0600, replaces the old one and leaves no te
 }
 
 TEST_CASE("unwritable and oversized files are errors that name the file", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     CHECK_THROWS_WITH(
         write_private_file(dir.path + "/no/such/dir/f", as_bytes("x"), "list", Overwrite::replace),
         Catch::Contains("cannot create the list next to"));
@@ -55,7 +43,7 @@ TEST_CASE("unwritable and oversized files are errors that name the file", "[unit
 }
 
 TEST_CASE("an existing file is not overwritten unless replacing is asked for", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     std::string file = dir.path + "/setup.bin";
     write_private_file(file, as_bytes("first"), "setup.bin", Overwrite::refuse);
     try {

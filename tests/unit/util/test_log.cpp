@@ -3,6 +3,8 @@
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/log.hpp"
 
+#include "fakes/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -15,17 +17,6 @@
 using namespace amtcfg;
 
 namespace {
-
-struct Dir {
-    Dir() {
-        std::string pattern =
-            std::filesystem::temp_directory_path().string() + "/amtcfg-log-XXXXXX";
-        path = ::mkdtemp(pattern.data());
-    }
-    ~Dir() { std::filesystem::remove_all(path); }
-    std::string file(const std::string& name) const { return path + "/" + name; }
-    std::string path;
-};
 
 std::string fixed_time() {
     return "2026-12-06T20:00:00.000Z";
@@ -52,7 +43,7 @@ std::string refusal(const std::string& path) {
 } // namespace
 
 TEST_CASE("the log file is created 0600 whatever the umask, and appended to", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     mode_t saved = ::umask(0);
     {
         FileSink sink(dir.file("amtcfg.log"), fixed_time);
@@ -71,7 +62,7 @@ TEST_CASE("the log file is created 0600 whatever the umask, and appended to", "[
 }
 
 TEST_CASE("a symbolic link as log file is refused and its target left alone", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     std::ofstream(dir.file("target")) << "keep\n";
     ::chmod(dir.file("target").c_str(), 0600);
     std::filesystem::create_symlink(dir.file("target"), dir.file("link.log"));
@@ -84,7 +75,7 @@ TEST_CASE("a symbolic link as log file is refused and its target left alone", "[
 }
 
 TEST_CASE("a log file others may read, or of another owner, is refused with the fix", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     std::ofstream(dir.file("open.log")) << "";
     REQUIRE(::chmod(dir.file("open.log").c_str(), 0644) == 0);
     std::string open = refusal(dir.file("open.log"));
@@ -101,7 +92,7 @@ TEST_CASE("a log file others may read, or of another owner, is refused with the 
 }
 
 TEST_CASE("a FIFO as log file is refused at once instead of waiting for a reader", "[unit]") {
-    Dir dir;
+    testing::TempDir dir;
     REQUIRE(::mkfifo(dir.file("log.fifo").c_str(), 0600) == 0);
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);

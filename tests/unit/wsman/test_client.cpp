@@ -50,6 +50,13 @@ std::string port(std::string_view id) {
            "</h:InstanceID></h:AMT_EthernetPortSettings>";
 }
 
+// AMT's answer to a Get of the KVM redirection SAP, enabled (6).
+std::string kvm_get_response() {
+    return amt_response("http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse", k_kvm,
+                        "<g:CIM_KVMRedirectionSAP><g:EnabledState>6"
+                        "</g:EnabledState></g:CIM_KVMRedirectionSAP>");
+}
+
 struct Fixture {
     test::FakeHttp http;
     Log log;
@@ -62,10 +69,7 @@ struct Fixture {
 
 TEST_CASE("a Get posts to /wsman and returns the instance", "[unit]") {
     Fixture f;
-    f.http.reply(200,
-                 amt_response("http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse", k_kvm,
-                              "<g:CIM_KVMRedirectionSAP><g:EnabledState>6"
-                              "</g:EnabledState></g:CIM_KVMRedirectionSAP>"));
+    f.http.reply(200, kvm_get_response());
     Envelope env = f.client.get(k_kvm);
     CHECK(instance_of(env, k_kvm).property("EnabledState") == "6");
     CHECK(f.http.paths == std::vector<std::string>{"/wsman"});
@@ -75,10 +79,7 @@ TEST_CASE("a Get posts to /wsman and returns the instance", "[unit]") {
 TEST_CASE("a Get or Enumerate failed with HTTP 500 is asked once more", "[unit]") {
     Fixture f;
     f.http.replies.push_back({500, "", ""});
-    f.http.reply(200,
-                 amt_response("http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse", k_kvm,
-                              "<g:CIM_KVMRedirectionSAP><g:EnabledState>6"
-                              "</g:EnabledState></g:CIM_KVMRedirectionSAP>"));
+    f.http.reply(200, kvm_get_response());
     Envelope env = f.client.get(k_kvm);
     CHECK(instance_of(env, k_kvm).property("EnabledState") == "6");
     CHECK(f.http.posted.size() == 2);
