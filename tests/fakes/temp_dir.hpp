@@ -15,18 +15,20 @@ struct TempDir {
         std::string pattern =
             (std::filesystem::temp_directory_path() / "amtcfg-test-XXXXXX").string();
         REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
+        m_path = pattern;
     }
     ~TempDir() {
         std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
+        std::filesystem::remove_all(m_path, ignored);
     }
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
 
-    std::string file(const std::string& name) const { return path + "/" + name; }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+    const std::filesystem::path& path() const { return m_path; }
 
-    std::string path;
+private:
+    std::filesystem::path m_path;
 };
 
 } // namespace amtcfg::testing

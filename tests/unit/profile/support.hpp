@@ -4,6 +4,8 @@
 #include "amtcfg/profile/profile.hpp"
 #include "amtcfg/util/error.hpp"
 
+#include "fakes/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -33,26 +35,7 @@ inline std::string parse_error(const std::string& text, const profile::ParseOpti
 }
 
 // A fresh directory per test, removed afterwards.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "amtcfg-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (m_path / name).string(); }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using TempDir = amtcfg::testing::TempDir;
 
 // A whole file's content.
 inline std::string read_file(const std::string& path) {

@@ -14,37 +14,37 @@ using namespace amtcfg;
 
 TEST_CASE("a private file is written 0600, replaces the old one and leaves no temp", "[unit]") {
     testing::TempDir dir;
-    std::string file = dir.path + "/keys";
+    std::string file = dir.file("keys");
     write_private_file(file, as_bytes("old"), "list", Overwrite::refuse);
     write_private_file(file, as_bytes("new!"), "list", Overwrite::replace);
     struct stat st {};
     REQUIRE(::stat(file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777U) == 0600U);
     CHECK(read_whole_file(file, 100, "list") == Bytes{'n', 'e', 'w', '!'});
-    CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
                         std::filesystem::directory_iterator()) == 1);
 }
 
 TEST_CASE("unwritable and oversized files are errors that name the file", "[unit]") {
     testing::TempDir dir;
     CHECK_THROWS_WITH(
-        write_private_file(dir.path + "/no/such/dir/f", as_bytes("x"), "list", Overwrite::replace),
+        write_private_file(dir.file("no/such/dir/f"), as_bytes("x"), "list", Overwrite::replace),
         Catch::Contains("cannot create the list next to"));
-    write_private_file(dir.path + "/big", Bytes(10, 1), "list", Overwrite::refuse);
+    write_private_file(dir.file("big"), Bytes(10, 1), "list", Overwrite::refuse);
     try {
-        read_whole_file(dir.path + "/big", 9, "setup.bin");
+        read_whole_file(dir.file("big"), 9, "setup.bin");
         FAIL("an oversized file was read");
     } catch (const Error& e) {
         CHECK(e.category() == ErrorCategory::invalid_input);
         CHECK(std::string(e.what()).find("larger than 9 bytes") != std::string::npos);
     }
-    CHECK_THROWS_WITH(read_whole_file(dir.path + "/none", 9, "setup.bin"),
+    CHECK_THROWS_WITH(read_whole_file(dir.file("none"), 9, "setup.bin"),
                       Catch::Contains("cannot read the setup.bin"));
 }
 
 TEST_CASE("an existing file is not overwritten unless replacing is asked for", "[unit]") {
     testing::TempDir dir;
-    std::string file = dir.path + "/setup.bin";
+    std::string file = dir.file("setup.bin");
     write_private_file(file, as_bytes("first"), "setup.bin", Overwrite::refuse);
     try {
         write_private_file(file, as_bytes("second"), "setup.bin", Overwrite::refuse);
@@ -60,13 +60,13 @@ TEST_CASE("an existing file is not overwritten unless replacing is asked for", "
     CHECK_THROWS_WITH(check_overwrite(file, "setup.bin", Overwrite::refuse),
                       Catch::Contains("exists already"));
     // A dangling symbolic link is a name that exists too: it is not followed or replaced.
-    std::string link = dir.path + "/link.bin";
-    std::filesystem::create_symlink(dir.path + "/nowhere", link);
+    std::string link = dir.file("link.bin");
+    std::filesystem::create_symlink(dir.file("nowhere"), link);
     CHECK_THROWS_WITH(write_private_file(link, as_bytes("x"), "setup.bin", Overwrite::refuse),
                       Catch::Contains("exists already"));
     CHECK(std::filesystem::is_symlink(link));
-    CHECK_FALSE(std::filesystem::exists(dir.path + "/nowhere"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("nowhere")));
     // Nothing but the two names is left: no temporary file survives a refusal.
-    CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
                         std::filesystem::directory_iterator()) == 2);
 }

@@ -88,7 +88,7 @@ TEST_CASE("a log file others may read, or of another owner, is refused with the 
     } else {
         WARN("not root: the other-owner case is not checked");
     }
-    CHECK_THAT(refusal(dir.path), Catch::Contains("cannot"));
+    CHECK_THAT(refusal(dir.path().string()), Catch::Contains("cannot"));
 }
 
 TEST_CASE("a FIFO as log file is refused at once instead of waiting for a reader", "[unit]") {
