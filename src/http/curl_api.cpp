@@ -50,6 +50,10 @@ CurlApi load() {
     find(library, "curl_multi_cleanup", api.multi_cleanup);
     find(library, "curl_slist_append", api.slist_append);
     find(library, "curl_slist_free_all", api.slist_free_all);
+    find(library, "curl_share_init", api.share_init);
+    find(library, "curl_share_setopt", api.share_setopt);
+    find(library, "curl_share_cleanup", api.share_cleanup);
+    find(library, "curl_version_info", api.version_info);
     return api;
 }
 

@@ -24,6 +24,10 @@ struct CurlApi {
     decltype(&curl_multi_cleanup) multi_cleanup;
     decltype(&curl_slist_append) slist_append;
     decltype(&curl_slist_free_all) slist_free_all;
+    decltype(&curl_share_init) share_init;
+    decltype(&curl_share_setopt) share_setopt;
+    decltype(&curl_share_cleanup) share_cleanup;
+    decltype(&curl_version_info) version_info;
 };
 
 // Loads libcurl.so.4 the first time; throws Error(wsman_unreachable) naming the package to

@@ -3,13 +3,17 @@
 
 #include "curl_api.hpp"
 #include "curl_support.hpp"
+#include "tls_session.hpp"
 
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <cstring>
 
 namespace amtcfg::http {
 namespace {
@@ -52,13 +56,14 @@ private:
     Log& m_log;
     const Deadline& m_deadline;
     CurlLimits m_limits;
+    std::uint16_t m_stream_port = 0; // the stream's loopback port, when there is a stream
+    TlsLink m_tls; // https only; curl's SSL_CTX points here, so it outlives the handles
     // The easy handle lives as long as the client: it keeps the connection (keep-alive) and
     // the digest nonce, so only the first request of a client meets a 401 challenge.
     std::unique_ptr<CURLM, MultiDeleter> m_multi;
     std::unique_ptr<CURL, EasyDeleter> m_easy;
     std::unique_ptr<curl_slist, ListDeleter> m_headers;
     char m_error_text[CURL_ERROR_SIZE] = {};
-    std::unique_ptr<curl_slist, ListDeleter> m_connect_to;
     Response m_response;
     bool m_body_too_large = false;
     bool m_head_complete = false; // the last response's header block ended with its blank line
@@ -68,6 +73,10 @@ CurlClient::CurlClient(Endpoint endpoint, Credentials credentials, Log& log,
                        const Deadline& deadline, CurlLimits limits)
     : m_endpoint(std::move(endpoint)), m_credentials(std::move(credentials)), m_log(log),
       m_deadline(deadline), m_limits(limits) {
+    if (m_endpoint.scheme == Scheme::https && !m_endpoint.tls) {
+        throw Error(ErrorCategory::internal,
+                    fmt::format("https to {} without a TLS context", m_endpoint.description));
+    }
     if (!m_credentials.password.empty()) {
         m_log.add_secret(m_credentials.password.reveal());
     }
@@ -121,14 +130,21 @@ void CurlClient::configure() {
     libcurl().easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
                           static_cast<curl_off_t>(m_limits.max_body_bytes));
     install_trace(easy, m_log);
+    if (m_endpoint.scheme == Scheme::https) {
+        m_tls.context = m_endpoint.tls;
+        m_tls.log = &m_log;
+        m_tls.path = m_endpoint.description;
+        configure_tls(easy, m_tls);
+    }
     if (m_endpoint.stream != nullptr) {
-        // curl dials the stream's loopback port in place of AMT's; the URL and the Host header
-        // stay AMT's. Not a socketpair handed over as "already connected": libcurl 7.88
-        // (Debian 12) connect()s such a socket anyway (curl issue #10626); and not a unix
-        // socket: 7.88 never reuses those connections, which would cost a handshake each.
-        std::string target = fmt::format("::127.0.0.1:{}", m_endpoint.stream->local_port());
-        m_connect_to.reset(libcurl().slist_append(nullptr, target.c_str()));
-        libcurl().easy_setopt(easy, CURLOPT_CONNECT_TO, m_connect_to.get());
+        // curl dials the stream's loopback port in place of AMT's (on_open_socket rewrites the
+        // address); the URL and the Host header stay AMT's. Not CURLOPT_CONNECT_TO: libcurl
+        // keys its TLS sessions by the connect-to port too, so each APF channel (a stream with
+        // a port of its own) could not resume the others' sessions. Not a socketpair handed
+        // over as "already connected": libcurl 7.88 (Debian 12) connect()s such a socket anyway
+        // (curl issue #10626); and not a unix socket: 7.88 never reuses those connections,
+        // which would cost a handshake each.
+        m_stream_port = m_endpoint.stream->local_port();
         libcurl().easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlClient::on_open_socket);
         libcurl().easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
     }
@@ -154,9 +170,14 @@ Response CurlClient::post(const std::string& path, const std::string& body) {
     m_body_too_large = false;
     m_head_complete = false;
     m_error_text[0] = '\0';
+    m_tls.refused.reset();
+    m_tls.setup_failure.clear();
     CURLcode code = run_transfer();
     if (code != CURLE_OK) {
         wipe_string(m_response.body);
+        if (std::optional<Error> failure = tls_failure(m_tls, code, m_error_text)) {
+            throw *failure;
+        }
         if (m_body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
             throw Error(ErrorCategory::amt_unavailable,
                         fmt::format("the answer through {} is larger than {} bytes, more than AMT "
@@ -263,11 +284,25 @@ size_t CurlClient::on_header(char* data, size_t size, size_t count, void* self) 
     return size * count;
 }
 
-// Creates the socket curl connects with, as curl would, and tells the stream to expect it.
+// Creates the socket curl connects with, as curl would, points it at the stream's loopback
+// port (curl connects to the address as this callback leaves it) and tells the stream to expect
+// it. The endpoint's host is 127.0.0.1, so the address is IPv4.
 curl_socket_t CurlClient::on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
+    auto* client = static_cast<CurlClient*>(self);
+    if (address->family != AF_INET || address->addrlen < sizeof(sockaddr_in)) {
+        client->m_log.debug("http: {} is reached through 127.0.0.1 only",
+                            client->m_endpoint.description);
+        return CURL_SOCKET_BAD;
+    }
+    sockaddr_in target{};
+    target.sin_family = AF_INET;
+    target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    target.sin_port = htons(client->m_stream_port);
+    std::memcpy(&address->addr, &target, sizeof target); // the sockaddr API: bytes of a struct
+    address->addrlen = sizeof target;
     int socket = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
     if (socket >= 0) {
-        static_cast<CurlClient*>(self)->m_endpoint.stream->expect_client(socket);
+        client->m_endpoint.stream->expect_client(socket);
     }
     return socket;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "amtcfg/http/client.hpp"
+#include "amtcfg/http/tls.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/log.hpp"
 #include "amtcfg/util/secret.hpp"
@@ -21,12 +22,15 @@ enum class Scheme { http, https };
 struct Endpoint {
     std::string host = "127.0.0.1"; // never "localhost": it may resolve through DNS
     std::uint16_t port = 16992;
-    // https is the TLS seam: TLS to 16993 through LMS, or inside an APF channel (libcurl runs
-    // TLS over the stream's socket). AMT's certificate must then be verified by pinning, not by
-    // host name (wsman.md 7.4); until that exists amtcfg only builds http endpoints.
+    // https: TLS to 16993 through LMS, or inside an APF channel (libcurl runs TLS over the
+    // stream's socket). AMT's certificate is judged by tls->trust(), never by host name
+    // (wsman.md 7.4).
     Scheme scheme = Scheme::http;
     PumpedStream* stream = nullptr; // not owned; must outlive the client
-    std::string description;        // "LMS at 127.0.0.1:16992", for messages
+    // Required with https (Error(internal) otherwise): the trust, the client certificate and
+    // the TLS sessions this client shares with the other clients of the same AMT.
+    std::shared_ptr<TlsContext> tls;
+    std::string description; // "LMS at 127.0.0.1:16992", for messages
 };
 
 struct Credentials {
@@ -47,7 +51,9 @@ struct CurlLimits {
 
 // HTTP/1.1 with digest authentication (qop=auth, libcurl's), keep-alive and chunked bodies.
 // The password is registered with the log, so -vvv traces of requests and responses never
-// show it.
+// show it. Over https, a chain the trust refuses is Error(tls_failed, "AMT's TLS certificate
+// through <description> was refused: <the check>"); other TLS failures are tls_failed with
+// OpenSSL's reason.
 std::unique_ptr<Client> make_curl_client(Endpoint endpoint, Credentials credentials, Log& log,
                                          const Deadline& deadline, CurlLimits limits = {});
 
