@@ -210,6 +210,23 @@ TEST_CASE("the client certificate of mutual TLS reaches the server with its chai
     }
 }
 
+TEST_CASE("a client certificate whose key is another's fails before AMT is asked", "[unit]") {
+    ClientPki pki = make_client_pki();
+    AmtHttp amt;
+    TlsServer server(amt, sim_amt());
+    Log log;
+    Deadline deadline;
+    ClientCertificate wrong{{pki.leaf.der()}, pki.issuing.key};
+    auto client = make_curl_client(tls_endpoint(server.port(), ondie_context(wrong)),
+                                   {"admin", Secret(amt.password)}, log, deadline);
+    Error error = post_error(*client);
+    CHECK(error.category() == ErrorCategory::tls_failed);
+    CHECK(std::string(error.what()) ==
+          "cannot talk TLS to AMT through LMS at 127.0.0.1:" + std::to_string(server.port()) +
+              ": the client certificate's key does not match it");
+    CHECK(amt.challenges == 0);
+}
+
 TEST_CASE("a server that offers only TLS 1.1 is refused", "[unit]") {
     AmtHttp amt;
     TlsServerOptions options = sim_amt();
