@@ -39,6 +39,9 @@ constexpr std::array k_curl_errors{
                    "AMT's TLS certificate was not accepted"},
     CurlErrorEntry{CURLE_SSL_PINNEDPUBKEYNOTMATCH, ErrorCategory::tls_failed,
                    "AMT's TLS key does not match the pinned key"},
+    CurlErrorEntry{CURLE_SSL_CERTPROBLEM, ErrorCategory::tls_failed,
+                   "the client certificate cannot be used"},
+    CurlErrorEntry{CURLE_SSL_CIPHER, ErrorCategory::tls_failed, "no TLS cipher in common with AMT"},
 };
 
 int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {

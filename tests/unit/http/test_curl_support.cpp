@@ -5,6 +5,7 @@
 
 #include <string>
 
+using namespace amtcfg;
 using namespace amtcfg::http;
 
 TEST_CASE("header_value: the trimmed value of a header, by case-insensitive name", "[unit]") {
@@ -51,4 +52,18 @@ TEST_CASE("redact_headers: Authorization values never reach the trace", "[unit]"
                        "Host: 127.0.0.1:16992\r\n\r\n");
     CHECK(shown == "POST /wsman HTTP/1.1\r\nAuthorization: (redacted)\r\nHost: 127.0.0.1:16992");
     CHECK(shown.find("admin") == std::string::npos);
+}
+
+TEST_CASE("curl_failure: TLS failures are tls_failed with libcurl's reason", "[unit]") {
+    Deadline deadline;
+    for (CURLcode code : {CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
+                          CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER}) {
+        Error error = curl_failure(code, "OpenSSL says why", "LMS at 127.0.0.1:16993", deadline);
+        CHECK(error.category() == ErrorCategory::tls_failed);
+        CHECK_THAT(error.what(), Catch::StartsWith("cannot talk to AMT through LMS at "
+                                                   "127.0.0.1:16993: ") &&
+                                     Catch::EndsWith(" (OpenSSL says why)"));
+    }
+    CHECK(curl_failure(CURLE_COULDNT_CONNECT, "refused", "LMS", deadline).category() ==
+          ErrorCategory::wsman_unreachable);
 }

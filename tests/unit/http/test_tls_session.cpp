@@ -87,10 +87,14 @@ ClientPki make_client_pki() {
 } // namespace
 
 TEST_CASE("https verifies AMT's chain with the trust and later connections resume", "[unit]") {
-    int version = GENERATE(TLS1_2_VERSION, TLS1_3_VERSION);
+    // TLS 1.2 with session IDs, TLS 1.2 with tickets, TLS 1.3 (tickets).
+    auto [version, tickets] =
+        GENERATE(std::make_pair(TLS1_2_VERSION, false), std::make_pair(TLS1_2_VERSION, true),
+                 std::make_pair(TLS1_3_VERSION, true));
     AmtHttp amt;
     TlsServerOptions options = sim_amt();
     options.max_version = version;
+    options.tickets = tickets;
     TlsServer server(amt, options);
     auto context = ondie_context();
     Log log;

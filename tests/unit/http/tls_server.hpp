@@ -21,6 +21,7 @@ struct TlsServerOptions {
     X509* client_ca = nullptr; // when set, a client certificate that verifies to it is required
     int max_version = 0;       // e.g. TLS1_2_VERSION; 0 for OpenSSL's highest
     int min_version = 0;
+    bool tickets = true; // false: TLS 1.2 resumes by session ID only
 };
 
 struct ServerHandshake {
@@ -49,6 +50,9 @@ public:
         }
         if (options.max_version != 0) {
             SSL_CTX_set_max_proto_version(m_ctx, options.max_version);
+        }
+        if (!options.tickets) {
+            SSL_CTX_set_options(m_ctx, SSL_OP_NO_TICKET);
         }
         if (options.min_version != 0) {
             SSL_CTX_set_min_proto_version(m_ctx, options.min_version);
