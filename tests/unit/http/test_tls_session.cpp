@@ -245,7 +245,11 @@ TEST_CASE("a server that offers only TLS 1.1 is refused", "[unit]") {
     CHECK(error.category() == ErrorCategory::tls_failed);
     CHECK_THAT(error.what(),
                Catch::StartsWith("cannot talk to AMT through LMS at 127.0.0.1:" +
-                                 std::to_string(server.port()) + ": TLS handshake failed ("));
+                                 std::to_string(server.port()) + ": TLS handshake failed (") &&
+                   // The server found no version it speaks among those offered: amtcfg offers
+                   // 1.2 and later only. (Offered 1.1, OpenSSL 3 would refuse later and
+                   // otherwise, on its signature rules.)
+                   Catch::Contains("alert protocol version"));
     std::vector<ServerHandshake> seen = server.handshakes(1);
     REQUIRE(seen.size() == 1);
     CHECK_FALSE(seen[0].completed);
