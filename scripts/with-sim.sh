@@ -66,6 +66,36 @@ if [ "$lms" = 1 ] && [ -z "${AMTCFG_LMS_PORT:-}" ]; then
     done
     export AMTCFG_LMS_PORT=$port
 fi
+# A TLS-enforced device (the --state file if it exists, else the device file) serves the chain
+# tests/certs/make-sim-tls.sh makes: into $AMTCFG_SIM_TLS_DIR when the caller set it (kept, and
+# reused once its `done` marker exists), else into a temporary directory removed at exit.
+# COMMAND gets the chain's root as AMTCFG_SIM_ONDIE_ROOT (contract, issue 11).
+device_json=$device_file
+[ -n "$state" ] && [ -e "$state" ] && device_json=$state
+tls_enforced=0
+if [ -n "$device_json" ]; then
+    tls_enforced=$(python3 -c 'import json, sys
+try:
+    print(1 if json.load(open(sys.argv[1])).get("tls_enforced") is True else 0)
+except Exception:
+    print(0)  # the library check below names what is wrong with the file' "$device_json")
+fi
+if [ "$tls_enforced" = 1 ]; then
+    tls_dir=${AMTCFG_SIM_TLS_DIR:-}
+    if [ -z "$tls_dir" ]; then
+        tls_dir=$(mktemp -d "${TMPDIR:-/tmp}/amtcfg-sim-tls.XXXXXX")
+        trap 'rm -rf "$tls_dir"' EXIT
+    fi
+    mkdir -p "$tls_dir"
+    # Runs sharing one directory make it once: the lock serialises them, `done` ends the rest.
+    if ! (flock 9 && "$root/tests/certs/make-sim-tls.sh" "$tls_dir" >/dev/null 2>&1) \
+        9>"$tls_dir/.lock"; then
+        echo "with-sim.sh: tests/certs/make-sim-tls.sh failed in $tls_dir" >&2
+        exit 2
+    fi
+    export AMTCFG_SIM_TLS_DIR=$(cd "$tls_dir" && pwd)
+    export AMTCFG_SIM_ONDIE_ROOT=$AMTCFG_SIM_TLS_DIR/ondie-root.pem
+fi
 export AMTCFG_SIM_FAULTS=$faults
 export AMTCFG_SIM_LATENCY_MEI=$latency_mei
 export AMTCFG_SIM_LATENCY_WSMAN=$latency_wsman

@@ -55,7 +55,19 @@ inline constexpr std::uint32_t get_lan_interface_settings = 0x04000048;
 inline constexpr std::uint32_t get_uuid = 0x0400005C;
 inline constexpr std::uint32_t get_local_system_account = 0x04000067;
 inline constexpr std::uint32_t get_control_mode = 0x0400006B;
+inline constexpr std::uint32_t stop_configuration = 0x0400005E;
+inline constexpr std::uint32_t start_configuration_hbased = 0x0400008B;
 } // namespace command
+
+// StartConfigurationHBased (amthi.md 3.2): u8 ServerHashAlgorithm, u8 ServerCertHash[64],
+// u8 HostVPNEnable, u32 SuffixListLen, u8 NetworkDNSSuffixList[320].
+inline constexpr std::uint32_t k_hbased_request_length = 390;
+inline constexpr std::size_t k_hbased_hash_field = 64;
+inline constexpr std::uint32_t k_hbased_max_suffix_list = 320;
+inline constexpr std::uint8_t k_hash_sha256 = 2;
+inline constexpr std::uint8_t k_hash_sha384 = 3;
+// The first AMT major version with Secure Host-Based Configuration (CSME 19).
+inline constexpr int k_first_shbc_version = 19;
 
 // AMT_STATUS values the simulator sends (amthi.md section 2).
 namespace status {

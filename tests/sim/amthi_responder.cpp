@@ -2,6 +2,7 @@
 #include "amthi_responder.hpp"
 
 #include "amthi_protocol.hpp"
+#include "tls_files.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -128,6 +129,25 @@ Reply unprovision(DeviceModel& model, ByteReader& in) {
     return {status::success, {}};
 }
 
+// StopConfiguration (amthi.md 3.2): ends "in provisioning" and returns to pre-provisioning. The
+// half-done setup is forgotten: no control mode, no admin password, the MEBx password as it was
+// before StartConfigurationHBased, no SHBC context. Outside "in" the simulator answers
+// INVALID_PROVISIONING_STATE (its choice: the reference documents no error).
+Reply stop_configuration(DeviceModel& model, ByteReader&) {
+    if (model.read([](const DeviceState& d) { return d.provisioning_state; }) != 1)
+        return fail(status::invalid_provisioning_state);
+    model.modify([](DeviceState& d) {
+        d.provisioning_state = 0;
+        d.control_mode = 0;
+        d.wsman.admin_ha1.clear();
+        d.admin_password.clear();
+        if (d.shbc.pending)
+            d.wsman.mebx_password = d.shbc.mebx_before;
+        d.shbc = ShbcContext{};
+    });
+    return {status::success, {}};
+}
+
 Reply u32_reply(std::uint32_t value) {
     ByteWriter out;
     out.u32le(value);
@@ -171,6 +191,7 @@ const std::vector<Handler>& handlers() {
         {command::get_local_system_account, 40,
          reading([](auto& d, auto&) { return local_system_account(d); })},
         {command::unprovision, 4, unprovision},
+        {command::stop_configuration, 0, stop_configuration},
     };
     return table;
 }
@@ -214,7 +235,10 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
     auto handler = std::find_if(handlers().begin(), handlers().end(),
                                 [&](const Handler& h) { return h.command == command; });
     Reply reply = fail(status::internal_error); // not simulated (amthi.md 6.1)
-    if (handler != handlers().end()) {
+    if (command == command::start_configuration_hbased) {
+        auto [code, payload] = start_configuration_hbased(in, length);
+        reply = {code, std::move(payload)};
+    } else if (handler != handlers().end()) {
         reply = length == handler->request_length ? handler->run(m_device, in)
                                                   : fail(status::invalid_message_length);
     }
@@ -228,6 +252,57 @@ std::optional<Bytes> AmthiResponder::respond(ByteView request) {
         bytes = m_first_replies.try_emplace(command, bytes).first->second;
     }
     return bytes;
+}
+
+// StartConfigurationHBased (amthi.md 3.2; wsman.md 7.4): only a TLS-enforced AMT 19+ knows it
+// (others answer as for any command the simulator does not implement). The request is checked
+// (length 390, algorithm 2 or 3, HostVPNEnable 0 or 1, SuffixListLen <= 320), then the state:
+// control mode 0 (else INVALID_AMT_MODE, as StartConfigurationEx answers an activated AMT),
+// pre-provisioning (else INVALID_PROVISIONING_STATE). Success: "in provisioning" with the
+// client's hash recorded; the reply is u8 HashAlgorithm 2 and the raw SHA-256 of AMT's TLS
+// leaf (DER), zero-padded to 64 bytes.
+std::pair<std::uint32_t, Bytes> AmthiResponder::start_configuration_hbased(ByteReader& in,
+                                                                           std::uint32_t length) {
+    bool known = m_device.read([](const DeviceState& d) {
+        return d.tls_enforced && amt_major(d) >= k_first_shbc_version;
+    });
+    if (!known)
+        return {status::internal_error, {}};
+    if (length != k_hbased_request_length)
+        return {status::invalid_message_length, {}};
+    auto algorithm = in.u8("ServerHashAlgorithm");
+    auto hash = in.bytes(k_hbased_hash_field, "ServerCertHash");
+    auto vpn = in.u8("HostVPNEnable");
+    auto suffix_length = in.u32le("SuffixListLen");
+    if ((algorithm != k_hash_sha256 && algorithm != k_hash_sha384) || vpn > 1 ||
+        suffix_length > k_hbased_max_suffix_list)
+        return {status::invalid_parameter, {}};
+    auto [mode, state] = m_device.read([](const DeviceState& d) {
+        return std::pair{d.control_mode, d.provisioning_state};
+    });
+    if (mode != 0)
+        return {status::invalid_amt_mode, {}};
+    if (state != 0)
+        return {status::invalid_provisioning_state, {}};
+    Bytes amt_hash;
+    try {
+        amt_hash = amt_leaf_sha256(m_tls_dir);
+    } catch (const std::runtime_error&) {
+        return {status::internal_error, {}}; // no TLS material: with-sim.sh's check says so
+    }
+    if (m_faults.fire(FaultKind::tls_wrong_hash)) {
+        for (auto& byte : amt_hash)
+            byte = static_cast<std::uint8_t>(byte ^ 0xFF); // not the hash of the leaf served
+    }
+    std::size_t size = algorithm == k_hash_sha256 ? 32 : 48;
+    auto recorded = to_hex(ByteView(hash.data(), size));
+    m_device.modify([&](DeviceState& d) {
+        d.provisioning_state = 1;
+        d.shbc = ShbcContext{true, algorithm, recorded, d.wsman.mebx_password};
+    });
+    ByteWriter out;
+    out.u8(k_hash_sha256).bytes(amt_hash).zeros(k_hbased_hash_field - amt_hash.size());
+    return {status::success, out.take()};
 }
 
 Bytes truncate_reply(Bytes reply) {

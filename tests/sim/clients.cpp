@@ -21,7 +21,7 @@ constexpr std::array<std::uint8_t, 16> k_mkhi_guid{0x15, 0x67, 0x6a, 0x8e, 0xbc,
 class AmthiEndpoint : public Endpoint {
 public:
     AmthiEndpoint(Simulator& sim, std::shared_ptr<HostLink> link)
-        : m_responder(sim.device(), sim.faults()), m_link(std::move(link)) {}
+        : m_responder(sim.device(), sim.faults(), sim.config().tls_dir), m_link(std::move(link)) {}
     void receive(ByteView message) override {
         if (auto reply = m_responder.respond(message))
             m_link->send(std::move(*reply));

@@ -32,6 +32,17 @@ void unprovision_device(DeviceState& state) {
     state.wsman.users.clear();
     std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
     reset_instances(state.wsman);
+    state.shbc = ShbcContext{};
+}
+
+int amt_major(const DeviceState& device) {
+    int major = 0;
+    for (char c : device.amt_version) {
+        if (c < '0' || c > '9')
+            break;
+        major = major * 10 + (c - '0');
+    }
+    return major;
 }
 
 std::array<std::uint8_t, 16> uuid_wire_bytes(const std::string& uuid) {

@@ -68,6 +68,16 @@ struct Watchdog {
     bool no_reply = false;
 };
 
+// Secure Host-Based Configuration in progress (AMT 19+, AMTHI StartConfigurationHBased,
+// wsman.md 7.4): the provisioning server's leaf-certificate hash the client committed to, which
+// the TLS server then demands as client certificate, and what StopConfiguration restores.
+struct ShbcContext {
+    bool pending = false;
+    std::uint8_t algorithm = 2;   // 2 SHA-256, 3 SHA-384 (amthi.md 3.2)
+    std::string server_cert_hash; // lower-case hex, as long as the algorithm's digest
+    std::string mebx_before;      // the MEBx password before the setup began
+};
+
 // The whole device. Key names are the device-file keys (tests/sim/README.md).
 struct DeviceState {
     std::string amt_version = "16.1.25";
@@ -94,7 +104,11 @@ struct DeviceState {
     MeClients clients;
     Watchdog watchdog;
     WsmanState wsman; // what only WS-Man sees: class instances, users, admin digest
+    ShbcContext shbc; // "in provisioning" by StartConfigurationHBased (device-file key "shbc")
 };
+
+// The major number of `amt_version` ("19.0.5" -> 19; 0 when it does not start with one).
+int amt_major(const DeviceState& device);
 
 // The default device: AMT 16.1.25, pre-provisioning, a wired LAN, two default root hashes.
 DeviceState default_device();

@@ -203,6 +203,32 @@ void check_lengths(const DeviceState& device) {
         bad_key("dns_suffix", "must be at most 255 characters");
 }
 
+// "shbc": null, or {"algorithm": 2|3, "server_cert_hash": hex, "mebx_before": string}.
+void load_shbc(const json& j, DeviceState& device) {
+    auto it = j.find("shbc");
+    if (it == j.end())
+        return;
+    if (it->is_null()) {
+        device.shbc = ShbcContext{};
+        return;
+    }
+    if (!it->is_object())
+        bad_key("shbc", "must be null or an object");
+    ShbcContext shbc;
+    shbc.pending = true;
+    int algorithm = 2;
+    take(*it, "algorithm", algorithm);
+    check_range("shbc.algorithm", algorithm, 2, 3);
+    shbc.algorithm = static_cast<std::uint8_t>(algorithm);
+    take(*it, "server_cert_hash", shbc.server_cert_hash);
+    take(*it, "mebx_before", shbc.mebx_before);
+    std::size_t size = algorithm == 2 ? 64 : 96;
+    if (shbc.server_cert_hash.size() != size ||
+        shbc.server_cert_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+        bad_key("shbc", "server_cert_hash must be " + std::to_string(size) + " lower-case hex");
+    device.shbc = shbc;
+}
+
 json client_json(const MeClient& c) {
     return {{"max_msg_length", c.max_msg_length},
             {"protocol_version", c.protocol_version},
@@ -240,6 +266,7 @@ void load_device(const json& j, DeviceState& target) {
     load_lists(j, device);
     load_me_side(j, device);
     load_wsman(j, device.wsman);
+    load_shbc(j, device);
     check_lengths(device);
     target = std::move(device);
 }
@@ -298,6 +325,10 @@ json save_device(const DeviceState& d) {
           {"new_interface", d.watchdog.new_interface},
           {"no_reply", d.watchdog.no_reply}}}};
     save_wsman(d.wsman, out);
+    out["shbc"] = d.shbc.pending ? json{{"algorithm", d.shbc.algorithm},
+                                        {"server_cert_hash", d.shbc.server_cert_hash},
+                                        {"mebx_before", d.shbc.mebx_before}}
+                                 : json(nullptr);
     return out;
 }
 

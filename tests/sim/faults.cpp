@@ -40,6 +40,9 @@ constexpr FaultName k_fault_names[] = {
     {"apf-open-failure", FaultKind::apf_open_failure, Argument::none},
     {"apf-early-close", FaultKind::apf_early_close, Argument::none},
     {"apf-stall", FaultKind::apf_stall, Argument::none},
+    {"tls-bad-chain", FaultKind::tls_bad_chain, Argument::none},
+    {"tls-wrong-hash", FaultKind::tls_wrong_hash, Argument::none},
+    {"tls-drop-after-commit", FaultKind::tls_drop_after_commit, Argument::none},
 };
 
 // Faults that act on one request or channel may be counted; a count of connects, messages
@@ -52,6 +55,7 @@ bool countable(FaultKind kind) {
     case FaultKind::mei_denied:
     case FaultKind::no_lme:
     case FaultKind::digest_stale:
+    case FaultKind::tls_bad_chain:
         return false;
     default:
         return true;

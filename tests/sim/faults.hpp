@@ -29,6 +29,9 @@ enum class FaultKind {
     apf_open_failure, // apf-open-failure     CHANNEL_OPEN is refused (reason 4)
     apf_early_close,  // apf-early-close      the channel closes before the response is out
     apf_stall,        // apf-stall            the firmware stops answering on the channel
+    tls_bad_chain,    // tls-bad-chain        before provisioning AMT serves a chain of another root
+    tls_wrong_hash,   // tls-wrong-hash       StartConfigurationHBased returns another hash
+    tls_drop_after_commit, // tls-drop-after-commit  CommitChanges acts, then the connection drops
 };
 
 struct Fault {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <openssl/crypto.h>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <sys/ioctl.h>
@@ -112,6 +113,9 @@ __attribute__((constructor)) void check_configuration() {
     try {
         start();
         g_sim->device();
+        if (auto problem = g_sim->configuration_problem()) {
+            throw std::runtime_error(*problem);
+        }
         const std::string& state = g_sim->config().state_file;
         struct stat st {};
         if (std::string_view(check) == "save" && !state.empty() &&

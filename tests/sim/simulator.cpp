@@ -1,6 +1,8 @@
 // The simulator object: configuration from the environment, lazy device loading, counters.
 #include "simulator.hpp"
 
+#include "tls_files.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -50,6 +52,7 @@ SimConfig SimConfig::from_environment() {
     config.latency_mei_ms = milliseconds("AMTCFG_SIM_LATENCY_MEI");
     config.latency_wsman_ms = milliseconds("AMTCFG_SIM_LATENCY_WSMAN");
     config.stats_file = env("AMTCFG_SIM_STATS");
+    config.tls_dir = env("AMTCFG_SIM_TLS_DIR");
     return config;
 }
 
@@ -94,6 +97,20 @@ DeviceModel& Simulator::device() {
         save_on_change();
     }
     return *m_device;
+}
+
+std::optional<std::string> Simulator::configuration_problem() {
+    if (!device().read([](const DeviceState& d) { return d.tls_enforced; })) {
+        return std::nullopt;
+    }
+    if (m_config.tls_dir.empty()) {
+        return "the device is TLS-enforced (tls_enforced) but AMTCFG_SIM_TLS_DIR is not set; "
+               "make its files with tests/certs/make-sim-tls.sh DIR (scripts/with-sim.sh does)";
+    }
+    if (auto problem = tls_dir_problem(m_config.tls_dir)) {
+        return "AMTCFG_SIM_TLS_DIR: " + *problem + " (make it with tests/certs/make-sim-tls.sh)";
+    }
+    return std::nullopt;
 }
 
 // Each change is saved as it happens (a device that differs from the last saved one), so the

@@ -28,6 +28,7 @@ struct SimConfig {
     int latency_mei_ms = 0;   // AMTCFG_SIM_LATENCY_MEI
     int latency_wsman_ms = 0; // AMTCFG_SIM_LATENCY_WSMAN
     std::string stats_file;   // AMTCFG_SIM_STATS: counters written there as JSON at exit
+    std::string tls_dir;      // AMTCFG_SIM_TLS_DIR: make-sim-tls.sh's files (TLS-enforced AMT)
 
     // Throws std::invalid_argument naming the variable on a bad value.
     static SimConfig from_environment();
@@ -67,6 +68,9 @@ public:
     // The device: the state file if it exists, else the device file, else the default device.
     // Loaded on first use; throws std::runtime_error when a file is bad.
     DeviceModel& device();
+    // Why this configuration cannot simulate its device (a TLS-enforced device without usable
+    // AMTCFG_SIM_TLS_DIR files), or nothing; with-sim.sh's check reports it.
+    std::optional<std::string> configuration_problem();
 
     void add_client(ClientEntry entry);
     const ClientEntry* find_client(const std::array<std::uint8_t, 16>& guid_le) const;

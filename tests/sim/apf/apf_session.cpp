@@ -119,9 +119,10 @@ void Session::on_forward_reply(Message type, ByteReader& reader) {
 }
 
 // A port can be used as soon as the host accepted its forward (the redirection forward may
-// still be pending). Only the plain-HTTP management port is served; TLS (16993) and redirection
-// ports are advertised but nothing listens behind them in the simulator, so they fail with
-// reason 2.
+// still be pending). Only the management port is served: 16992 (plain HTTP), or 16993 (TLS)
+// on a TLS-enforced device, whose 16992 is closed; redirection ports are advertised but nothing
+// listens behind them in the simulator, so they fail with reason 2, as 16993 does when the
+// simulator has no TLS material.
 void Session::on_channel_open(ByteReader& reader) {
     auto type = read_string(reader, "channel type");
     auto host_id = reader.u32be("sender channel");
@@ -132,21 +133,26 @@ void Session::on_channel_open(ByteReader& reader) {
     read_string(reader, "originator address");
     reader.u32be("originator port");
     expect_end(reader, "CHANNEL_OPEN");
+    auto management = m_options.tls_enforced ? k_port_https : k_port_http;
     if (m_phase == Phase::idle || m_phase == Phase::service_requested) {
         m_send(channel_open_failure(host_id, k_open_prohibited));
     } else if (type != k_forwarded_tcpip && type != k_direct_tcpip) {
         m_send(channel_open_failure(host_id, k_open_unknown_type));
-    } else if (port != k_port_http || m_options.tls_enforced ||
+    } else if (port != management ||
                std::find(m_accepted.begin(), m_accepted.end(), port) == m_accepted.end()) {
+        m_send(channel_open_failure(host_id, k_open_connect_failed));
+    } else if (auto connection = open_management_connection(m_service, m_options.tls_enforced);
+               connection == nullptr) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
     } else if (m_service.fire_apf_fault("apf-open-failure")) {
         m_send(channel_open_failure(host_id, k_open_resource_shortage));
     } else {
-        open_channel(host_id, window);
+        open_channel(host_id, window, std::move(connection));
     }
 }
 
-void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
+void Session::open_channel(std::uint32_t host_id, std::uint32_t window,
+                           std::unique_ptr<StreamConnection> connection) {
     std::uint32_t id = ++m_next_channel;
     if (id == host_id) {
         id = ++m_next_channel;
@@ -155,7 +161,7 @@ void Session::open_channel(std::uint32_t host_id, std::uint32_t window) {
     channel.host_id = host_id;
     channel.host_window = window;
     channel.our_window = m_options.receive_window;
-    channel.http = std::make_unique<HttpConnection>(m_service);
+    channel.http = std::move(connection);
     m_service.count_apf_channel();
     m_send(channel_open_confirmation(host_id, id, m_options.receive_window));
 }

@@ -7,6 +7,7 @@
 #include "apf/apf_wire.hpp"
 #include "wsman/connection.hpp"
 #include "wsman/service.hpp"
+#include "wsman/tls_server.hpp"
 
 #include <array>
 #include <cstdint>
@@ -49,10 +50,11 @@ public:
 private:
     struct Channel {
         std::uint32_t host_id = 0;
-        std::uint64_t host_window = 0; // how much the host still lets us send
-        std::uint64_t our_window = 0;  // how much the host may still send us
-        std::uint64_t uncredited = 0;  // consumed, not yet granted again by WINDOW_ADJUST
-        std::unique_ptr<HttpConnection> http;
+        std::uint64_t host_window = 0;          // how much the host still lets us send
+        std::uint64_t our_window = 0;           // how much the host may still send us
+        std::uint64_t uncredited = 0;           // consumed, not yet granted again by WINDOW_ADJUST
+        std::unique_ptr<StreamConnection> http; // plain, or TLS on 16993
+
         std::string pending; // response bytes waiting for window
         bool closing = false;
         bool close_sent = false;
@@ -66,7 +68,8 @@ private:
     void on_channel_data(ByteReader& reader);
     void on_window_adjust(ByteReader& reader);
     void on_channel_close(ByteReader& reader);
-    void open_channel(std::uint32_t host_id, std::uint32_t window);
+    void open_channel(std::uint32_t host_id, std::uint32_t window,
+                      std::unique_ptr<StreamConnection> connection);
     // Sends what the host's window allows; true once the firmware closed the channel.
     bool flush(Channel& channel);
     void on_closed(); // the firmware's CHANNEL_CLOSE went out: the session is gone

@@ -3,6 +3,9 @@
 
 #include "apf/apf_session.hpp"
 #include "apf/lms_listener.hpp"
+#include "wsman/tls_server.hpp"
+
+#include <cstdio>
 
 namespace amtcfg::sim {
 namespace {
@@ -34,6 +37,7 @@ struct WsmanFace {
                   real_environment()) {}
 
     WsmanService service;
+    std::unique_ptr<TlsServer> tls; // with AMTCFG_SIM_TLS_DIR
     std::unique_ptr<LmsListener> lms;
 };
 
@@ -44,6 +48,10 @@ void add_stats(Stats& stats, const WsmanStats& counted, std::uint64_t lms_connec
     stats.add("apf.handshakes", counted.apf_handshakes);
     stats.add("apf.channels", counted.apf_channels);
     stats.add("lms.connections", lms_connections);
+    stats.add("tls.full_handshakes", counted.tls_full_handshakes);
+    stats.add("tls.resumed_handshakes", counted.tls_resumed_handshakes);
+    stats.add("tls.failed_handshakes", counted.tls_failed_handshakes);
+    stats.add("tls.refused_plain", counted.tls_refused_plain);
     for (const auto& [operation, count] : counted.operations) {
         stats.add("wsman.operations." + operation, count);
     }
@@ -53,6 +61,16 @@ void add_stats(Stats& stats, const WsmanStats& counted, std::uint64_t lms_connec
 
 std::uint16_t install_wsman(Simulator& simulator, std::optional<std::uint16_t> lms_port) {
     auto* face = new WsmanFace(simulator);
+    // A TLS-enforced device without usable files answers nothing on 16993 (channels refused,
+    // LMS connections closed); with-sim.sh's check reports the cause before COMMAND runs.
+    if (!simulator.config().tls_dir.empty()) {
+        try {
+            face->tls = std::make_unique<TlsServer>(face->service, simulator.config().tls_dir);
+            face->service.set_tls(face->tls.get());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "amtcfg simulator: no TLS: %s\n", e.what());
+        }
+    }
     simulator.add_client(
         {"lme", k_lme_client_guid, [face](Simulator& sim, std::shared_ptr<HostLink> link) {
              return std::unique_ptr<Endpoint>(

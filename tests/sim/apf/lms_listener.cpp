@@ -2,6 +2,7 @@
 #include "apf/lms_listener.hpp"
 
 #include "wsman/connection.hpp"
+#include "wsman/tls_server.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -91,12 +92,16 @@ void LmsListener::accept_loop() {
 }
 
 void LmsListener::serve(int fd) {
-    // LMS has no LME session to forward to while AMT is soft-disabled: nothing answers.
-    if (!m_service.model().read([](const DeviceState& d) { return d.watchdog.amt_enabled; })) {
+    // LMS has no LME session to forward to while AMT is soft-disabled: nothing answers. A
+    // TLS-enforced device speaks TLS here (LMS forwards 16993), or nothing without TLS files.
+    auto [enabled, tls_enforced] = m_service.model().read(
+        [](const DeviceState& d) { return std::pair(d.watchdog.amt_enabled, d.tls_enforced); });
+    auto stream = enabled ? open_management_connection(m_service, tls_enforced) : nullptr;
+    if (!stream) {
         ::close(fd);
         return;
     }
-    HttpConnection connection(m_service);
+    auto& connection = *stream;
     char buffer[16384];
     while (!connection.closed()) {
         pollfd fds[2] = {{fd, POLLIN, 0}, {m_wake[0], POLLIN, 0}};

@@ -154,4 +154,8 @@ bool verify_signature(const Der& der, const std::vector<std::uint8_t>& data,
                             data.size()) == 1;
 }
 
+std::optional<std::string> root_hash_problem(const Der& root, const DeviceState& device) {
+    return check_root_hash(root, device);
+}
+
 } // namespace amtcfg::sim

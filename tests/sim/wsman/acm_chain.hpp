@@ -22,6 +22,10 @@ std::optional<std::string> check_provisioning_chain(const std::vector<Der>& chai
 
 bool parses_as_certificate(const Der& der);
 
+// Why `root` is not admitted as a trusted root of `device` (its SHA-256 or SHA-384 is not an
+// active cert_hashes entry), or nothing. Also the SHBC client-certificate check uses it.
+std::optional<std::string> root_hash_problem(const Der& root, const DeviceState& device);
+
 // RSA PKCS#1 v1.5 with SHA-256 over `data`, checked with the public key of certificate `der`.
 bool verify_signature(const Der& der, const std::vector<std::uint8_t>& data,
                       const std::vector<std::uint8_t>& signature);

@@ -72,19 +72,33 @@ std::optional<std::string> missing_for_commit(const DeviceState& state) {
     return std::nullopt;
 }
 
-// "In" provisioning (TLS-enforced CCM, wsman.md section 7.1 step 5) ends here.
+bool has_admin_password(const DeviceState& state) {
+    return !state.wsman.admin_ha1.empty() || !state.admin_password.empty();
+}
+
+// "In" provisioning ends here: TLS-enforced CCM (wsman.md section 7.1 step 5) goes to post-
+// provisioning; Secure Host-Based Configuration (section 7.4) completes activation into ACM,
+// but only once SetAdminAclEntryEx has set the admin password: without one, DATA_MISSING (the
+// simulator's choice, see README.md) and the device stays "in".
 MethodOutput commit_changes(CallContext& context, const MethodInput&, pugi::xml_node) {
-    if (missing_for_commit(context.state)) {
+    auto& state = context.state;
+    if (missing_for_commit(state) || (state.shbc.pending && !has_admin_password(state))) {
         return {{}, k_pt_data_missing}; // nothing is committed
     }
-    if (context.state.provisioning_state == 1) {
-        context.state.provisioning_state = 2;
+    if (state.shbc.pending) {
+        state.control_mode = 2;
+        state.shbc = ShbcContext{};
+    }
+    if (state.provisioning_state == 1) {
+        state.provisioning_state = 2;
     }
     return {{}, k_pt_success};
 }
 
+// ACM only (rpc-go allows it only there, amthi.md 5), and during Secure Host-Based
+// Configuration, which activates into ACM (wsman.md 7.4 step 3).
 MethodOutput set_mebx_password(CallContext& context, const MethodInput& input, pugi::xml_node) {
-    if (context.state.control_mode != 2) {
+    if (context.state.control_mode != 2 && !context.state.shbc.pending) {
         return {{}, k_pt_not_permitted}; // 16 in CCM (and before activation)
     }
     auto password = input.get("Password");

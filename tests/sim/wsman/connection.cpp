@@ -11,11 +11,12 @@ std::string HttpConnection::receive(std::string_view bytes) {
     m_parser.feed(bytes);
     try {
         while (auto request = m_parser.next()) {
-            auto reply = m_service.handle(*request);
+            auto reply = m_service.handle(*request, m_peer);
             out += reply.bytes;
             ++m_responses;
             if (reply.close || request->wants_close()) {
                 m_closed = true;
+                m_aborted = reply.abort;
                 break;
             }
         }

@@ -1,5 +1,5 @@
-// One HTTP connection to the simulated WS-Man service, as a byte stream: used by the LMS
-// listener (TCP) and by each APF channel.
+// One connection to the simulated WS-Man service, as a byte stream: used by the LMS listener
+// (TCP) and by each APF channel, plain (HttpConnection) or inside TLS (wsman/tls_server.hpp).
 #pragma once
 
 #include "wsman/http_message.hpp"
@@ -10,20 +10,38 @@
 
 namespace amtcfg::sim {
 
-class HttpConnection {
+// Bytes in from the client, bytes out to it: what an APF channel or a TCP socket carries.
+class StreamConnection {
 public:
-    explicit HttpConnection(WsmanService& service) : m_service(service) {}
-
+    virtual ~StreamConnection() = default;
     // Bytes from the client; returns what the server sends back (possibly nothing yet).
-    std::string receive(std::string_view bytes);
-    // The server has closed (Connection: close, a fault, a 401, a dropped response).
-    bool closed() const { return m_closed; }
-    std::size_t responses() const { return m_responses; }
+    virtual std::string receive(std::string_view bytes) = 0;
+    // The server has closed (Connection: close, a fault, a 401, a dropped response, TLS).
+    virtual bool closed() const = 0;
+    // HTTP responses sent so far.
+    virtual std::size_t responses() const = 0;
+};
+
+class HttpConnection : public StreamConnection {
+public:
+    explicit HttpConnection(WsmanService& service, ConnectionInfo peer = {})
+        : m_service(service), m_peer(peer) {}
+
+    std::string receive(std::string_view bytes) override;
+    bool closed() const override { return m_closed; }
+    std::size_t responses() const override { return m_responses; }
+    // The server dropped the connection mid-response (tls-drop-after-commit): a TLS layer
+    // around it must not end it cleanly either.
+    bool aborted() const { return m_aborted; }
+    // What the transport learnt about the client (TLS, its certificate), for authentication.
+    void set_peer(ConnectionInfo peer) { m_peer = peer; }
 
 private:
     WsmanService& m_service;
+    ConnectionInfo m_peer;
     RequestParser m_parser;
     bool m_closed = false;
+    bool m_aborted = false;
     std::size_t m_responses = 0;
 };
 

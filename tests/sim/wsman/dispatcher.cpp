@@ -259,6 +259,12 @@ ServiceReply WsmanService::dispatch(DeviceState& state, const HttpRequest& http,
         CallContext context{state, m_scratch, m_env, request, user, spec->name};
         auto reply = operate(context, *spec);
         auto xml = m_writer.response(request, spec->uri(), reply.g_ns, reply.h_ns, reply.body);
+        // tls-drop-after-commit: CommitChanges has acted; AMT restarts its services and the
+        // connection ends with no response at all and no TLS close_notify (wsman.md 7.4 step 4).
+        if (cls == "AMT_SetupAndConfigurationService" && op == "CommitChanges" &&
+            m_faults.tls.fire("tls-drop-after-commit")) {
+            return {{}, true, true};
+        }
         return finish(soap_response(200, xml, state.amt_version), drop);
     } catch (const WsmanFault& error) {
         auto body = m_writer.fault(request.document ? &request : nullptr, error);

@@ -100,6 +100,12 @@ WsmanFaults wsman_faults(const FaultList& faults, std::uint32_t latency_ms) {
         case FaultKind::no_lme:
             out.no_lme = true;
             break;
+        case FaultKind::tls_bad_chain:
+            out.tls.insert("tls-bad-chain", 0, fault.times);
+            break;
+        case FaultKind::tls_drop_after_commit:
+            out.tls.insert("tls-drop-after-commit", 0, fault.times);
+            break;
         default:
             break; // ME-side faults
         }
@@ -132,17 +138,53 @@ void WsmanService::count_apf_channel() {
     ++m_stats.apf_channels;
 }
 
+void WsmanService::count_tls(TlsEvent event) {
+    std::lock_guard lock(m_mutex);
+    switch (event) {
+    case TlsEvent::full:
+        ++m_stats.tls_full_handshakes;
+        break;
+    case TlsEvent::resumed:
+        ++m_stats.tls_resumed_handshakes;
+        break;
+    case TlsEvent::failed:
+        ++m_stats.tls_failed_handshakes;
+        break;
+    case TlsEvent::refused_plain:
+        ++m_stats.tls_refused_plain;
+        break;
+    }
+}
+
+bool WsmanService::tls_fault_armed(std::string_view name) const {
+    std::lock_guard lock(m_mutex);
+    return m_faults.tls.contains(name);
+}
+
 bool WsmanService::fire_apf_fault(std::string_view name) {
     std::lock_guard lock(m_mutex);
     return m_faults.apf.fire(name).has_value();
 }
 
 // Before activation only the local system account exists; afterwards only admin (and the
-// user ACL entries).
+// user ACL entries). During Secure Host-Based Configuration the local system account logs on,
+// but only over TLS with the client certificate the SHBC check accepted (and admin too, once
+// SetAdminAclEntryEx has set its password): the lead's choice, see README.md.
 namespace {
 
-std::map<std::string, std::string> accounts(const DeviceState& device) {
+std::map<std::string, std::string> accounts(const DeviceState& device, const ConnectionInfo& peer) {
     std::map<std::string, std::string> accounts;
+    if (device.shbc.pending) {
+        if (!peer.shbc_client) {
+            return accounts;
+        }
+        accounts[device.lsa_username] =
+            digest_ha1(device.lsa_username, device.realm, device.lsa_password);
+        if (!device.wsman.admin_ha1.empty()) {
+            accounts["admin"] = device.wsman.admin_ha1;
+        }
+        return accounts;
+    }
     if (device.provisioning_state == 0) {
         accounts[device.lsa_username] =
             digest_ha1(device.lsa_username, device.realm, device.lsa_password);
@@ -184,7 +226,7 @@ std::string WsmanService::handle_bytes(std::string_view request_bytes) {
     return handle(*request).bytes;
 }
 
-ServiceReply WsmanService::handle(const HttpRequest& request) {
+ServiceReply WsmanService::handle(const HttpRequest& request, const ConnectionInfo& peer) {
     std::lock_guard lock(m_mutex);
     ++m_stats.http_requests;
     if (request.target != "/wsman" || request.method != "POST") {
@@ -194,8 +236,9 @@ ServiceReply WsmanService::handle(const HttpRequest& request) {
         response.close = true;
         return {serialize_response(response), true};
     }
-    auto [known, version] = m_model.read(
-        [](const DeviceState& state) { return std::pair(accounts(state), state.amt_version); });
+    auto [known, version] = m_model.read([&](const DeviceState& state) {
+        return std::pair(accounts(state, peer), state.amt_version);
+    });
     auto auth = m_digest.check(find_header(request.headers, "Authorization"), request.method,
                                request.target, known);
     if (auth.outcome != AuthOutcome::ok) {

@@ -19,6 +19,8 @@
 
 namespace amtcfg::sim {
 
+class TlsServer;
+
 // Armed faults by target (METHOD, or an APF fault's name), each with its CODE or MS and how
 // often it may still fire (`SPEC*N`).
 class FaultTargets {
@@ -50,6 +52,7 @@ struct WsmanFaults {
     FaultTargets return_value;
     FaultTargets delay_ms; // wsman-delay, on top of latency
     FaultTargets apf;      // "apf-open-failure", "apf-early-close", "apf-stall"
+    FaultTargets tls;      // "tls-bad-chain", "tls-drop-after-commit"
     bool digest_stale = false;
     bool no_lme = false;
     std::uint32_t latency_ms = 0; // --latency-wsman, per WS-Man call
@@ -64,6 +67,10 @@ struct WsmanStats {
     std::uint64_t auth_challenges = 0; // 401 answers
     std::uint64_t apf_handshakes = 0;  // counted by the APF server
     std::uint64_t apf_channels = 0;
+    std::uint64_t tls_full_handshakes = 0;    // counted by the TLS server (server side)
+    std::uint64_t tls_resumed_handshakes = 0; // sessions resumed (TLS 1.2 ids, 1.3 tickets)
+    std::uint64_t tls_failed_handshakes = 0;  // alerts: no or a refused client certificate
+    std::uint64_t tls_refused_plain = 0;      // connections whose first byte was not TLS
     // Dispatched calls by "Class.Operation" (the fault spec names), for the bench's breakdown.
     std::map<std::string, std::uint64_t> operations;
 };
@@ -78,6 +85,15 @@ struct SoapBody {
 struct ServiceReply {
     std::string bytes; // the serialised HTTP response (truncated when dropped)
     bool close = false;
+    bool abort = false; // the connection dies without a clean end (no TLS close_notify)
+};
+
+// What the transport knows about the client of one connection.
+struct ConnectionInfo {
+    bool tls = false;
+    // A client certificate that passed the Secure Host-Based Configuration check (the hash
+    // from StartConfigurationHBased, a chain to a trusted root): the LSA may log on over it.
+    bool shbc_client = false;
 };
 
 class WsmanService {
@@ -85,16 +101,24 @@ public:
     // The service works on `model` (shared with the MEI side) under the model's lock.
     WsmanService(DeviceModel& model, WsmanFaults faults, Environment env);
 
-    ServiceReply handle(const HttpRequest& request);
+    ServiceReply handle(const HttpRequest& request, const ConnectionInfo& peer = {});
     // One complete request's bytes in, the response's bytes out (tests, simple callers).
     std::string handle_bytes(std::string_view request_bytes);
     WsmanStats stats() const;
     void count_apf_handshake();
     void count_apf_channel();
+    enum class TlsEvent { full, resumed, failed, refused_plain };
+    void count_tls(TlsEvent event);
     // Uses up one firing of the APF fault `name` ("apf-stall"); false when it is not armed.
     bool fire_apf_fault(std::string_view name);
+    // Whether the TLS fault `name` ("tls-bad-chain") is armed; it is not used up.
+    bool tls_fault_armed(std::string_view name) const;
     const WsmanFaults& faults() const { return m_faults; }
     DeviceModel& model() { return m_model; }
+    const Environment& environment() const { return m_env; }
+    // The device's TLS server (port 16993), when TLS material was given; not owned.
+    void set_tls(TlsServer* tls) { m_tls = tls; }
+    TlsServer* tls() const { return m_tls; }
     SetupScratch scratch() const;
 
 private:
@@ -116,6 +140,7 @@ private:
     EnvelopeWriter m_writer;
     SetupScratch m_scratch;
     WsmanStats m_stats;
+    TlsServer* m_tls = nullptr;
     mutable std::mutex m_mutex; // the service's own state; taken before the model's lock
 };
 

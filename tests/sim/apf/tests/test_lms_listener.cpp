@@ -2,11 +2,15 @@
 #include "apf/lms_listener.hpp"
 
 #include "../../wsman/tests/support.hpp"
+#include "../../wsman/tests/tls_client.hpp"
+#include "wsman/tls_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <catch2/catch.hpp>
 
@@ -54,4 +58,30 @@ TEST_CASE("the LMS listener serves WS-Man on a free loopback port", "[unit][sim]
     CHECK(test::element_text(answer.body, "HostName") == "simhost");
     CHECK(listener.connections() == 2);
     listener.stop();
+}
+
+TEST_CASE("the LMS listener of a TLS-enforced device speaks TLS and refuses plain HTTP",
+          "[unit][sim][tls]") {
+    test::FakeWorld world;
+    auto device = default_device();
+    device.tls_enforced = true;
+    DeviceModel model(device);
+    WsmanService service(model, {}, world.environment());
+    LmsListener listener(service);
+    auto port = listener.start(0);
+    auto soap = test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "");
+    // No TLS material: nothing answers.
+    CHECK(round_trip(port, test::http_post(soap)).empty());
+    TlsServer tls(service, test::sim_tls_dir().path());
+    service.set_tls(&tls);
+    CHECK(round_trip(port, test::http_post(soap)).empty());
+    CHECK(service.stats().tls_refused_plain == 1);
+
+    // A real TLS client over TCP (the openssl CLI), verifying the chain to the test root.
+    std::string command = "openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+                          " -CAfile '" + test::sim_tls_dir().file("ondie-root.pem") +
+                          "' -verify_return_error </dev/null >/dev/null 2>&1";
+    CHECK(std::system(command.c_str()) == 0);
+    listener.stop();
+    CHECK(service.stats().tls_full_handshakes == 1);
 }

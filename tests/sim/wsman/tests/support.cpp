@@ -116,8 +116,8 @@ std::string DigestClient::authorization(const std::string& value) {
 // Like RPS: first without Authorization, then answer each 401 (at most three times).
 std::string DigestClient::raw_post(const std::string& soap) {
     for (int attempt = 0; attempt < 4; ++attempt) {
-        auto reply =
-            m_service.handle_bytes(http_post(soap, nonce.empty() ? "" : authorization(nonce)));
+        auto bytes = http_post(soap, nonce.empty() ? "" : authorization(nonce));
+        auto reply = transport ? transport(bytes) : m_service.handle_bytes(bytes);
         auto response = read_response(reply);
         if (response.status != 401 || attempt == 3) {
             return reply;

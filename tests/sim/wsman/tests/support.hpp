@@ -5,6 +5,7 @@
 #include "wsman/connection.hpp"
 #include "wsman/service.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ public:
                        const std::map<std::string, std::string>& selectors = {});
     std::string authorization(const std::string& nonce);
 
+    // How a request reaches the service; unset: WsmanService::handle_bytes (no transport).
+    std::function<std::string(const std::string&)> transport;
     std::string nonce;
     std::string realm;
     std::string last_stale;

@@ -1,0 +1,174 @@
+// The simulated AMT's TLS server (wsman.md 7.4) driven by an OpenSSL client over memory BIOs:
+// the certificate served per device state, plain HTTP refused, resumption, the SHBC
+// client-certificate check and CommitChanges into ACM.
+#include "wsman/tls_server.hpp"
+
+#include "support.hpp"
+#include "tls_client.hpp"
+#include "tls_files.hpp"
+
+#include "amtcfg/util/bytes.hpp"
+#include "wsman/digest.hpp"
+
+#include <catch2/catch.hpp>
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <fstream>
+
+using namespace amtcfg::sim;
+using test::sim_tls_dir;
+using test::test_certs_dir;
+using test::TlsClientOptions;
+using test::TlsTestClient;
+
+namespace {
+
+std::int64_t real_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A TLS-enforced AMT 19 before provisioning, with its TLS server.
+struct Amt19 {
+    test::FakeWorld world;
+    DeviceModel model{[] {
+        auto device = default_device();
+        device.amt_version = "19.0.5";
+        device.tls_enforced = true;
+        return device;
+    }()};
+    WsmanService service;
+    TlsServer tls;
+
+    explicit Amt19(WsmanFaults faults = {})
+        : service(model, std::move(faults),
+                  [this] {
+                      world.now = real_now(); // make-test-certs.sh dates its certificates from now
+                      return world.environment();
+                  }()),
+          tls(service, sim_tls_dir().path()) {
+        service.set_tls(&tls);
+    }
+
+    std::unique_ptr<StreamConnection> connect() {
+        return open_management_connection(service, true);
+    }
+};
+
+TlsClientOptions verifying(int max_version = 0) {
+    return {sim_tls_dir().file("ondie-root.pem"), max_version, "", ""};
+}
+
+const std::string k_get =
+    "POST /wsman HTTP/1.1\r\nHost: 127.0.0.1:16993\r\nContent-Length: 0\r\n\r\n";
+
+} // namespace
+
+TEST_CASE("before provisioning AMT serves its six-certificate ODCA chain over TLS",
+          "[unit][sim][tls]") {
+    Amt19 amt;
+    for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+        TlsTestClient client(verifying(version));
+        auto connection = amt.connect();
+        auto result = client.exchange(*connection, k_get);
+        REQUIRE(result.handshake);
+        CHECK(result.verify_result == X509_V_OK);
+        REQUIRE(result.subjects.size() == 6);
+        CHECK(result.subjects[0] == "/CN=AMT RCFG");
+        CHECK(result.subjects[3].find("ROM CA") != std::string::npos);
+        CHECK(test::read_response(result.response).status == 401);
+        CHECK(result.server_closed);
+        CHECK(result.close_notify); // a clean end keeps the session resumable
+    }
+}
+
+TEST_CASE("the TLS port refuses plain HTTP and TLS below 1.2", "[unit][sim][tls]") {
+    Amt19 amt;
+    auto connection = amt.connect();
+    CHECK(connection->receive(k_get).empty());
+    CHECK(connection->closed());
+    CHECK(amt.service.stats().tls_refused_plain == 1);
+    CHECK(amt.service.stats().http_requests == 0);
+
+    TlsTestClient old(verifying(TLS1_1_VERSION));
+    auto second = amt.connect();
+    CHECK_FALSE(old.exchange(*second, k_get).handshake);
+    CHECK(second->closed());
+    CHECK(amt.service.stats().tls_failed_handshakes == 1);
+    // A device that does not enforce TLS speaks plain HTTP there.
+    auto plain = open_management_connection(amt.service, false);
+    CHECK(test::read_response(plain->receive(k_get)).status == 401);
+}
+
+TEST_CASE("a reconnecting client resumes its session: one full handshake", "[unit][sim][tls]") {
+    for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+        Amt19 amt;
+        TlsTestClient client(verifying(version));
+        for (int i = 0; i < 3; ++i) {
+            auto connection = amt.connect();
+            auto result = client.exchange(*connection, k_get);
+            REQUIRE(result.handshake);
+            CHECK(result.resumed == (i > 0));
+            CHECK(test::read_response(result.response).status == 401);
+        }
+        CHECK(amt.service.stats().tls_full_handshakes == 1);
+        CHECK(amt.service.stats().tls_resumed_handshakes == 2);
+        // A client that forgot its session pays again.
+        client.forget_session();
+        auto connection = amt.connect();
+        CHECK_FALSE(client.exchange(*connection, k_get).resumed);
+        CHECK(amt.service.stats().tls_full_handshakes == 2);
+    }
+}
+
+TEST_CASE("after provisioning AMT serves one self-signed certificate, and old sessions are gone",
+          "[unit][sim][tls]") {
+    Amt19 amt;
+    TlsTestClient client(verifying());
+    auto before = amt.connect();
+    REQUIRE(client.exchange(*before, k_get).handshake);
+    amt.model.modify([](DeviceState& d) {
+        d.control_mode = 1;
+        d.provisioning_state = 2;
+        d.admin_password = "Sim-Admin-19!";
+    });
+    auto after = amt.connect();
+    auto result = client.exchange(*after, k_get);
+    REQUIRE(result.handshake);
+    CHECK_FALSE(result.resumed); // AMT's identity changed: a full handshake
+    CHECK(result.subjects == std::vector<std::string>{"/CN=AMT 19 (amtcfg tests)"});
+    CHECK(result.verify_result != X509_V_OK); // not from the On-Die CA
+    TlsTestClient pinned({sim_tls_dir().file("post.pem"), 0, "", ""});
+    auto again = amt.connect();
+    CHECK(pinned.exchange(*again, k_get).verify_result == X509_V_OK);
+}
+
+TEST_CASE("tls-bad-chain: before provisioning AMT serves a chain of another root",
+          "[unit][sim][tls]") {
+    WsmanFaults faults;
+    faults.tls.insert("tls-bad-chain");
+    Amt19 amt(std::move(faults));
+    TlsTestClient client(verifying());
+    auto connection = amt.connect();
+    auto result = client.exchange(*connection, k_get);
+    REQUIRE(result.handshake);
+    CHECK(result.subjects.size() == 6);
+    CHECK(result.subjects[0] == "/CN=AMT RCFG");
+    CHECK(result.verify_result != X509_V_OK);
+}
+
+TEST_CASE("AMT's leaf hash is the SHA-256 of the served leaf", "[unit][sim][tls]") {
+    // The openssl CLI's fingerprint of the first certificate of amt-chain.pem, independent of
+    // the simulator's code.
+    auto dir = sim_tls_dir().path();
+    std::string command = "openssl x509 -in '" + dir +
+                          "/amt-chain.pem' -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : "
+                          "| tr A-F a-f > '" +
+                          dir + "/leaf.fingerprint'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(amtcfg::to_hex(amt_leaf_sha256(dir)) == sim_tls_dir().text("leaf.fingerprint"));
+    CHECK_FALSE(tls_dir_problem(dir));
+    CHECK(tls_dir_problem(dir + "/missing"));
+}

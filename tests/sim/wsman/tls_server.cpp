@@ -1,0 +1,329 @@
+// The simulated AMT's TLS server over memory BIOs (OpenSSL; nothing hand-made).
+#include "wsman/tls_server.hpp"
+
+#include "amtcfg/util/bytes.hpp"
+#include "tls_files.hpp"
+#include "wsman/acm_chain.hpp"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace amtcfg::sim {
+
+// A certificate, its key and the certificates sent after it.
+struct TlsServer::Identity {
+    std::string name; // "odca", "bad", "post": part of the session-id context
+    X509* leaf = nullptr;
+    EVP_PKEY* key = nullptr;
+    STACK_OF(X509) * chain = nullptr;
+
+    ~Identity() {
+        X509_free(leaf);
+        EVP_PKEY_free(key);
+        sk_X509_pop_free(chain, X509_free);
+    }
+};
+
+// What one connection's handshake uses, fixed at its first byte.
+struct TlsConnection::Plan {
+    const TlsServer::Identity* identity = nullptr;
+    bool require_client = false; // Secure Host-Based Configuration pending
+    DeviceState device;          // for the SHBC check: the recorded hash, trusted roots, clock
+};
+
+namespace {
+
+constexpr unsigned char k_tls_handshake_record = 0x16;
+
+std::unique_ptr<TlsServer::Identity> load_identity(const std::string& name, const std::string& dir,
+                                                   const char* cert_file, const char* key_file) {
+    auto identity = std::make_unique<TlsServer::Identity>();
+    identity->name = name;
+    auto cert_path = dir + "/" + cert_file;
+    BIO* bio = BIO_new_file(cert_path.c_str(), "r");
+    if (bio == nullptr) {
+        throw std::runtime_error("cannot read " + cert_path);
+    }
+    identity->chain = sk_X509_new_null();
+    while (X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+        if (identity->leaf == nullptr) {
+            identity->leaf = cert;
+        } else {
+            sk_X509_push(identity->chain, cert);
+        }
+    }
+    BIO_free(bio);
+    ERR_clear_error(); // the end of the file reads as an error
+    auto key_path = dir + "/" + key_file;
+    bio = BIO_new_file(key_path.c_str(), "r");
+    identity->key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    if (identity->leaf == nullptr || identity->key == nullptr) {
+        throw std::runtime_error("cannot read the certificate " + cert_path + " or its key " +
+                                 key_path);
+    }
+    if (X509_check_private_key(identity->leaf, identity->key) != 1) {
+        throw std::runtime_error(key_path + " is not the key of " + cert_path);
+    }
+    return identity;
+}
+
+// OpenSSL calls this instead of its own chain verification when the server asked for a client
+// certificate (only during SHBC).
+int verify_callback(X509_STORE_CTX* store, void*) {
+    auto* ssl =
+        static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* connection = static_cast<TlsConnection*>(SSL_get_app_data(ssl));
+    return connection->verify_client(store);
+}
+
+std::string hex_digest(X509* cert, const EVP_MD* md) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    X509_digest(cert, md, digest.data(), &size);
+    return to_hex(ByteView(digest.data(), size));
+}
+
+Der der_of(X509* cert) {
+    int size = i2d_X509(cert, nullptr);
+    Der der(static_cast<std::size_t>(size > 0 ? size : 0));
+    unsigned char* cursor = der.data();
+    i2d_X509(cert, &cursor);
+    return der;
+}
+
+// Sessions are resumed only under the identity and client rule they were made under: AMT
+// restarts its TLS service when provisioning changes them, so older sessions are gone.
+void set_session_context(SSL* ssl, const std::string& descriptor) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_Digest(descriptor.data(), descriptor.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    SSL_set_session_id_context(ssl, digest.data(),
+                               std::min(size, unsigned{SSL_MAX_SID_CTX_LENGTH}));
+}
+
+} // namespace
+
+TlsServer::TlsServer(WsmanService& service, const std::string& dir) : m_service(service) {
+    m_odca = load_identity("odca", dir, tls_file::amt_chain, tls_file::amt_key);
+    m_bad = load_identity("bad", dir, tls_file::bad_chain, tls_file::bad_key);
+    m_post = load_identity("post", dir, tls_file::post_cert, tls_file::post_key);
+    m_ctx = SSL_CTX_new(TLS_server_method());
+    if (m_ctx == nullptr) {
+        throw std::runtime_error("cannot create the simulator's TLS context");
+    }
+    SSL_CTX_set_min_proto_version(m_ctx, TLS1_2_VERSION);
+    SSL_CTX_set_session_cache_mode(m_ctx, SSL_SESS_CACHE_SERVER);
+    SSL_CTX_set_cert_verify_callback(m_ctx, verify_callback, nullptr);
+}
+
+TlsServer::~TlsServer() {
+    SSL_CTX_free(m_ctx);
+}
+
+std::unique_ptr<StreamConnection> TlsServer::accept() {
+    return std::make_unique<TlsConnection>(*this, m_service);
+}
+
+TlsConnection::TlsConnection(TlsServer& server, WsmanService& service)
+    : m_server(server), m_service(service), m_http(service, ConnectionInfo{true, false}) {}
+
+TlsConnection::~TlsConnection() {
+    SSL_free(m_ssl);
+}
+
+// The device state at the ClientHello decides the certificate: the ODCA chain (or the
+// impostor chain of tls-bad-chain) before and during provisioning, post.pem after it.
+bool TlsConnection::start() {
+    m_plan = std::make_unique<Plan>();
+    auto device = m_service.model().snapshot();
+    if (device.provisioning_state == 2) {
+        m_plan->identity = m_server.m_post.get();
+    } else if (m_service.tls_fault_armed("tls-bad-chain")) {
+        m_plan->identity = m_server.m_bad.get();
+    } else {
+        m_plan->identity = m_server.m_odca.get();
+    }
+    m_plan->require_client = device.shbc.pending;
+    std::string descriptor = m_plan->identity->name;
+    if (m_plan->require_client) {
+        descriptor += "/shbc/" + device.shbc.server_cert_hash;
+    }
+    m_plan->device = std::move(device);
+
+    m_ssl = SSL_new(m_server.m_ctx);
+    if (m_ssl == nullptr) {
+        return false;
+    }
+    SSL_set_app_data(m_ssl, this);
+    SSL_set_bio(m_ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    SSL_set_accept_state(m_ssl);
+    const auto* identity = m_plan->identity;
+    if (SSL_use_cert_and_key(m_ssl, identity->leaf, identity->key, identity->chain, 1) != 1) {
+        return false;
+    }
+    set_session_context(m_ssl, descriptor);
+    if (m_plan->require_client) {
+        SSL_set_verify(m_ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+    return true;
+}
+
+// wsman.md 7.4 (SHBC): the client's leaf hash, with the algorithm StartConfigurationHBased
+// named, equals the ServerCertHash recorded then; the chain verifies up to a self-signed root
+// the client sends; that root's SHA-256 or SHA-384 is an active trusted hash of the device.
+int TlsConnection::verify_client(void* store_context) {
+    auto* store = static_cast<X509_STORE_CTX*>(store_context);
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);
+    const auto& shbc = m_plan->device.shbc;
+    auto refuse = [&](std::string why) {
+        m_refusal = std::move(why);
+        X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+        return 0;
+    };
+    if (leaf == nullptr) {
+        return refuse("no client certificate");
+    }
+    const EVP_MD* md = shbc.algorithm == 3 ? EVP_sha384() : EVP_sha256();
+    if (hex_digest(leaf, md) != shbc.server_cert_hash) {
+        return refuse("the client certificate's hash is not the one StartConfigurationHBased gave");
+    }
+    X509* root = nullptr;
+    for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i) {
+        X509* cert = sk_X509_value(sent, i);
+        if (X509_check_issued(cert, cert) == X509_V_OK) {
+            root = cert;
+        }
+    }
+    if (root == nullptr) {
+        return refuse("the client sent no self-signed root certificate");
+    }
+    X509_STORE* anchors = X509_STORE_new();
+    X509_STORE_add_cert(anchors, root);
+    X509_STORE_CTX* check = X509_STORE_CTX_new();
+    X509_STORE_CTX_init(check, anchors, leaf, sent);
+    auto now = m_service.environment().now();
+    X509_STORE_CTX_set_time(check, 0,
+                            static_cast<time_t>(now + m_plan->device.clock_offset_seconds));
+    bool verified = X509_verify_cert(check) == 1;
+    std::string error =
+        verified ? "" : X509_verify_cert_error_string(X509_STORE_CTX_get_error(check));
+    X509_STORE_CTX_free(check);
+    X509_STORE_free(anchors);
+    if (!verified) {
+        return refuse("the client chain does not verify to its root: " + error);
+    }
+    if (auto problem = root_hash_problem(der_of(root), m_plan->device)) {
+        return refuse(*problem);
+    }
+    return 1;
+}
+
+std::string TlsConnection::drain() {
+    std::string out;
+    BIO* wbio = SSL_get_wbio(m_ssl);
+    std::array<char, 16384> buffer{};
+    while (BIO_ctrl_pending(wbio) > 0) {
+        int n = BIO_read(wbio, buffer.data(), static_cast<int>(buffer.size()));
+        if (n <= 0) {
+            break;
+        }
+        out.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+// close_notify keeps the session in the cache (OpenSSL drops sessions of connections that end
+// without it), as a firmware that closes cleanly after each response does.
+void TlsConnection::shutdown_cleanly() {
+    SSL_shutdown(m_ssl);
+    m_closed = true;
+}
+
+std::string TlsConnection::receive(std::string_view bytes) {
+    if (m_closed || bytes.empty()) {
+        return {};
+    }
+    if (m_ssl == nullptr) {
+        // Plain HTTP (or anything but a TLS handshake record) on the TLS port: closed unanswered.
+        if (static_cast<unsigned char>(bytes.front()) != k_tls_handshake_record) {
+            m_service.count_tls(WsmanService::TlsEvent::refused_plain);
+            m_closed = true;
+            return {};
+        }
+        if (!start()) {
+            m_closed = true;
+            return {};
+        }
+    }
+    BIO_write(SSL_get_rbio(m_ssl), bytes.data(), static_cast<int>(bytes.size()));
+    if (!m_handshake_done) {
+        int result = SSL_do_handshake(m_ssl);
+        if (result != 1) {
+            int error = SSL_get_error(m_ssl, result);
+            if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+                if (m_refusal.empty()) {
+                    std::array<char, 256> text{};
+                    ERR_error_string_n(ERR_peek_last_error(), text.data(), text.size());
+                    m_refusal = text.data();
+                }
+                ERR_clear_error();
+                m_service.count_tls(WsmanService::TlsEvent::failed);
+                m_closed = true; // the alert goes out, then the connection ends
+            }
+            return drain();
+        }
+        m_handshake_done = true;
+        m_resumed = SSL_session_reused(m_ssl) == 1;
+        m_service.count_tls(m_resumed ? WsmanService::TlsEvent::resumed
+                                      : WsmanService::TlsEvent::full);
+        // A session resumed under SHBC was made with a client certificate that passed the check
+        // (the session context names the hash), so it counts as checked.
+        m_http.set_peer(ConnectionInfo{true, m_plan->require_client});
+    }
+    std::array<char, 16384> buffer{};
+    while (!m_closed) {
+        int n = SSL_read(m_ssl, buffer.data(), static_cast<int>(buffer.size()));
+        if (n <= 0) {
+            int error = SSL_get_error(m_ssl, n);
+            if (error == SSL_ERROR_ZERO_RETURN) {
+                shutdown_cleanly(); // the client's close_notify: answer it
+            } else if (error != SSL_ERROR_WANT_READ) {
+                ERR_clear_error();
+                m_closed = true;
+            }
+            break;
+        }
+        auto plain = m_http.receive(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        if (!plain.empty()) {
+            SSL_write(m_ssl, plain.data(), static_cast<int>(plain.size()));
+        }
+        if (m_http.closed()) {
+            if (m_http.aborted()) {
+                m_closed = true; // tls-drop-after-commit: no response, no close_notify
+                break;
+            }
+            shutdown_cleanly();
+        }
+    }
+    return drain();
+}
+
+std::unique_ptr<StreamConnection> open_management_connection(WsmanService& service,
+                                                             bool tls_enforced) {
+    if (!tls_enforced) {
+        return std::make_unique<HttpConnection>(service);
+    }
+    return service.tls() != nullptr ? service.tls()->accept() : nullptr;
+}
+
+} // namespace amtcfg::sim
