@@ -94,6 +94,22 @@ AmtStatus Client::unprovision(UnprovisionMode mode) {
                 mei::Retry::never);
 }
 
+HBasedHash Client::start_configuration_hbased(const HBasedHash& provisioning_leaf) {
+    Bytes request;
+    try {
+        request = encode_start_configuration_hbased(provisioning_leaf);
+    } catch (const DecodeError& e) {
+        throw Error(ErrorCategory::internal, e.what());
+    }
+    return call(Command::start_configuration_hbased, request, decode_start_configuration_hbased,
+                mei::Retry::never);
+}
+
+AmtStatus Client::stop_configuration() {
+    return call(Command::stop_configuration, encode_request(Command::stop_configuration),
+                decode_stop_configuration, mei::Retry::never);
+}
+
 MkhiClient::MkhiClient(mei::Device& device, const Deadline& deadline)
     : m_connection(device, mei::k_mkhi, deadline) {}
 

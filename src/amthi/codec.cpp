@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace amtcfg::amthi {
 
@@ -212,6 +213,106 @@ LocalSystemAccount decode_local_system_account(ByteView message) {
 
 AmtStatus decode_unprovision(ByteView message) {
     return decode_reply(message, Command::unprovision).status;
+}
+
+namespace {
+
+constexpr std::uint8_t k_hbased_sha256 = 2;
+constexpr std::uint8_t k_hbased_sha384 = 3;
+
+std::size_t hbased_hash_size(HashAlgorithm algorithm) {
+    return algorithm == HashAlgorithm::sha384 ? 48 : 32;
+}
+
+int hex_digit(std::uint8_t c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// The field as hex text of exactly 2 * size digits (NUL-terminated when shorter than the
+// field), or nullopt when it is not that.
+std::optional<Bytes> hex_text(ByteView field, std::size_t size) {
+    ByteView text =
+        field.first(std::find(field.begin(), field.end(), std::uint8_t{0}) - field.begin());
+    if (text.size() != 2 * size) {
+        return std::nullopt;
+    }
+    Bytes out;
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        int high = hex_digit(text[i]);
+        int low = hex_digit(text[i + 1]);
+        if (high < 0 || low < 0) {
+            return std::nullopt;
+        }
+        out.push_back(static_cast<std::uint8_t>(high * 16 + low));
+    }
+    return out;
+}
+
+} // namespace
+
+Bytes encode_start_configuration_hbased(const HBasedHash& provisioning_leaf) {
+    std::uint8_t wire = 0;
+    if (provisioning_leaf.algorithm == HashAlgorithm::sha256) {
+        wire = k_hbased_sha256;
+    } else if (provisioning_leaf.algorithm == HashAlgorithm::sha384) {
+        wire = k_hbased_sha384;
+    } else {
+        throw DecodeError(fmt::format("StartConfigurationHBased takes a SHA-256 or SHA-384 hash, "
+                                      "not {}",
+                                      hash_algorithm_name(provisioning_leaf.algorithm)));
+    }
+    if (provisioning_leaf.hash.size() != hbased_hash_size(provisioning_leaf.algorithm)) {
+        throw DecodeError(fmt::format(
+            "a {} hash has {} bytes, not {}", hash_algorithm_name(provisioning_leaf.algorithm),
+            hbased_hash_size(provisioning_leaf.algorithm), provisioning_leaf.hash.size()));
+    }
+    ByteWriter w;
+    w.u8(wire);
+    w.bytes(provisioning_leaf.hash);
+    w.zeros(k_cert_hash_size - provisioning_leaf.hash.size());
+    w.u8(0);    // HostVPNEnable
+    w.u32le(0); // SuffixListLen
+    w.zeros(k_hbased_suffix_list_size);
+    return encode_request(Command::start_configuration_hbased, w.data());
+}
+
+HBasedHash decode_start_configuration_hbased(ByteView message) {
+    ByteView payload = success_payload(message, Command::start_configuration_hbased);
+    if (payload.size() < 1 + k_cert_hash_size) {
+        throw DecodeError(fmt::format("StartConfigurationHBased payload has {} bytes, expected {}",
+                                      payload.size(), 1 + k_cert_hash_size));
+    }
+    ByteReader r(payload);
+    std::uint8_t wire = r.u8("HashAlgorithm");
+    ByteView field = r.bytes(k_cert_hash_size, "AMTCertHash");
+    HBasedHash out;
+    if (wire == k_hbased_sha384) {
+        out.algorithm = HashAlgorithm::sha384;
+    } else if (wire != k_hbased_sha256 && wire != 0) {
+        throw DecodeError(fmt::format("StartConfigurationHBased names hash algorithm {}, not "
+                                      "SHA-256 (2) or SHA-384 (3)",
+                                      wire));
+    }
+    std::size_t size = hbased_hash_size(out.algorithm);
+    if (auto decoded = hex_text(field, size)) {
+        out.hash = std::move(*decoded);
+    } else {
+        out.hash.assign(field.begin(), field.begin() + static_cast<std::ptrdiff_t>(size));
+    }
+    return out;
+}
+
+AmtStatus decode_stop_configuration(ByteView message) {
+    return decode_reply(message, Command::stop_configuration).status;
 }
 
 } // namespace amtcfg::amthi

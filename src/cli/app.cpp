@@ -56,6 +56,16 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->check(CLI::Range(1, 65535));
     app.add_option("--timeout", o.timeout, "overall time limit, e.g. 90s or 5m")
         ->type_name("DURATION");
+    app.add_option("--amt-ca", o.amt_ca,
+                   "verify a provisioned AMT's TLS certificate (AMT 19+) against the CA "
+                   "certificates in FILE (PEM or DER)")
+        ->type_name("FILE");
+    app.add_flag("--amt-insecure", o.amt_insecure,
+                 "accept AMT's TLS certificate when it cannot be verified (warned about)");
+    app.add_option("--amt-ondie-root", o.amt_ondie_root,
+                   "verify AMT's On-Die CA chain to the root in FILE instead of Intel's (labs and "
+                   "tests only; warned about)")
+        ->type_name("FILE");
 }
 
 void set_up_logging(Session& session, StreamSink& stderr_sink, std::optional<FileSink>& file_sink) {

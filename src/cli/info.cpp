@@ -3,6 +3,7 @@
 #include "session.hpp"
 
 #include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/flows/configuration.hpp"
 #include "amtcfg/util/secret_input.hpp"
 
@@ -159,6 +160,34 @@ std::string configuration_text(const flows::Configuration& c) {
                        c.power_policy ? " (" + *c.power_policy + ")" : "");
 }
 
+namespace {
+
+// How AMT's TLS certificate was judged (AMT 19+ with TLS enforced, info --password).
+nlohmann::json tls_json(const http::TlsContext& tls) {
+    nlohmann::json out{{"trust", tls.trust().describe()},
+                       {"full_handshakes", tls.counters().full_handshakes},
+                       {"resumed_handshakes", tls.counters().resumed_handshakes}};
+    if (const auto& verdict = tls.last_verdict()) {
+        out["verified"] = verdict->accepted && !verdict->check.starts_with("NOT verified");
+        out["check"] = verdict->check;
+        out["chain"] = verdict->subjects;
+    }
+    return out;
+}
+
+std::string tls_text(const http::TlsContext& tls) {
+    std::string out = fmt::format("TLS to AMT          verified with {}\n", tls.trust().describe());
+    if (const auto& verdict = tls.last_verdict()) {
+        out += fmt::format("  decided by        {}\n", verdict->check);
+        for (const auto& subject : verdict->subjects) {
+            out += fmt::format("  certificate       {}\n", subject);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 Runner add_info(CLI::App& command) {
     auto password = std::make_shared<std::string>();
     command
@@ -187,11 +216,21 @@ Runner add_info(CLI::App& command) {
                 auto source = parse_secret_source(*password);
                 warn_if_literal(session, source, "--password");
                 FlowEnvironment environment(session);
+                std::shared_ptr<http::TlsContext> tls;
+                if (result.tls_enforced) {
+                    tls = flows::speak_tls(environment.get(),
+                                           flows::provisioned_trust(environment.get(), result.uuid,
+                                                                    flows::escrow_file_of(source)));
+                }
                 auto configuration = flows::read_configuration(
                     environment.get(),
                     flows::read_admin_password(environment.get(), source, result.uuid));
                 json["configuration"] = configuration_json(configuration);
                 text += configuration_text(configuration);
+                if (tls) {
+                    json["tls"] = tls_json(*tls);
+                    text += tls_text(*tls);
+                }
             }
         }
         session.output.result(json, text);

@@ -26,6 +26,9 @@ struct GlobalOptions {
     std::string lms_address = "127.0.0.1";
     int lms_port = 0; // 0: the default (16992, or 16993 when TLS is enforced)
     std::string timeout;
+    std::string amt_ondie_root; // replaces Intel's On-Die CA root (labs, tests)
+    std::string amt_ca;         // trust anchors for a provisioned AMT's certificate
+    bool amt_insecure = false;  // accept AMT's certificate unverified
 };
 
 // The --transport, --lms-address and --lms-port options as the flows take them (AmtLink).

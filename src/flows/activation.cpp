@@ -4,6 +4,7 @@
 #include "amtcfg/crypto/digest.hpp"
 
 #include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
@@ -104,10 +105,68 @@ void confirm_activation(amthi::Client& amthi, const std::function<wsman::MethodR
                             name, outcome));
 }
 
+void commit_provisioning(Environment& env, amthi::Client& amthi, wsman::Client& client,
+                         const std::function<void()>& rolled_back) {
+    std::string outcome;
+    try {
+        auto committed = wsman::commit_changes(client);
+        outcome = fmt::format("returned {}", committed.describe());
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::wsman_unreachable &&
+            e.category() != ErrorCategory::amt_unavailable) {
+            throw;
+        }
+        outcome = fmt::format("got no complete answer ({})", e.what());
+        env.log.info("CommitChanges {}; asking the ME whether provisioning completed", outcome);
+    }
+    auto state = amthi.get_provisioning_state();
+    if (state == amthi::ProvisioningState::post) {
+        return;
+    }
+    auto stopped = amthi.stop_configuration();
+    bool back = amthi.get_control_mode() == amthi::ControlMode::pre_provisioning &&
+                amthi.get_provisioning_state() == amthi::ProvisioningState::pre;
+    if (back) {
+        rolled_back();
+    }
+    throw Error(ErrorCategory::activation_failed,
+                fmt::format("AMT_SetupAndConfigurationService.CommitChanges {}; provisioning did "
+                            "not complete, and {}",
+                            outcome,
+                            back ? std::string("StopConfiguration returned AMT to "
+                                               "pre-provisioning (re-run configure after fixing "
+                                               "the cause)")
+                                 : fmt::format("StopConfiguration returned {}: AMT may be stuck "
+                                               "in provisioning; run `amtcfg unconfigure`",
+                                               amthi::describe_status(stopped))));
+}
+
+Activated open_provisioned_session(Environment& env, const Secret& password, bool acm,
+                                   PasswordEscrow& escrow, std::size_t calls_before) {
+    auto tls = speak_tls(env, just_provisioned_trust(env));
+    auto session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);
+    auto general = wsman::get_general_settings(session->client());
+    std::string pin = pin_text(*tls);
+    if (escrow.enabled() && !pin.empty()) {
+        auto id = escrow.record(k_escrow_tls_pin, Secret(pin));
+        escrow.outcome(k_escrow_tls_pin, id, profile::EscrowStatus::set);
+        env.log.info("pinned AMT's TLS certificate ({}) in the escrow file", pin);
+    } else if (!pin.empty()) {
+        env.log.warning("AMT's TLS certificate ({}) is not pinned (no --escrow): later runs "
+                        "need --amt-ca FILE or --amt-insecure to verify it",
+                        pin);
+    }
+    return {std::move(session), acm, std::move(general), calls_before};
+}
+
 namespace {
 
-Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
+Activated activate_ccm(Environment& env, amthi::Client& amthi, const DeviceState& device,
+                       const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                       ConfigureResult& result) {
+    if (device.tls_enforced) {
+        speak_tls(env, provisioning_trust(env));
+    }
     auto [resolved, session, general] = start_activation(env, amthi, profile, "ccm", result);
     const Secret& password = resolved.value;
     if (mode == RunMode::dry_run) {
@@ -126,17 +185,23 @@ Activated activate_ccm(Environment& env, amthi::Client& amthi, const profile::Pr
         amthi::ControlMode::ccm, "IPS_HostBasedSetupService.Setup");
     std::size_t calls = session->calls();
     session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);
-    return {std::move(session), false, std::move(general), calls};
+    if (!device.tls_enforced) {
+        return {std::move(session), false, std::move(general), calls};
+    }
+    commit_provisioning(env, amthi, session->client(),
+                        [&] { escrow.outcome(k_escrow_admin, id, profile::EscrowStatus::failed); });
+    return open_provisioned_session(env, password, false, escrow, calls + session->calls());
 }
 
 } // namespace
 
-Activated activate(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
+Activated activate(Environment& env, amthi::Client& amthi, const DeviceState& device,
+                   const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                   ConfigureResult& result) {
     if (profile.activation.mode == profile::ActivationMode::acm) {
-        return activate_acm(env, amthi, profile, mode, escrow, result);
+        return activate_acm(env, amthi, device, profile, mode, escrow, result);
     }
-    return activate_ccm(env, amthi, profile, mode, escrow, result);
+    return activate_ccm(env, amthi, device, profile, mode, escrow, result);
 }
 
 Activated log_in_as_admin(Environment& env, const DeviceState& device,

@@ -27,9 +27,12 @@ struct Activated {
 };
 
 // Activates a pre-provisioned device in the profile's mode. A generated password is written to
-// `escrow` before it is set in AMT.
-Activated activate(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result);
+// `escrow` before it is set in AMT. A device that enforces TLS is activated over TLS (CCM: its
+// On-Die CA chain verified; ACM: Secure Host-Based Configuration) and its certificate pinned in
+// `escrow` afterwards.
+Activated activate(Environment& env, amthi::Client& amthi, const DeviceState& device,
+                   const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                   ConfigureResult& result);
 
 // Opens an admin session to an activated device and, when the profile names a different admin
 // password than the current one, changes it.
@@ -37,8 +40,23 @@ Activated log_in_as_admin(Environment& env, const DeviceState& device,
                           const profile::Profile& profile, Secret current_password, RunMode mode,
                           ConfigureResult& result);
 
-Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result);
+Activated activate_acm(Environment& env, amthi::Client& amthi, const DeviceState& device,
+                       const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                       ConfigureResult& result);
+
+// TLS-enforced AMT stays "in provisioning" until CommitChanges (wsman.md 7.1 step 5, 7.4 step
+// 4). Success is AMT's 0, or a lost answer (AMT restarts its services and may drop the
+// connection), in both cases with the ME reporting provisioning state "post". Anything else
+// returns AMT to pre-provisioning with StopConfiguration, calls `rolled_back` when the ME
+// confirms that, and throws Error(activation_failed).
+void commit_provisioning(Environment& env, amthi::Client& amthi, wsman::Client& client,
+                         const std::function<void()>& rolled_back);
+
+// After a TLS-enforced device was provisioned in this run: a new admin session verified with
+// just_provisioned_trust, AMT_GeneralSettings read in it, and AMT's certificate pinned in
+// `escrow` (when there is one) for later runs. `calls_before` counts the closed sessions' calls.
+Activated open_provisioned_session(Environment& env, const Secret& password, bool acm,
+                                   PasswordEscrow& escrow, std::size_t calls_before);
 
 // Shared by the CCM and ACM paths: the admin password to set (the profile's, or generated), and
 // its escrow, which must happen right before it is set.

@@ -5,10 +5,13 @@
 #include "amtcfg/crypto/acm_checks.hpp"
 #include "amtcfg/crypto/digest.hpp"
 #include "amtcfg/crypto/random.hpp"
+#include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
+#include "amtcfg/wsman/maintenance.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -124,10 +127,129 @@ void set_mebx_password(Environment& env, wsman::Client& client, const profile::P
     result.changed.push_back(std::string(k_escrow_mebx));
 }
 
+// The provisioning leaf's hash as StartConfigurationHBased takes it: SHA-384 for a leaf signed
+// with SHA-384, SHA-256 otherwise (amthi.md 3.2).
+amthi::HBasedHash provisioning_leaf_hash(const crypto::ProvisioningChain& chain) {
+    bool sha384 = chain.leaf().signature_digest == "sha384";
+    auto algorithm = sha384 ? crypto::HashAlgorithm::sha384 : crypto::HashAlgorithm::sha256;
+    return {sha384 ? amthi::HashAlgorithm::sha384 : amthi::HashAlgorithm::sha256,
+            crypto::fingerprint(chain.leaf().der, algorithm)};
+}
+
+http::ClientCertificate client_certificate(const crypto::ProvisioningChain& chain) {
+    http::ClientCertificate out;
+    for (const auto& certificate : chain.chain) {
+        out.chain.push_back(certificate.der);
+    }
+    out.key = chain.key.shared();
+    return out;
+}
+
+// Until CommitChanges succeeds, any failure sends StopConfiguration, so AMT is never left "in
+// provisioning" (wsman.md 7.4 step 5).
+class ProvisioningGuard {
+public:
+    ProvisioningGuard(Environment& env, amthi::Client& amthi) : m_env(env), m_amthi(amthi) {}
+    ~ProvisioningGuard() {
+        if (m_done) {
+            return;
+        }
+        try {
+            auto status = m_amthi.stop_configuration();
+            m_env.log.warning("Secure Host-Based Configuration did not complete; StopConfiguration "
+                              "returned {}",
+                              amthi::describe_status(status));
+        } catch (const std::exception& e) {
+            m_env.log.error("StopConfiguration failed ({}): AMT may be stuck in provisioning; run "
+                            "`amtcfg unconfigure`",
+                            e.what());
+        }
+    }
+    ProvisioningGuard(const ProvisioningGuard&) = delete;
+    ProvisioningGuard& operator=(const ProvisioningGuard&) = delete;
+    void done() { m_done = true; }
+
+private:
+    Environment& m_env;
+    amthi::Client& m_amthi;
+    bool m_done = false;
+};
+
+// ACM on AMT 19+ with TLS enforced (wsman.md 7.4): StartConfigurationHBased names the
+// provisioning certificate and answers with AMT's own leaf hash; mutual TLS with the provisioning
+// chain as client certificate, AMT's chain verified to the On-Die CA root and pinned by that
+// hash; the admin password (and MEBx password) set as the local system account; CommitChanges.
+// AdminSetup does not exist on CSME 19.
+Activated activate_acm_hbased(Environment& env, amthi::Client& amthi,
+                              const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                              ConfigureResult& result) {
+    auto chain = load_and_check(env, amthi, profile);
+    if (mode == RunMode::dry_run) {
+        speak_tls(env, provisioning_trust(env));
+        auto [resolved, session, general] = start_activation(env, amthi, profile, "acm", result);
+        return {std::move(session), true, std::move(general), 0};
+    }
+    auto resolved = new_admin_password(profile);
+    const Secret& password = resolved.value;
+    env.log.add_secret(password.reveal());
+    auto lsa = amthi.get_local_system_account();
+    env.log.add_secret(lsa.password.reveal());
+    if (env.progress) {
+        env.progress("activating AMT in admin control mode (ACM) with Secure Host-Based "
+                     "Configuration");
+    }
+    amthi::HBasedHash amt_leaf;
+    try {
+        amt_leaf = amthi.start_configuration_hbased(provisioning_leaf_hash(chain));
+    } catch (const amthi::StatusError& e) {
+        throw Error(ErrorCategory::activation_failed,
+                    fmt::format("AMT refused to start Secure Host-Based Configuration: {}; "
+                                "nothing was changed",
+                                e.what()));
+    }
+    ProvisioningGuard guard(env, amthi);
+    speak_tls(
+        env,
+        provisioning_trust(env, http::AmtCertHash{amt_leaf.algorithm == amthi::HashAlgorithm::sha384
+                                                      ? http::CertHashAlgorithm::sha384
+                                                      : http::CertHashAlgorithm::sha256,
+                                                  amt_leaf.hash}),
+        client_certificate(chain));
+    auto session = std::make_unique<WsmanSession>(env, lsa.username, lsa.password);
+    auto general = wsman::get_general_settings(session->client());
+    result.plan.push_back({"activation", "control mode", "pre-provisioning", "acm"});
+    result.changed.push_back("activation");
+    auto id = escrow_if_generated(escrow, resolved);
+    auto set = wsman::set_admin_acl_entry_ex(
+        session->client(), k_admin_user,
+        crypto::digest_password_base64(k_admin_user, general.digest_realm, password));
+    if (!set.ok()) {
+        escrow.outcome(k_escrow_admin, id, profile::EscrowStatus::failed);
+        throw Error(ErrorCategory::activation_failed,
+                    fmt::format("AMT_AuthorizationService.SetAdminAclEntryEx returned {} during "
+                                "Secure Host-Based Configuration; AMT was returned to "
+                                "pre-provisioning",
+                                set.describe()));
+    }
+    set_mebx_password(env, session->client(), profile, escrow, result);
+    activate_and_record(
+        amthi, escrow, id,
+        // A lost answer is normal here (AMT restarts its services): the ME's control mode
+        // decides.
+        [&] { return wsman::commit_changes(session->client()); }, amthi::ControlMode::acm,
+        "AMT_SetupAndConfigurationService.CommitChanges");
+    guard.done();
+    return open_provisioned_session(env, password, true, escrow, session->calls());
+}
+
 } // namespace
 
-Activated activate_acm(Environment& env, amthi::Client& amthi, const profile::Profile& profile,
-                       RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
+Activated activate_acm(Environment& env, amthi::Client& amthi, const DeviceState& device,
+                       const profile::Profile& profile, RunMode mode, PasswordEscrow& escrow,
+                       ConfigureResult& result) {
+    if (device.tls_enforced) {
+        return activate_acm_hbased(env, amthi, profile, mode, escrow, result);
+    }
     auto chain = load_and_check(env, amthi, profile);
     auto [resolved, session, general] = start_activation(env, amthi, profile, "acm", result);
     const Secret& password = resolved.value;

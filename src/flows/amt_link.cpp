@@ -63,7 +63,10 @@ AmtLink::~AmtLink() {
 }
 
 std::uint16_t AmtLink::lms_port() const {
-    return m_options.lms_port != 0 ? m_options.lms_port : apf::k_port_http;
+    if (m_options.lms_port != 0) {
+        return m_options.lms_port;
+    }
+    return m_tls ? apf::k_port_https : apf::k_port_http;
 }
 
 // Decides between LMS and LME without sending anything to a listener that is not trusted.
@@ -97,7 +100,6 @@ void AmtLink::choose_path() {
     }
     if (m_path == TransportPath::lme) {
         m_session = std::make_unique<apf::Session>(m_device, m_log, m_deadline);
-        m_stream = std::make_unique<apf::ChannelStream>(*m_session, apf::k_port_http, m_log);
     }
 }
 
@@ -106,6 +108,10 @@ std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
         choose_path();
     }
     http::Endpoint endpoint;
+    if (m_tls) {
+        endpoint.scheme = http::Scheme::https;
+        endpoint.tls = m_tls;
+    }
     if (m_path == TransportPath::lms) {
         endpoint.host = m_options.lms_address.url_host();
         endpoint.port = lms_port();
@@ -113,15 +119,26 @@ std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
         return http::make_curl_client(std::move(endpoint), std::move(credentials), m_log,
                                       m_deadline);
     }
-    endpoint.port = apf::k_port_http;
-    endpoint.stream = m_stream.get();
-    endpoint.description = m_stream->describe();
+    endpoint.port = m_tls ? apf::k_port_https : apf::k_port_http;
+    apf::ChannelStream& stream = stream_to(endpoint.port);
+    endpoint.stream = &stream;
+    endpoint.description = stream.describe();
     auto client =
         http::make_curl_client(std::move(endpoint), std::move(credentials), m_log, m_deadline);
     if (m_lms_refusal.empty()) {
         return client;
     }
     return std::make_unique<ExplainingClient>(std::move(client), m_lms_refusal);
+}
+
+apf::ChannelStream& AmtLink::stream_to(std::uint16_t port) {
+    for (const auto& stream : m_streams) {
+        if (stream->port() == port) {
+            return *stream;
+        }
+    }
+    m_streams.push_back(std::make_unique<apf::ChannelStream>(*m_session, port, m_log));
+    return *m_streams.back();
 }
 
 const apf::SessionStats* AmtLink::apf_stats() const {

@@ -7,6 +7,7 @@
 #include "wsman_session.hpp"
 
 #include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/profile/resolve.hpp"
 #include "amtcfg/util/error.hpp"
@@ -105,8 +106,14 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
         // AMT is not activated, so no admin password an earlier run escrowed took.
         escrow.settle_as_failed(k_escrow_admin);
     }
+    if (!activating) {
+        secure_provisioned(env, device,
+                           options.escrow_path      ? options.escrow_path
+                           : options.admin_password ? escrow_file_of(*options.admin_password)
+                                                    : std::nullopt);
+    }
     Activated activated =
-        activating ? activate(env, amthi, profile, options.mode, escrow, result)
+        activating ? activate(env, amthi, device, profile, options.mode, escrow, result)
                    : log_in_as_admin(env, device, profile,
                                      current_admin_password(env, profile, options, device),
                                      options.mode, result);

@@ -1,6 +1,7 @@
 // Reading control mode, provisioning state, UUID and the TLS-enforced bit over the ME.
 #include "device_state.hpp"
 
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
@@ -55,13 +56,14 @@ void require_ws_man_ready(const DeviceState& state) {
                     "no WS-Man: `amtcfg configure` enables it when the ME allows, or enable Intel "
                     "AMT in the MEBx");
     }
-    if (state.tls_enforced) {
-        throw Error(ErrorCategory::amt_unavailable,
-                    fmt::format("this AMT {} enforces TLS on its local ports, and this version of "
-                                "amtcfg cannot speak TLS to local AMT yet; it can only read it "
-                                "with `amtcfg info`",
-                                state.amt_major));
+}
+
+std::shared_ptr<http::TlsContext> secure_provisioned(Environment& env, const DeviceState& state,
+                                                     const std::optional<std::string>& escrow) {
+    if (!state.tls_enforced) {
+        return nullptr;
     }
+    return speak_tls(env, provisioned_trust(env, state.uuid, escrow));
 }
 
 } // namespace amtcfg::flows

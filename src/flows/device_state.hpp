@@ -5,6 +5,7 @@
 #include "amtcfg/flows/configure.hpp"
 #include "amtcfg/flows/environment.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,9 +27,13 @@ struct DeviceState {
 DeviceState read_device_state(Environment& env, amthi::Client& amthi);
 
 // Throws Error(wrong_state) for a device stuck in provisioning state "in", and
-// Error(amt_unavailable) for a soft-disabled AMT (no WS-Man until it is enabled) and for a
-// device that enforces TLS on its local ports, which this version cannot talk WS-Man to yet.
+// Error(amt_unavailable) for a soft-disabled AMT (no WS-Man until it is enabled).
 void require_ws_man_ready(const DeviceState& state);
+
+// A provisioned device that enforces TLS: switches WS-Man to TLS, verifying AMT's certificate
+// with provisioned_trust (`escrow`: the file that may hold the pin). Null for other devices.
+std::shared_ptr<http::TlsContext> secure_provisioned(Environment& env, const DeviceState& state,
+                                                     const std::optional<std::string>& escrow);
 
 // A soft-disabled AMT (amt_enabled false): enables it with SetAmtOperationalState when the ME
 // allows (unprovisioned, transition allowed) and confirms it; else Error(amt_unavailable)

@@ -7,6 +7,7 @@
 
 #include "amtcfg/amthi/client.hpp"
 #include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 
@@ -66,6 +67,9 @@ MaintainResult maintain(Environment& env, const MaintainOptions& options) {
                     "`amtcfg configure` first");
     }
     require_ws_man_ready(device);
+    secure_provisioned(env, device,
+                       options.escrow_path ? options.escrow_path
+                                           : escrow_file_of(options.admin_password));
     Secret password = read_admin_password(env, options.admin_password, device.uuid);
     env.log.add_secret(password.reveal());
     MaintainContext context{

@@ -7,6 +7,7 @@
 
 #include "amtcfg/amthi/client.hpp"
 #include "amtcfg/flows/admin_password.hpp"
+#include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 #include "amtcfg/wsman/setup.hpp"
@@ -71,9 +72,15 @@ UnconfigureResult unconfigure(Environment& env, const UnconfigureOptions& option
     }
     if (options.admin_password && !stuck) {
         require_ws_man_ready(device);
+        secure_provisioned(env, device, escrow_file_of(*options.admin_password));
         unprovision_over_wsman(env, read_admin_password(env, *options.admin_password, device.uuid),
                                options.scope);
         result.method = "wsman";
+    } else if (stuck && device.tls_enforced &&
+               amthi.stop_configuration() == amthi::k_status_success) {
+        // AMT 19+ left "in provisioning" (a Secure Host-Based Configuration or a CCM Setup that
+        // never reached CommitChanges): StopConfiguration is the way back (amthi.md 3.2).
+        result.method = "amthi-stop-configuration";
     } else {
         // CCM needs no password here: the peers' most requested fix (reference/peers.md).
         unprovision_over_amthi(amthi, device.control_mode);

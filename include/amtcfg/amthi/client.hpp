@@ -34,6 +34,12 @@ public:
     // Returns AMT's status: SUCCESS, or why AMT refused (INVALID_PT_MODE in ACM). Never resent
     // after a firmware reset, since it may already have taken effect.
     AmtStatus unprovision(UnprovisionMode mode);
+    // Secure Host-Based Configuration: puts AMT "in provisioning" for the provisioning leaf
+    // certificate hashed in `provisioning_leaf`, and returns the hash of AMT's own TLS leaf.
+    // Never resent after a firmware reset.
+    HBasedHash start_configuration_hbased(const HBasedHash& provisioning_leaf);
+    // Ends provisioning that did not complete: back to pre-provisioning. Returns AMT's status.
+    AmtStatus stop_configuration();
 
 private:
     template <typename Decode>

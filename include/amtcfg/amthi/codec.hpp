@@ -64,11 +64,25 @@ struct LocalSystemAccount {
 
 enum class UnprovisionMode : std::uint32_t { none = 0, enterprise = 1 };
 
+// Secure Host-Based Configuration (AMT 19+, amthi.md section 3.2): the client names its
+// provisioning leaf certificate by hash; AMT answers with the hash of its own TLS leaf, which
+// the client then pins on port 16993. Only SHA-256 and SHA-384 exist here.
+inline constexpr std::size_t k_hbased_request_size = 390;
+inline constexpr std::size_t k_hbased_suffix_list_size = 320;
+struct HBasedHash {
+    HashAlgorithm algorithm = HashAlgorithm::sha256; // sha256 or sha384
+    Bytes hash;                                      // 32 or 48 bytes
+};
+
 // Requests.
 Bytes encode_get_cert_hash_entry(std::uint32_t handle);
 Bytes encode_get_lan_interface_settings(LanInterfaceIndex index);
 Bytes encode_get_local_system_account();
 Bytes encode_unprovision(UnprovisionMode mode);
+// ServerHashAlgorithm, the hash in the 64-byte ServerCertHash field, HostVPNEnable false and no
+// DNS suffix list (what rpc-go sends). Throws DecodeError for another algorithm or a hash whose
+// length does not fit it.
+Bytes encode_start_configuration_hbased(const HBasedHash& provisioning_leaf);
 // Commands without a payload use encode_request(Command::...).
 
 // Replies.
@@ -83,6 +97,12 @@ LanInterface decode_lan_interface_settings(ByteView message);
 LocalSystemAccount decode_local_system_account(ByteView message);
 // Unprovision's answer is its status, returned as a value (extra bytes tolerated).
 AmtStatus decode_unprovision(ByteView message);
+// AMT's own TLS leaf hash: u8 HashAlgorithm (2 SHA-256, 3 SHA-384, 0 read as SHA-256), then the
+// 64-byte AMTCertHash field, raw or as NUL-terminated hex text (newer firmware; rpc-go accepts
+// both).
+HBasedHash decode_start_configuration_hbased(ByteView message);
+// StopConfiguration's answer is its status (INVALID_PT_MODE when AMT is not in provisioning).
+AmtStatus decode_stop_configuration(ByteView message);
 
 // Presentation of decoded values.
 std::string format_uuid(const Uuid& uuid); // SMBIOS (mixed-endian) order, lower case

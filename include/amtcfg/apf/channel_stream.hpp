@@ -26,6 +26,7 @@ public:
     void add_wait_descriptors(std::vector<pollfd>& out) const override;
     void pump() override;
     std::string describe() const override;
+    std::uint16_t port() const { return m_port; } // AMT's port the channels go to
 
 private:
     void accept_client();

@@ -20,6 +20,7 @@ class PrivateKey {
 public:
     explicit PrivateKey(std::shared_ptr<evp_pkey_st> key) : m_key(std::move(key)) {}
     evp_pkey_st* get() const { return m_key.get(); }
+    std::shared_ptr<evp_pkey_st> shared() const { return m_key; }
 
 private:
     std::shared_ptr<evp_pkey_st> m_key;

@@ -6,6 +6,7 @@
 #include "amtcfg/http/client.hpp"
 #include "amtcfg/http/curl_client.hpp"
 #include "amtcfg/http/lms_trust.hpp"
+#include "amtcfg/http/tls.hpp"
 #include "amtcfg/mei/transport.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/log.hpp"
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace amtcfg::flows {
 
@@ -31,7 +33,7 @@ using LmsChecker = std::function<http::LmsCheck(const http::LoopbackAddress& add
 struct TransportOptions {
     TransportMode mode = TransportMode::automatic;
     http::LoopbackAddress lms_address{http::AddressFamily::ipv4, {127, 0, 0, 1}, "127.0.0.1"};
-    std::uint16_t lms_port = 0; // 0: 16992
+    std::uint16_t lms_port = 0; // 0: 16992, or 16993 once TLS is in use
     // How long auto waits for LMS to accept. A refused connect answers at once; only a
     // listener that does not answer costs this long (rpc-go v3 keeps waiting, because a
     // running LMS holds the LME client; amtcfg tries LME and reports both reasons instead).
@@ -55,8 +57,15 @@ public:
     AmtLink(const AmtLink&) = delete;
     AmtLink& operator=(const AmtLink&) = delete;
 
-    // A client for AMT's port 16992 with these digest credentials; it must not outlive the link.
+    // A client with these digest credentials, for AMT's port 16992, or 16993 over TLS after
+    // use_tls(); it must not outlive the link.
     std::unique_ptr<http::Client> client(http::Credentials credentials);
+
+    // AMT that enforces TLS on its local ports (AMT 19+): clients made from now on speak TLS to
+    // port 16993 (through LMS or the APF tunnel alike) with `tls`: its trust judges AMT's
+    // certificate, and its session cache lets every later connection resume. Clients made
+    // before keep theirs. Null returns to plain HTTP.
+    void use_tls(std::shared_ptr<http::TlsContext> tls) { m_tls = std::move(tls); }
 
     // The chosen path; empty until client() was called.
     std::optional<TransportPath> path() const { return m_path; }
@@ -66,6 +75,7 @@ public:
 private:
     void choose_path();
     std::uint16_t lms_port() const;
+    apf::ChannelStream& stream_to(std::uint16_t port);
 
     mei::Device& m_device;
     TransportOptions m_options;
@@ -74,7 +84,10 @@ private:
     std::optional<TransportPath> m_path;
     std::string m_lms_refusal; // why auto did not use LMS, for the message when LME fails too
     std::unique_ptr<apf::Session> m_session;
-    std::unique_ptr<apf::ChannelStream> m_stream;
+    // One per AMT port clients were made for (16992, 16993); kept while the link lives, since
+    // the clients made for them may.
+    std::vector<std::unique_ptr<apf::ChannelStream>> m_streams;
+    std::shared_ptr<http::TlsContext> m_tls;
 };
 
 } // namespace amtcfg::flows

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "amtcfg/http/client.hpp"
+#include "amtcfg/http/tls.hpp"
 #include "amtcfg/mei/transport.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/log.hpp"
@@ -41,6 +42,13 @@ public:
 using WsmanOpener =
     std::function<std::unique_ptr<http::Client>(std::string_view user, const Secret& password)>;
 
+// How amtcfg verifies AMT's TLS certificate (the global options of the same names).
+struct AmtTlsOptions {
+    std::string ondie_root_file; // --amt-ondie-root: replaces Intel's root (labs, tests)
+    std::string ca_file;         // --amt-ca: trust anchors for a provisioned AMT
+    bool insecure = false;       // --amt-insecure: accept a certificate that cannot be verified
+};
+
 struct Environment {
     mei::Device& device;
     Log& log;
@@ -51,6 +59,10 @@ struct Environment {
     std::function<Secret()> new_password; // a strong random AMT password
     // Progress lines for a person on long steps; may be empty.
     std::function<void(std::string_view)> progress;
+    // AMT that enforces TLS on its local ports (AMT 19+): WS-Man sessions opened after this call
+    // speak TLS to port 16993 with the context. Empty where no WS-Man is opened.
+    std::function<void(std::shared_ptr<http::TlsContext>)> use_tls;
+    AmtTlsOptions tls;
 };
 
 } // namespace amtcfg::flows

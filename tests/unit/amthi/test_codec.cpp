@@ -3,6 +3,8 @@
 
 #include "fakes/amthi_replies.hpp"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 using namespace amtcfg;
@@ -160,4 +162,65 @@ TEST_CASE("Unprovision returns its status as a value", "[unit]") {
     CHECK(decode_unprovision(amthi_reply(Command::unprovision, u32_payload(2))) == 0);
     CHECK(decode_unprovision(amthi_reply(Command::unprovision, {}, 3)) == 3);
     CHECK_THROWS_AS(decode_unprovision(amthi_reply(Command::get_uuid, {})), DecodeError);
+}
+
+TEST_CASE("StartConfigurationHBased sends 390 bytes: algorithm, hash field, no VPN, no suffixes",
+          "[unit]") {
+    Bytes hash(32, 0xAB);
+    Bytes request = encode_start_configuration_hbased({HashAlgorithm::sha256, hash});
+    REQUIRE(request.size() == k_header_size + k_hbased_request_size);
+    ByteReader r(request);
+    r.bytes(8, "version, reserved, command");
+    CHECK(r.u32le("Length") == 390);
+    CHECK(r.u8("ServerHashAlgorithm") == 2);
+    ByteView field = r.bytes(64, "ServerCertHash");
+    CHECK(Bytes(field.begin(), field.begin() + 32) == hash);
+    CHECK(std::all_of(field.begin() + 32, field.end(), [](auto b) { return b == 0; }));
+    CHECK(r.u8("HostVPNEnable") == 0);
+    CHECK(r.u32le("SuffixListLen") == 0);
+
+    Bytes sha384 = encode_start_configuration_hbased({HashAlgorithm::sha384, Bytes(48, 1)});
+    CHECK(sha384[k_header_size] == 3);
+    CHECK_THROWS_AS(encode_start_configuration_hbased({HashAlgorithm::sha1, Bytes(20, 1)}),
+                    DecodeError);
+    CHECK_THROWS_AS(encode_start_configuration_hbased({HashAlgorithm::sha256, Bytes(48, 1)}),
+                    DecodeError);
+}
+
+TEST_CASE("StartConfigurationHBased's AMTCertHash is read raw or as hex text", "[unit]") {
+    auto reply = [](std::uint8_t algorithm, Bytes field) {
+        field.resize(64, 0);
+        Bytes payload = ByteWriter().u8(algorithm).bytes(field).take();
+        return decode_start_configuration_hbased(
+            amthi_reply(Command::start_configuration_hbased, payload));
+    };
+    Bytes raw = from_hex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    auto plain = reply(2, raw);
+    CHECK(plain.algorithm == HashAlgorithm::sha256);
+    CHECK(plain.hash == raw);
+
+    std::string hex = "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff";
+    auto text = reply(2, Bytes(hex.begin(), hex.end()));
+    CHECK(text.hash == raw);
+
+    auto unnamed = reply(0, raw); // an empty algorithm is SHA-256 (rpc-go)
+    CHECK(unnamed.algorithm == HashAlgorithm::sha256);
+
+    Bytes raw384(48, 0x5A);
+    auto sha384 = reply(3, raw384);
+    CHECK(sha384.algorithm == HashAlgorithm::sha384);
+    CHECK(sha384.hash == raw384);
+
+    CHECK_THROWS_AS(reply(1, raw), DecodeError);
+    CHECK_THROWS_AS(decode_start_configuration_hbased(
+                        amthi_reply(Command::start_configuration_hbased, Bytes(64, 0))),
+                    DecodeError);
+    CHECK_THROWS_AS(decode_start_configuration_hbased(
+                        amthi_reply(Command::start_configuration_hbased, {}, 0x24)),
+                    StatusError);
+}
+
+TEST_CASE("StopConfiguration's answer is its status", "[unit]") {
+    CHECK(decode_stop_configuration(amthi_reply(Command::stop_configuration, {})) == 0);
+    CHECK(decode_stop_configuration(amthi_reply(Command::stop_configuration, {}, 3)) == 3);
 }
