@@ -20,10 +20,39 @@ std::string SimDevice::write(const std::string& name, const std::string& content
     return path;
 }
 
+namespace {
+
+// Runs a certificate script into a directory that lives as long as the test process.
+const std::string& made_by(const std::string& script, TempDir& dir, bool& made) {
+    if (!made) {
+        auto r = run({"bash", source_path(script), dir.path()});
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+        made = true;
+    }
+    return dir.path();
+}
+
+} // namespace
+
+const std::string& test_certs() {
+    static TempDir dir;
+    static bool made = false;
+    return made_by("tests/certs/make-test-certs.sh", dir, made);
+}
+
+const std::string& sim_tls_dir() {
+    static TempDir dir;
+    static bool made = false;
+    return made_by("tests/certs/make-sim-tls.sh", dir, made);
+}
+
 Run SimDevice::amtcfg(const std::vector<std::string>& args,
                       const std::vector<std::string>& sim_options,
                       const std::map<std::string, std::string>& env) const {
-    return run(command(args, sim_options), env);
+    auto with_tls = env;
+    with_tls.emplace("AMTCFG_SIM_TLS_DIR", sim_tls_dir());
+    return run(command(args, sim_options), with_tls);
 }
 
 std::vector<std::string> SimDevice::command(const std::vector<std::string>& args,

@@ -37,6 +37,14 @@ private:
     std::string m_device_file;
 };
 
+// Certificates made once per test run by tests/certs/make-test-certs.sh (no key is committed):
+// provisioning certificates for ACM, their roots and reference hashes.
+const std::string& test_certs();
+// The simulated AMT 19's TLS material, made once per test run by tests/certs/make-sim-tls.sh
+// (ondie-root.pem, post.pem, ...). Every SimDevice run gets it as AMTCFG_SIM_TLS_DIR, so
+// with-sim.sh does not make it again for each run.
+const std::string& sim_tls_dir();
+
 // Makes the calling test run twice (a Catch2 generator): over amtcfg's own LME tunnel and over
 // the simulated LMS. Returns amtcfg's --transport value and with-sim.sh's options for it.
 std::pair<std::string, std::vector<std::string>> each_transport();

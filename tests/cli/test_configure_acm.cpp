@@ -15,18 +15,8 @@ namespace {
 const std::map<std::string, std::string> k_env{
     {"AMT_PW", "Adm1n!Passw0rd"}, {"MEBX_PW", "Mebx!Passw0rd1"}, {"PFX_PW", "test-pfx-pw"}};
 
-// Test certificates made once per test run by tests/certs/make-test-certs.sh (no key is
-// committed).
 const std::string& certs() {
-    static TempDir dir;
-    static bool made = false;
-    if (!made) {
-        auto r = run({"bash", source_path("tests/certs/make-test-certs.sh"), dir.path()});
-        INFO(r.err);
-        REQUIRE(r.status == 0);
-        made = true;
-    }
-    return dir.path();
+    return test_certs();
 }
 
 std::string root_sha256() {
