@@ -142,8 +142,9 @@ void commit_provisioning(Environment& env, amthi::Client& amthi, wsman::Client& 
 }
 
 Activated open_provisioned_session(Environment& env, const Secret& password, bool acm,
-                                   PasswordEscrow& escrow, std::size_t calls_before) {
-    auto tls = speak_tls(env, just_provisioned_trust(env));
+                                   PasswordEscrow& escrow, std::size_t calls_before,
+                                   std::optional<http::ClientCertificate> client) {
+    auto tls = speak_tls(env, just_provisioned_trust(env), std::move(client));
     auto session = std::make_unique<WsmanSession>(env, std::string(k_admin), password);
     auto general = wsman::get_general_settings(session->client());
     std::string pin = pin_text(*tls);

@@ -55,8 +55,10 @@ void commit_provisioning(Environment& env, amthi::Client& amthi, wsman::Client& 
 // After a TLS-enforced device was provisioned in this run: a new admin session verified with
 // just_provisioned_trust, AMT_GeneralSettings read in it, and AMT's certificate pinned in
 // `escrow` (when there is one) for later runs. `calls_before` counts the closed sessions' calls.
+// `client` is offered for mutual TLS (after Secure Host-Based Configuration AMT may ask for it).
 Activated open_provisioned_session(Environment& env, const Secret& password, bool acm,
-                                   PasswordEscrow& escrow, std::size_t calls_before);
+                                   PasswordEscrow& escrow, std::size_t calls_before,
+                                   std::optional<http::ClientCertificate> client = std::nullopt);
 
 // Shared by the CCM and ACM paths: the admin password to set (the profile's, or generated), and
 // its escrow, which must happen right before it is set.

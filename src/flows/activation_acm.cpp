@@ -239,7 +239,8 @@ Activated activate_acm_hbased(Environment& env, amthi::Client& amthi,
         [&] { return wsman::commit_changes(session->client()); }, amthi::ControlMode::acm,
         "AMT_SetupAndConfigurationService.CommitChanges");
     guard.done();
-    return open_provisioned_session(env, password, true, escrow, session->calls());
+    return open_provisioned_session(env, password, true, escrow, session->calls(),
+                                    client_certificate(chain));
 }
 
 } // namespace

@@ -11,6 +11,7 @@ namespace amtcfg::flows {
 namespace {
 
 constexpr std::string_view k_pin_prefix = "sha256:";
+constexpr std::string_view k_waived = "NOT verified (--amt-insecure): ";
 
 std::string to_hex(ByteView bytes) {
     std::string out;
@@ -51,7 +52,7 @@ public:
         http::TlsVerdict verdict = m_inner->judge(chain);
         if (!verdict.accepted) {
             verdict.accepted = true;
-            verdict.check = fmt::format("NOT verified (--amt-insecure): {}", verdict.check);
+            verdict.check = fmt::format("{}{}", k_waived, verdict.check);
         }
         return verdict;
     }
@@ -61,6 +62,15 @@ public:
 
 private:
     std::shared_ptr<const http::AmtTrust> m_inner;
+};
+
+// Refuses every chain: a provisioned AMT with nothing to verify its certificate against.
+class NothingToVerify final : public http::AmtTrust {
+public:
+    http::TlsVerdict judge(const http::CertificateChain&) const override {
+        return {false, "there is nothing to verify AMT's certificate against", {}, {}};
+    }
+    std::string describe() const override { return "nothing (no --amt-ca, no pin)"; }
 };
 
 std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
@@ -126,7 +136,7 @@ std::shared_ptr<const http::AmtTrust> provisioned_trust(Environment& env, const 
     }
     if (env.tls.insecure) {
         env.log.warning("AMT's TLS certificate will NOT be verified (--amt-insecure)");
-        return http::insecure_trust();
+        return std::make_shared<WarnedTrust>(std::make_shared<NothingToVerify>());
     }
     throw Error(ErrorCategory::tls_failed,
                 fmt::format("AMT {} is provisioned and enforces TLS, and amtcfg has nothing to "
@@ -157,6 +167,10 @@ std::shared_ptr<http::TlsContext> speak_tls(Environment& env,
     }
     env.use_tls(context);
     return context;
+}
+
+bool waived(const http::TlsVerdict& verdict) {
+    return verdict.check.starts_with(k_waived);
 }
 
 std::optional<std::string> escrow_file_of(const SecretSource& source) {
