@@ -240,8 +240,8 @@ int hex_digit(std::uint8_t c) {
 // The field as hex text of exactly 2 * size digits (NUL-terminated when shorter than the
 // field), or nullopt when it is not that.
 std::optional<Bytes> hex_text(ByteView field, std::size_t size) {
-    ByteView text =
-        field.first(std::find(field.begin(), field.end(), std::uint8_t{0}) - field.begin());
+    auto end = std::find(field.begin(), field.end(), std::uint8_t{0});
+    ByteView text = field.first(static_cast<std::size_t>(end - field.begin()));
     if (text.size() != 2 * size) {
         return std::nullopt;
     }

@@ -149,8 +149,7 @@ Activated open_provisioned_session(Environment& env, const Secret& password, boo
     auto general = wsman::get_general_settings(session->client());
     std::string pin = pin_text(*tls);
     if (escrow.enabled() && !pin.empty()) {
-        auto id = escrow.record(k_escrow_tls_pin, Secret(pin));
-        escrow.outcome(k_escrow_tls_pin, id, profile::EscrowStatus::set);
+        escrow.record_in_effect(k_escrow_tls_pin, Secret(pin));
         env.log.info("pinned AMT's TLS certificate ({}) in the escrow file", pin);
     } else if (!pin.empty()) {
         env.log.warning("AMT's TLS certificate ({}) is not pinned (no --escrow): later runs "

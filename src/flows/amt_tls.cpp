@@ -80,8 +80,8 @@ std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
 
 } // namespace
 
-std::shared_ptr<const http::AmtTrust> provisioning_trust(Environment& env,
-                                                         std::optional<http::AmtCertHash> amt_leaf) {
+std::shared_ptr<const http::AmtTrust>
+provisioning_trust(Environment& env, std::optional<http::AmtCertHash> amt_leaf) {
     std::shared_ptr<const http::AmtTrust> trust;
     if (env.tls.ondie_root_file.empty()) {
         ByteView root = http::intel_ondie_root();
@@ -108,8 +108,9 @@ std::shared_ptr<const http::AmtTrust> provisioning_trust(Environment& env,
     return trust;
 }
 
-std::shared_ptr<const http::AmtTrust> provisioned_trust(Environment& env, const std::string& uuid,
-                                                        const std::optional<std::string>& escrow_path) {
+std::shared_ptr<const http::AmtTrust>
+provisioned_trust(Environment& env, const std::string& uuid,
+                  const std::optional<std::string>& escrow_path) {
     if (!env.tls.ca_file.empty()) {
         auto trust = anchors_from_option(env);
         return env.tls.insecure ? std::make_shared<WarnedTrust>(std::move(trust)) : trust;
@@ -128,9 +129,9 @@ std::shared_ptr<const http::AmtTrust> provisioned_trust(Environment& env, const 
                                         "\"sha256:\" and 64 hex digits",
                                         *escrow_path, pin->record->line));
             }
-            auto trust = http::pinned_trust(
-                std::move(*hash),
-                fmt::format("the certificate pinned in {} on {}", *escrow_path, pin->status_time()));
+            auto trust = http::pinned_trust(std::move(*hash),
+                                            fmt::format("the certificate pinned in {} on {}",
+                                                        *escrow_path, pin->status_time()));
             return env.tls.insecure ? std::make_shared<WarnedTrust>(std::move(trust)) : trust;
         }
     }
@@ -145,9 +146,9 @@ std::shared_ptr<const http::AmtTrust> provisioned_trust(Environment& env, const 
                             "file of the configure run that pinned it{}, or accept it unverified "
                             "with --amt-insecure",
                             uuid,
-                            escrow_path ? fmt::format(" ({} holds no pin for this device)",
-                                                      *escrow_path)
-                                        : std::string(" (--escrow FILE, or --password escrow:FILE)")));
+                            escrow_path
+                                ? fmt::format(" ({} holds no pin for this device)", *escrow_path)
+                                : std::string(" (--escrow FILE, or --password escrow:FILE)")));
 }
 
 std::shared_ptr<const http::AmtTrust> just_provisioned_trust(Environment& env) {

@@ -188,6 +188,15 @@ std::string PasswordEscrow::record(std::string_view secret, const Secret& value)
     return id;
 }
 
+void PasswordEscrow::record_in_effect(std::string_view name, const Secret& value) {
+    if (!m_escrow) {
+        return;
+    }
+    auto record = about(name);
+    auto id = m_escrow->record(record, value);
+    m_escrow->record_outcome(record, id, profile::EscrowStatus::set);
+}
+
 std::string PasswordEscrow::record_attempt(std::string_view secret) {
     return m_escrow ? m_escrow->record_attempt(about(secret)) : std::string();
 }

@@ -30,6 +30,9 @@ public:
     // A pending record without a value, for a secret that has a source of its own, so that the
     // outcome can be recorded; returns its id ("" without --escrow).
     std::string record_attempt(std::string_view secret);
+    // Records a value that is already in effect, not a secret to set (the pin of AMT's TLS
+    // certificate): its record and a `set` outcome at once. Nothing without --escrow.
+    void record_in_effect(std::string_view name, const Secret& value);
     // Records the outcome of the pending record `id`; nothing when `id` is empty.
     void outcome(std::string_view secret, std::string_view id, profile::EscrowStatus status);
     // Every value of this device's `secret` in the file as the run began, oldest first.

@@ -80,8 +80,8 @@ TEST_CASE("AMT 19: CCM over TLS, pinned, then info, maintain and unconfigure ver
     std::string pin = escrowed_set(escrow, "amt-tls-certificate");
     CHECK(pin.starts_with("sha256:"));
 
-    auto info = device.amtcfg(
-        over(via, {"--json", "info", "--password", "escrow:" + escrow}), via.sim);
+    auto info =
+        device.amtcfg(over(via, {"--json", "info", "--password", "escrow:" + escrow}), via.sim);
     INFO(info.err);
     REQUIRE(info.status == 0);
     auto tls = info.json()["tls"];
@@ -115,10 +115,9 @@ TEST_CASE("AMT 19: a provisioned device's certificate needs --amt-ca, a pin or -
     CHECK(bare.status == 22);
     CHECK(bare.err.find("--amt-ca") != std::string::npos);
 
-    auto anchored = device.amtcfg(
-        over(via, {"--json", "--amt-ca", sim_tls_dir() + "/post.pem", "info", "--password",
-                   "env:AMT_PW"}),
-        via.sim, k_env);
+    auto anchored = device.amtcfg(over(via, {"--json", "--amt-ca", sim_tls_dir() + "/post.pem",
+                                             "info", "--password", "env:AMT_PW"}),
+                                  via.sim, k_env);
     INFO(anchored.err);
     REQUIRE(anchored.status == 0);
     CHECK(anchored.json()["tls"]["verified"] == true);
@@ -128,9 +127,9 @@ TEST_CASE("AMT 19: a provisioned device's certificate needs --amt-ca, a pin or -
     CHECK(wrong.status == 22);
     CHECK(wrong.err.find("refused") != std::string::npos);
 
-    auto insecure = device.amtcfg(
-        over(via, {"--json", "--amt-insecure", "info", "--password", "env:AMT_PW"}), via.sim,
-        k_env);
+    auto insecure =
+        device.amtcfg(over(via, {"--json", "--amt-insecure", "info", "--password", "env:AMT_PW"}),
+                      via.sim, k_env);
     INFO(insecure.err);
     REQUIRE(insecure.status == 0);
     CHECK(insecure.json()["tls"]["verified"] == false);
@@ -145,26 +144,26 @@ TEST_CASE("AMT 19: ACM by Secure Host-Based Configuration, and the CCM -> ACM up
     std::string escrow = device.dir().file("escrow.jsonl");
     auto acm = device.write("acm.xml", acm_profile());
     SECTION("activation in ACM") {
-        auto r = device.amtcfg(
-            over(via, {"--json", "configure", "--profile", acm, "--escrow", escrow}), via.sim,
-            k_env);
+        auto r =
+            device.amtcfg(over(via, {"--json", "configure", "--profile", acm, "--escrow", escrow}),
+                          via.sim, k_env);
         INFO(r.err);
         REQUIRE(r.status == 0);
         CHECK(r.json()["control_mode"] == "acm");
         CHECK(control_mode(device) == "acm");
         CHECK(escrowed_set(escrow, "amt-tls-certificate").starts_with("sha256:"));
         // The same command line again converges over the pinned certificate.
-        auto again = device.amtcfg(
-            over(via, {"--json", "configure", "--profile", acm, "--escrow", escrow}), via.sim,
-            k_env);
+        auto again =
+            device.amtcfg(over(via, {"--json", "configure", "--profile", acm, "--escrow", escrow}),
+                          via.sim, k_env);
         INFO(again.err);
         CHECK(again.status == 0);
     }
     SECTION("upgrade from CCM") {
         auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
         REQUIRE(device
-                    .amtcfg(over(via, {"configure", "--profile", ccm, "--escrow", escrow}),
-                            via.sim, k_env)
+                    .amtcfg(over(via, {"configure", "--profile", ccm, "--escrow", escrow}), via.sim,
+                            k_env)
                     .status == 0);
         auto r = device.amtcfg(over(via, {"configure", "--profile", acm, "--escrow", escrow}),
                                via.sim, k_env);
@@ -188,8 +187,8 @@ TEST_CASE("AMT 19: each TLS fault is exit 22 naming its check, and nothing chang
     auto via = path();
     INFO(fault << ", " << profile_kind << " over " << via.options[1]);
     SimDevice device(amt19_json());
-    auto profile = device.write("p.xml", profile_kind == "acm" ? acm_profile()
-                                                               : ccm_profile("env:AMT_PW"));
+    auto profile =
+        device.write("p.xml", profile_kind == "acm" ? acm_profile() : ccm_profile("env:AMT_PW"));
     auto sim = via.sim;
     sim.insert(sim.end(), {"--fault", fault});
     auto r = device.amtcfg(over(via, {"configure", "--profile", profile}), sim, k_env);

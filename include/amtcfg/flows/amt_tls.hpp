@@ -19,13 +19,14 @@ inline constexpr std::string_view k_escrow_tls_pin = "amt-tls-certificate";
 // Before provisioning completes: AMT's On-Die CA chain, verified to Intel's root compiled into
 // amtcfg (or --amt-ondie-root, warned about), with AMT's leaf hash when StartConfigurationHBased
 // gave it. With --amt-insecure a chain that fails is accepted, with a warning.
-std::shared_ptr<const http::AmtTrust> provisioning_trust(
-    Environment& env, std::optional<http::AmtCertHash> amt_leaf = std::nullopt);
+std::shared_ptr<const http::AmtTrust>
+provisioning_trust(Environment& env, std::optional<http::AmtCertHash> amt_leaf = std::nullopt);
 
 // A provisioned AMT: --amt-ca, else the pin for `uuid` in the escrow file at `escrow_path`,
 // else --amt-insecure (warned about). Without any of them Error(tls_failed), naming what to give.
-std::shared_ptr<const http::AmtTrust> provisioned_trust(Environment& env, const std::string& uuid,
-                                                        const std::optional<std::string>& escrow_path);
+std::shared_ptr<const http::AmtTrust>
+provisioned_trust(Environment& env, const std::string& uuid,
+                  const std::optional<std::string>& escrow_path);
 
 // The first connection to a device this run just provisioned over a verified session: --amt-ca
 // when given, else trust on first use (the caller pins what it saw).
@@ -33,9 +34,9 @@ std::shared_ptr<const http::AmtTrust> just_provisioned_trust(Environment& env);
 
 // Switches the WS-Man sessions opened from now on to TLS with `trust`; returns the context,
 // whose verdict says how AMT's certificate was judged.
-std::shared_ptr<http::TlsContext> speak_tls(
-    Environment& env, std::shared_ptr<const http::AmtTrust> trust,
-    std::optional<http::ClientCertificate> client = std::nullopt);
+std::shared_ptr<http::TlsContext>
+speak_tls(Environment& env, std::shared_ptr<const http::AmtTrust> trust,
+          std::optional<http::ClientCertificate> client = std::nullopt);
 
 // Whether `verdict` accepted AMT's certificate only because --amt-insecure waived the checks.
 bool waived(const http::TlsVerdict& verdict);
