@@ -18,10 +18,11 @@ public:
         try {
             return m_inner->post(path, body);
         } catch (const Error& error) {
-            // LME's own causes (busy, no LME client) become "both paths failed" here; only a
-            // timeout or a bug keeps its category.
+            // LME's own causes (busy, no LME client) become "both paths failed" here; a
+            // timeout, a bug, and AMT's TLS certificate refused (it was reached) keep theirs.
             if (error.category() == ErrorCategory::timed_out ||
-                error.category() == ErrorCategory::internal) {
+                error.category() == ErrorCategory::internal ||
+                error.category() == ErrorCategory::tls_failed) {
                 throw;
             }
             throw Error(ErrorCategory::wsman_unreachable,

@@ -1,6 +1,7 @@
 // Tests of transport selection and of HTTP over the APF tunnel (libcurl + ChannelStream +
 // Session) against the scripted fake LME client answering like AMT's web server.
 #include "amtcfg/flows/amt_link.hpp"
+#include "amtcfg/http/amt_trust.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include "fakes/loopback.hpp"
@@ -232,4 +233,32 @@ TEST_CASE("forced LMS reports only LMS; unknown transports are usage errors", "[
     CHECK(f.lme.connects == 0);
     CHECK(parse_transport_mode("lme") == TransportMode::lme);
     CHECK_THROWS_AS(parse_transport_mode("tcp"), Error);
+}
+
+TEST_CASE("after use_tls the link asks about LMS on 16993 and opens APF channels to 16993",
+          "[unit]") {
+    Fixture f;
+    f.lme.ports = {apf::k_port_https, apf::k_port_asf_rmcp_secure};
+    // AMT answers in plain HTTP: the client's TLS handshake fails on it, and the failure stays
+    // a TLS failure (exit 22) after auto passed LMS by.
+    f.lme.respond = [](const std::string&) {
+        return std::string("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    };
+    std::vector<std::uint16_t> asked;
+    TransportOptions options;
+    options.check_lms = checker(http::LmsVerdict::not_root, asked);
+    AmtLink link(f.device, options, f.log, f.deadline);
+    link.use_tls(std::make_shared<http::TlsContext>(http::first_use_trust("this test")));
+    auto client = link.client({"admin", Secret(f.http.password)});
+    try {
+        client->post("/wsman", "x");
+        FAIL("a plain HTTP answer passed for TLS");
+    } catch (const Error& e) {
+        INFO(e.what());
+        CHECK(e.category() == ErrorCategory::tls_failed);
+    }
+    CHECK(asked == std::vector<std::uint16_t>{apf::k_port_https});
+    auto opens = f.lme.sent_by_host<apf::ChannelOpen>();
+    REQUIRE_FALSE(opens.empty());
+    CHECK(opens.front().connected_port == apf::k_port_https);
 }
