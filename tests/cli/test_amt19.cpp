@@ -183,7 +183,7 @@ TEST_CASE("AMT 19: each TLS fault is exit 22 naming its check, and nothing chang
     auto [fault, profile_kind, expected] = GENERATE(
         std::tuple<std::string, std::string, std::string>{"tls-bad-chain", "ccm", "verif"},
         std::tuple<std::string, std::string, std::string>{"tls-bad-chain", "acm", "verif"},
-        std::tuple<std::string, std::string, std::string>{"tls-wrong-hash", "acm", "hash"});
+        std::tuple<std::string, std::string, std::string>{"tls-wrong-hash", "acm", "AMTCertHash"});
     auto via = path();
     INFO(fault << ", " << profile_kind << " over " << via.options[1]);
     SimDevice device(amt19_json());
