@@ -13,9 +13,6 @@
 #include <catch2/catch.hpp>
 #include <openssl/ssl.h>
 
-#include <chrono>
-#include <fstream>
-
 using namespace amtcfg::sim;
 using test::sim_tls_dir;
 using test::test_certs_dir;
@@ -24,38 +21,7 @@ using test::TlsTestClient;
 
 namespace {
 
-std::int64_t real_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// A TLS-enforced AMT 19 before provisioning, with its TLS server.
-struct Amt19 {
-    test::FakeWorld world;
-    DeviceModel model{[] {
-        auto device = default_device();
-        device.amt_version = "19.0.5";
-        device.tls_enforced = true;
-        return device;
-    }()};
-    WsmanService service;
-    TlsServer tls;
-
-    explicit Amt19(WsmanFaults faults = {})
-        : service(model, std::move(faults),
-                  [this] {
-                      world.now = real_now(); // make-test-certs.sh dates its certificates from now
-                      return world.environment();
-                  }()),
-          tls(service, sim_tls_dir().path()) {
-        service.set_tls(&tls);
-    }
-
-    std::unique_ptr<StreamConnection> connect() {
-        return open_management_connection(service, true);
-    }
-};
+using Amt19 = test::TlsDevice;
 
 TlsClientOptions verifying(int max_version = 0) {
     return {sim_tls_dir().file("ondie-root.pem"), max_version, "", ""};
@@ -160,15 +126,8 @@ TEST_CASE("tls-bad-chain: before provisioning AMT serves a chain of another root
 }
 
 TEST_CASE("AMT's leaf hash is the SHA-256 of the served leaf", "[unit][sim][tls]") {
-    // The openssl CLI's fingerprint of the first certificate of amt-chain.pem, independent of
-    // the simulator's code.
     auto dir = sim_tls_dir().path();
-    std::string command = "openssl x509 -in '" + dir +
-                          "/amt-chain.pem' -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : "
-                          "| tr A-F a-f > '" +
-                          dir + "/leaf.fingerprint'";
-    REQUIRE(std::system(command.c_str()) == 0);
-    CHECK(amtcfg::to_hex(amt_leaf_sha256(dir)) == sim_tls_dir().text("leaf.fingerprint"));
+    CHECK(amtcfg::to_hex(amt_leaf_sha256(dir)) == test::sim_leaf_sha256_hex());
     CHECK_FALSE(tls_dir_problem(dir));
     CHECK(tls_dir_problem(dir + "/missing"));
 }

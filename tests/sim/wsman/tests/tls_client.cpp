@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,60 @@ const CertDir& sim_tls_dir() {
 const CertDir& test_certs_dir() {
     static const CertDir dir("make-test-certs.sh");
     return dir;
+}
+
+std::string sim_leaf_sha256_hex() {
+    static const std::string hex = [] {
+        auto dir = sim_tls_dir().path();
+        std::string command = "openssl x509 -in '" + dir +
+                              "/amt-chain.pem' -noout -fingerprint -sha256 | cut -d= -f2 | "
+                              "tr -d : | tr A-F a-f > '" +
+                              dir + "/leaf.fingerprint'";
+        if (std::system(command.c_str()) != 0) {
+            throw std::runtime_error("openssl x509 -fingerprint failed");
+        }
+        return sim_tls_dir().text("leaf.fingerprint");
+    }();
+    return hex;
+}
+
+namespace {
+
+std::int64_t real_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+DeviceState amt19_pre() {
+    auto device = default_device();
+    device.amt_version = "19.0.5";
+    device.tls_enforced = true;
+    return device;
+}
+
+} // namespace
+
+TlsDevice::TlsDevice(WsmanFaults faults)
+    : model(amt19_pre()),
+      service(model, std::move(faults),
+              [this] {
+                  auto environment = world.environment();
+                  environment.now = real_now; // the test certificates are dated from the real clock
+                  return environment;
+              }()),
+      tls(service, sim_tls_dir().path()) {
+    service.set_tls(&tls);
+}
+
+DigestClient tls_digest_client(TlsDevice& device, TlsTestClient& client, std::string user,
+                               std::string password) {
+    DigestClient digest(device.service, std::move(user), std::move(password));
+    digest.transport = [&device, &client](const std::string& request) {
+        auto connection = device.connect();
+        return client.exchange(*connection, request).response;
+    };
+    return digest;
 }
 
 TlsTestClient::TlsTestClient(TlsClientOptions options) : m_options(std::move(options)) {

@@ -2,7 +2,9 @@
 // directories the tests make at run time (tests/certs/make-sim-tls.sh, make-test-certs.sh).
 #pragma once
 
+#include "support.hpp"
 #include "wsman/connection.hpp"
+#include "wsman/tls_server.hpp"
 
 #include <memory>
 #include <string>
@@ -31,6 +33,10 @@ private:
 
 const CertDir& sim_tls_dir();    // make-sim-tls.sh: what the simulated AMT serves
 const CertDir& test_certs_dir(); // make-test-certs.sh: provisioning chains for SHBC
+
+// The SHA-256 of AMT's TLS leaf (amt-chain.pem's first certificate) as the openssl CLI
+// computes it (lower-case hex), independent of the simulator's code.
+std::string sim_leaf_sha256_hex();
 
 struct TlsClientOptions {
     std::string ca_file;    // verify the server against it ("" = do not verify)
@@ -66,5 +72,24 @@ private:
     SSL_CTX* m_ctx = nullptr;
     SSL_SESSION* m_session = nullptr;
 };
+
+// A TLS-enforced AMT 19 before provisioning with its TLS server (certificates of
+// sim_tls_dir()); its clock is real time, as the test certificates are dated from now.
+struct TlsDevice {
+    FakeWorld world;
+    DeviceModel model;
+    WsmanService service;
+    TlsServer tls;
+
+    explicit TlsDevice(WsmanFaults faults = {});
+    std::unique_ptr<StreamConnection> connect() {
+        return open_management_connection(service, true);
+    }
+    DeviceState state() const { return model.snapshot(); }
+};
+
+// A digest client whose every request is one TLS connection of `client` to `device`.
+DigestClient tls_digest_client(TlsDevice& device, TlsTestClient& client, std::string user,
+                               std::string password);
 
 } // namespace amtcfg::sim::test
