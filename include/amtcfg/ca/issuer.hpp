@@ -1,0 +1,56 @@
+// Certificate authorities that issue AMT's TLS certificate (the profile's <tls><issuer>): a local
+// CA (file), SCEP (RFC 8894, as Microsoft NDES serves it), CMP (RFC 4210 p10cr) and certmonger's
+// submit-helper interface (exec).
+#pragma once
+
+#include "amtcfg/profile/profile.hpp"
+#include "amtcfg/util/bytes.hpp"
+#include "amtcfg/util/deadline.hpp"
+#include "amtcfg/util/log.hpp"
+#include "amtcfg/util/secret.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace amtcfg::ca {
+
+// A certificate request AMT signed (GeneratePKCS10RequestEx): AMT holds the private key, so the
+// request's own signature is the proof of possession.
+struct Request {
+    Bytes csr_der;
+    std::string subject; // for messages ("CN=ws01.corp.example")
+};
+
+struct Issued {
+    Bytes certificate_der;       // AMT's certificate, for the request's key
+    std::vector<Bytes> ca_chain; // the issuing CA first, up to the root when the CA sent it
+};
+
+// One CA. issue() throws Error(certificate_failed) with what the CA said (refused, unreachable,
+// malformed answer) and Error(timed_out) when the command's --timeout ends a wait (SCEP
+// PENDING, certmonger's "wait").
+class Issuer {
+public:
+    virtual ~Issuer() = default;
+    virtual Issued issue(const Request& request) = 0;
+    // The CA certificates AMT's certificate is verified against once AMT serves it (DER).
+    virtual std::vector<Bytes> trust_anchors() = 0;
+    virtual std::string describe() const = 0; // "SCEP at http://127.0.0.1:8080/scep"
+};
+
+struct IssuerContext {
+    Log& log;
+    const Deadline& deadline;
+    // Reads a secret the profile names (CA key password, SCEP challenge, CMP secret); `what`
+    // names it in messages.
+    std::function<Secret(const profile::SecretSetting& setting, std::string_view what)> read_secret;
+};
+
+// The issuer the profile's <issuer> describes. Nothing is contacted before issue() or
+// trust_anchors(). Error(invalid_input) for unusable local files (CA certificate, key).
+std::unique_ptr<Issuer> make_issuer(const profile::Issuer& config, IssuerContext context);
+
+} // namespace amtcfg::ca
