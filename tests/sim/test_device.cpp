@@ -50,6 +50,15 @@ TEST_CASE("a device file with a wrong value names the key", "[sim][unit]") {
     CHECK_THROWS_WITH(
         load_device(json{{"code_versions", {{"AMT", "12345678901234567890"}}}}, device),
         Catch::Contains("at most 19"));
+    CHECK_THROWS_WITH(load_device(json{{"shbc", 5}}, device), Catch::Contains("'shbc'"));
+    CHECK_THROWS_WITH(
+        load_device(json{{"shbc", {{"algorithm", 4}, {"server_cert_hash", std::string(64, 'a')}}}},
+                    device),
+        Catch::Contains("shbc.algorithm"));
+    CHECK_THROWS_WITH(
+        load_device(json{{"shbc", {{"algorithm", 3}, {"server_cert_hash", std::string(64, 'a')}}}},
+                    device),
+        Catch::Contains("96 lower-case hex"));
 }
 
 TEST_CASE("a saved device loads back identical", "[sim][unit]") {

@@ -69,9 +69,15 @@ TEST_CASE("the TLS port refuses plain HTTP and TLS below 1.2", "[unit][sim][tls]
 }
 
 TEST_CASE("a reconnecting client resumes its session: one full handshake", "[unit][sim][tls]") {
-    for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    // TLS 1.2 by ticket, TLS 1.2 by session ID (the server's cache), TLS 1.3 by ticket.
+    for (auto [version, no_tickets] :
+         {std::pair{TLS1_2_VERSION, false}, std::pair{TLS1_2_VERSION, true},
+          std::pair{TLS1_3_VERSION, false}}) {
+        INFO("version " << std::hex << version << " no tickets " << no_tickets);
         Amt19 amt;
-        TlsTestClient client(verifying(version));
+        auto options = verifying(version);
+        options.no_tickets = no_tickets;
+        TlsTestClient client(options);
         for (int i = 0; i < 3; ++i) {
             auto connection = amt.connect();
             auto result = client.exchange(*connection, k_get);

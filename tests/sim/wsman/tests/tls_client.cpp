@@ -116,6 +116,9 @@ TlsTestClient::TlsTestClient(TlsClientOptions options) : m_options(std::move(opt
     }
     SSL_CTX_set_min_proto_version(m_ctx, TLS1_VERSION);
     SSL_CTX_set_security_level(m_ctx, 0); // lets the TLS 1.0/1.1 refusal come from the server
+    if (m_options.no_tickets) {
+        SSL_CTX_set_options(m_ctx, SSL_OP_NO_TICKET);
+    }
     if (!m_options.cert_chain.empty()) {
         SSL_CTX_use_certificate_chain_file(m_ctx, m_options.cert_chain.c_str());
         SSL_CTX_use_PrivateKey_file(m_ctx, m_options.key_file.c_str(), SSL_FILETYPE_PEM);

@@ -43,6 +43,7 @@ struct TlsClientOptions {
     int max_version = 0;    // e.g. TLS1_2_VERSION; 0 = library default (1.3)
     std::string cert_chain; // client certificate chain PEM, leaf first ("" = none)
     std::string key_file;
+    bool no_tickets = false; // TLS 1.2 resumption by session ID only (SSL_OP_NO_TICKET)
 };
 
 // One client context; sessions are kept for resumption across connect() calls.
