@@ -59,9 +59,15 @@ export AMTCFG_SIM_STATE_FILE=$(absolute "$state")
 export AMTCFG_SIM_LMS=$lms
 # --lms: the simulated LMS listens on a free 127.0.0.1 port inside each amtcfg process, and
 # amtcfg finds it through AMTCFG_LMS_PORT (a port nothing answers on is free to bind).
+# The port is taken below the kernel's ephemeral range, so that the local port of some
+# outgoing connection cannot hold it between this choice and the listener's bind.
 if [ "$lms" = 1 ] && [ -z "${AMTCFG_LMS_PORT:-}" ]; then
+    ephemeral_low=32768
+    read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    span=$((ephemeral_low - 10000))
+    [ "$span" -ge 1000 ] || span=22768
     for _ in $(seq 100); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % span))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
     done
     export AMTCFG_LMS_PORT=$port
