@@ -49,6 +49,7 @@ Libc& libc() {
 // runs after the exit-time save); created on the first /dev/mei* open or in check mode.
 std::once_flag g_once;
 Simulator* g_sim = nullptr;
+pid_t g_pid = 0; // the process that started the simulator; a fork's child never finishes it
 std::atomic<FakeMei*> g_mei{nullptr};
 
 // The simulated LMS runs only in the process named by AMTCFG_SIM_LMS_PROGRAM (default amtcfg),
@@ -78,6 +79,7 @@ void start() {
             ::setenv("AMTCFG_LMS_PORT", std::to_string(port).c_str(), 1);
         }
         g_mei.store(new FakeMei(*sim, RealCalls{libc().close}));
+        g_pid = ::getpid();
         g_sim = sim;
     });
 }
@@ -128,10 +130,14 @@ __attribute__((constructor)) void check_configuration() {
     }
 }
 
-// Runs once: from the atexit handler start_lms installs, or as the library's destructor.
+// Runs once: from the atexit handler start_lms installs, or as the library's destructor. Not in
+// the child of a fork() that exits without exec (a shell's subshell): the simulator's threads
+// do not exist there, so stopping the LMS listener would wait for them forever (and wake the
+// parent's listener through the inherited self-pipe), and its device copy is not the device.
 void finish_once() {
     static std::atomic<bool> done{false};
-    if (g_sim == nullptr || std::getenv("AMTCFG_SIM_CHECK") != nullptr || done.exchange(true))
+    if (g_sim == nullptr || std::getenv("AMTCFG_SIM_CHECK") != nullptr || ::getpid() != g_pid ||
+        done.exchange(true))
         return;
     try {
         g_sim->finish();
