@@ -35,10 +35,11 @@ inline constexpr std::array<NameOf<TlsMode>, 2> k_tls_modes{{
     {TlsMode::mutual, "mutual"},
 }};
 
-inline constexpr std::array<NameOf<IssuerType>, 3> k_issuer_types{{
+inline constexpr std::array<NameOf<IssuerType>, 4> k_issuer_types{{
     {IssuerType::file, "file"},
     {IssuerType::scep, "scep"},
     {IssuerType::cmp, "cmp"},
+    {IssuerType::exec, "exec"},
 }};
 
 inline constexpr std::array<NameOf<Realm>, 20> k_realms{{

@@ -1,13 +1,9 @@
-// The <tls> (with its <issuer>) and <users> sections of a profile.
+// The <tls> and <users> sections of a profile (<issuer> and the names are in parse_issuer.cpp).
 #include "sections.hpp"
 
 #include <set>
 
 namespace amtcfg::profile {
-
-namespace {
-
-constexpr unsigned k_max_validity_days = 3650;
 
 std::vector<std::string> split_list(std::string_view text) {
     std::vector<std::string> out;
@@ -28,59 +24,7 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-std::string url(XmlReader& xml, pugi::xml_node node) {
-    std::string value =
-        xml.required(node, "url", "the enrollment server's http:// or https:// URL");
-    if (value.rfind("https://", 0) != 0 && value.rfind("http://", 0) != 0) {
-        xml.fail(xml.line_of(node, "url"),
-                 fmt::format("invalid url=\"{}\" on <issuer> (expected an http:// or https:// URL)",
-                             value));
-    }
-    return value;
-}
-
-Issuer issuer(XmlReader& xml, pugi::xml_node node) {
-    Issuer out;
-    out.line = xml.line_of(node);
-    xml.required(node, "type", XmlReader::names_of(k_issuer_types));
-    out.type = *xml.choice(node, "type", k_issuer_types);
-    xml.check_children(node, {});
-    switch (out.type) {
-    case IssuerType::file:
-        xml.check_attributes(
-            node, {"type", "ca-certificate", "ca-key", "ca-key-password-source", "validity-days"});
-        xml.required(node, "ca-certificate", "the PEM file of the CA that signs AMT's certificate");
-        xml.required(node, "ca-key", "the PEM file of that CA's private key");
-        out.ca_certificate = *xml.path(node, "ca-certificate");
-        out.ca_key = *xml.path(node, "ca-key");
-        out.ca_key_password = xml.secret(node, "ca-key-password-source", RandomSource::refused);
-        out.validity_days = xml.number(node, "validity-days", k_max_validity_days);
-        if (out.validity_days == 0U) {
-            xml.fail(xml.line_of(node, "validity-days"),
-                     "validity-days=\"0\" on <issuer> would issue an expired certificate "
-                     "(expected 1 to 3650)");
-        }
-        break;
-    case IssuerType::scep:
-        xml.check_attributes(node, {"type", "url", "challenge-source", "trusted-ca"});
-        out.url = url(xml, node);
-        out.challenge = xml.secret(node, "challenge-source", RandomSource::refused);
-        out.trusted_ca = xml.path(node, "trusted-ca").value_or("");
-        break;
-    case IssuerType::cmp:
-        xml.check_attributes(node, {"type", "url", "reference", "secret-source", "trusted-ca"});
-        out.url = url(xml, node);
-        out.reference = xml.text(node, "reference").value_or("");
-        out.secret = xml.secret(node, "secret-source", RandomSource::refused);
-        out.trusted_ca = xml.path(node, "trusted-ca").value_or("");
-        if (out.secret.has_value() != !out.reference.empty()) {
-            xml.fail(node, "<issuer type=\"cmp\"> needs reference and secret-source together "
-                           "(the shared secret is looked up by its reference)");
-        }
-        break;
-    }
-    return out;
-}
+namespace {
 
 std::vector<Realm> realms(XmlReader& xml, pugi::xml_node node) {
     std::string text = xml.required(node, "realms", "a comma-separated list of realms");
@@ -138,7 +82,8 @@ User user(XmlReader& xml, pugi::xml_node node) {
 } // namespace
 
 Tls parse_tls(XmlReader& xml, pugi::xml_node node) {
-    xml.check_attributes(node, {"mode", "allow-non-tls", "trusted-root", "trusted-cn"});
+    xml.check_attributes(
+        node, {"mode", "allow-non-tls", "trusted-root", "trusted-cn", "common-name", "dns-names"});
     xml.check_children(node, {"issuer"});
     Tls out;
     out.line = xml.line_of(node);
@@ -154,12 +99,13 @@ Tls parse_tls(XmlReader& xml, pugi::xml_node node) {
                      "client certificate common names)");
         }
     }
+    parse_names(xml, node, out);
     auto issuer_node = node.child("issuer");
     if (!issuer_node) {
-        xml.fail(node, "<tls> needs an <issuer type=\"file|scep|cmp\" .../> (where AMT's TLS "
-                       "certificate comes from)");
+        xml.fail(node, "<tls> needs an <issuer type=\"file|scep|cmp|exec\" .../> (where AMT's "
+                       "TLS certificate comes from)");
     }
-    out.issuer = issuer(xml, issuer_node);
+    out.issuer = parse_issuer(xml, issuer_node);
     return out;
 }
 

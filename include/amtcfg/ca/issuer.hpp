@@ -24,6 +24,18 @@ struct Request {
     std::string subject; // for messages ("CN=ws01.corp.example")
 };
 
+// An attribute the CA needs inside the request AMT signs (PKCS#10 CertificationRequestInfo
+// attributes, RFC 2986 section 4.1). AMT signs what the flow gives it, so the flow must put
+// these into the request before GeneratePKCS10RequestEx: the signature then covers them.
+struct CsrAttribute {
+    std::string oid;  // dotted OID, e.g. "1.2.840.113549.1.9.7" (PKCS#9 challengePassword)
+    std::string name; // "challengePassword", for messages
+    // The value, a DirectoryString the flow encodes as UTF8String (RFC 2985 section 5.4.1 allows
+    // it; RFC 8894 section 2.2 says the challenge is carried this way). A Secret: the SCEP
+    // challenge is one, and lives in the request only.
+    Secret value;
+};
+
 struct Issued {
     Bytes certificate_der;       // AMT's certificate, for the request's key
     std::vector<Bytes> ca_chain; // the issuing CA first, up to the root when the CA sent it
@@ -38,6 +50,10 @@ public:
     virtual Issued issue(const Request& request) = 0;
     // The CA certificates AMT's certificate is verified against once AMT serves it (DER).
     virtual std::vector<Bytes> trust_anchors() = 0;
+    // The attributes the request must carry for issue() to succeed (see CsrAttribute). Only
+    // scep has one: challengePassword, when the profile gives challenge-source. It may read a
+    // secret (context.read_secret); call it once per request, before building the request.
+    virtual std::vector<CsrAttribute> csr_attributes() { return {}; }
     virtual std::string describe() const = 0; // "SCEP at http://127.0.0.1:8080/scep"
 };
 

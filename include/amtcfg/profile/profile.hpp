@@ -1,6 +1,7 @@
 // The typed model of an amtcfg XML profile (DESIGN.md section 4) and its parser.
 #pragma once
 
+#include "amtcfg/util/bytes.hpp"
 #include "amtcfg/util/secret.hpp"
 
 #include <chrono>
@@ -17,7 +18,7 @@ enum class UserConsent { none, kvm, all };
 // The two power packages every AMT since 6.0 offers (Intel AMT SDK "Power Packages").
 enum class PowerPolicy { s0_only, always_on };
 enum class TlsMode { server, mutual };
-enum class IssuerType { file, scep, cmp };
+enum class IssuerType { file, scep, cmp, exec };
 // AMT user realms, by the names of the Intel SCS profile editor.
 enum class Realm {
     redirection,
@@ -98,7 +99,12 @@ struct Issuer {
     std::optional<SecretSetting> challenge; // scep challenge password
     std::string reference;                  // cmp sender reference for the shared secret
     std::optional<SecretSetting> secret;    // cmp shared secret (MAC protection)
-    std::string trusted_ca;                 // PEM file the server's certificate must chain to
+    // scep, cmp: PEM file the server's certificate must chain to. exec: PEM file of the CA
+    // certificates the helper's CA issues from (AMT's certificate is verified against them).
+    std::string trusted_ca;
+    Bytes ca_fingerprint; // scep: SHA-256 the CA certificate must have; empty: any
+    // exec: a certmonger submit helper, run through /bin/sh -c (the CSR goes in the environment).
+    std::string command;
     int line = 0;
 };
 
@@ -107,6 +113,10 @@ struct Tls {
     bool allow_non_tls = false;
     std::string trusted_root;            // mutual only: PEM of the CA that signs client certs
     std::vector<std::string> trusted_cn; // mutual only: accepted client certificate CNs
+    // The names AMT's certificate carries. Empty when the profile does not say: the flow then
+    // uses the host's FQDN as the common name and FQDN + short hostname as the DNS names.
+    std::string common_name;
+    std::vector<std::string> dns_names;
     Issuer issuer;
     int line = 0;
 };

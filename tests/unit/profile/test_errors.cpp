@@ -123,8 +123,8 @@ TEST_CASE("missing required secrets are refused", "[unit]") {
           "office.xml:3: <user> needs the attribute password-source (a secret source such as "
           "env:NAME or file:PATH)");
     CHECK(parse_error(ccm_profile("<tls mode=\"server\"/>\n")) ==
-          "office.xml:3: <tls> needs an <issuer type=\"file|scep|cmp\" .../> (where AMT's TLS "
-          "certificate comes from)");
+          "office.xml:3: <tls> needs an <issuer type=\"file|scep|cmp|exec\" .../> (where AMT's "
+          "TLS certificate comes from)");
 }
 
 TEST_CASE("ccm and acm settings that do not go together are refused", "[unit]") {
@@ -162,7 +162,7 @@ TEST_CASE("network, tls and maintenance combinations are checked", "[unit]") {
     CHECK(parse_error(ccm_profile("<tls mode=\"server\"><issuer type=\"scep\" "
                                   "ca-key=\"k.pem\" url=\"https://ca\"/></tls>\n")) ==
           "office.xml:3: unknown attribute \"ca-key\" on <issuer> (expected type, url, "
-          "challenge-source, trusted-ca)");
+          "challenge-source, trusted-ca, ca-fingerprint)");
     CHECK(parse_error(ccm_profile("<tls mode=\"server\"><issuer type=\"cmp\" "
                                   "url=\"ftp://ca\"/></tls>\n")) ==
           "office.xml:3: invalid url=\"ftp://ca\" on <issuer> (expected an http:// or https:// "

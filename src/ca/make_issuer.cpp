@@ -1,0 +1,35 @@
+// make_issuer(): the profile's <issuer type> chooses the implementation.
+#include "issuers.hpp"
+#include "ossl.hpp"
+
+#include "amtcfg/util/error.hpp"
+
+namespace amtcfg::ca {
+
+std::unique_ptr<Issuer> make_issuer(const profile::Issuer& config, IssuerContext context) {
+    switch (config.type) {
+    case profile::IssuerType::file:
+        return detail::make_file_issuer(config, std::move(context));
+    case profile::IssuerType::exec:
+        return detail::make_exec_issuer(config, std::move(context));
+    case profile::IssuerType::scep:
+        return detail::make_scep_issuer(config, std::move(context));
+    case profile::IssuerType::cmp:
+        return detail::make_cmp_issuer(config, std::move(context));
+    }
+    throw Error(ErrorCategory::internal, "unknown issuer type");
+}
+
+namespace detail {
+
+std::vector<Bytes> trusted_certificates(const std::string& path, std::string_view what) {
+    std::vector<Bytes> out;
+    for (auto& certificate : load_pem_certificates(path, what)) {
+        out.push_back(der_of(certificate.get()));
+    }
+    return out;
+}
+
+} // namespace detail
+
+} // namespace amtcfg::ca

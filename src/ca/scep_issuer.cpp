@@ -1,0 +1,13 @@
+// Placeholder until the SCEP client lands.
+#include "issuers.hpp"
+
+#include "amtcfg/util/error.hpp"
+
+namespace amtcfg::ca::detail {
+std::unique_ptr<Issuer> make_scep_issuer(const profile::Issuer&, IssuerContext) {
+    throw Error(ErrorCategory::certificate_failed, "the scep issuer is not built yet");
+}
+std::unique_ptr<Issuer> make_cmp_issuer(const profile::Issuer&, IssuerContext) {
+    throw Error(ErrorCategory::certificate_failed, "the cmp issuer is not built yet");
+}
+} // namespace amtcfg::ca::detail
