@@ -38,8 +38,8 @@ public:
         Backoff backoff(k_first_wait, k_max_wait);
         int unreachable = 0;
         for (;;) {
-            m_context.log.debug("running the submit helper ({}) for {}",
-                                environment[0].second, request.subject);
+            m_context.log.debug("running the submit helper ({}) for {}", environment[0].second,
+                                request.subject);
             HelperRun run = run_helper(m_command, environment, m_context.deadline);
             if (!run.err.empty()) {
                 m_context.log.debug("submit helper's stderr: {}", strip_controls(run.err));
@@ -51,8 +51,8 @@ public:
             case HelperAnswer::Kind::wait: {
                 environment[0].second = "POLL";
                 environment[2].second = answer.cookie;
-                auto wait = answer.delay ? std::chrono::milliseconds(*answer.delay)
-                                         : backoff.next();
+                auto wait =
+                    answer.delay ? std::chrono::milliseconds(*answer.delay) : backoff.next();
                 m_context.log.info("the CA has not decided yet; asking again in {} ms",
                                    wait.count());
                 wait_within(m_context.deadline, wait, "waiting for the CA of the submit helper");
@@ -86,9 +86,9 @@ public:
 
 private:
     Error failure(std::string_view what, const std::string& message) const {
-        return Error(ErrorCategory::certificate_failed,
-                     fmt::format("{} ({}): {}", what, describe(),
-                                 message.empty() ? "no message" : message));
+        return Error(
+            ErrorCategory::certificate_failed,
+            fmt::format("{} ({}): {}", what, describe(), message.empty() ? "no message" : message));
     }
 
     Issued issued(X509_REQ* csr, HelperAnswer& answer) const {

@@ -53,15 +53,16 @@ void set_serial(X509* certificate) {
     serial[0] |= 0x01; // never zero, never shorter than the size says
     std::unique_ptr<BIGNUM, Deleter<BN_free>> number(
         BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
-    if (!number || BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) ==
-                       nullptr) {
+    if (!number ||
+        BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) == nullptr) {
         throw Error(ErrorCategory::internal, "cannot set a serial number: " + last_error());
     }
 }
 
 class FileIssuer final : public Issuer {
 public:
-    FileIssuer(const profile::Issuer& config, IssuerContext context) : m_path(config.ca_certificate) {
+    FileIssuer(const profile::Issuer& config, IssuerContext context)
+        : m_path(config.ca_certificate) {
         auto certificates = load_pem_certificates(config.ca_certificate, "CA certificate");
         for (auto& certificate : certificates) {
             m_chain.push_back(der_of(certificate.get()));

@@ -90,12 +90,13 @@ HelperAnswer interpret_helper(int exit_status, std::string_view out) {
         answer.message = trimmed(out);
         return answer;
     case static_cast<int>(HelperStatus::underconfigured):
-        return failed(fmt::format("the helper is missing configuration (exit 4): {}", trimmed(out)));
+        return failed(
+            fmt::format("the helper is missing configuration (exit 4): {}", trimmed(out)));
     case -1:
         return failed("the helper was ended by a signal");
     default:
-        return failed(fmt::format("the helper failed with exit status {}: {}", exit_status,
-                                  trimmed(out)));
+        return failed(
+            fmt::format("the helper failed with exit status {}: {}", exit_status, trimmed(out)));
     }
 }
 

@@ -14,12 +14,12 @@ namespace amtcfg::ca::detail {
 
 // Exit statuses of the interface.
 enum class HelperStatus : int {
-    issued = 0,           // stdout: the certificate (PEM), optionally followed by its chain
-    wait = 1,             // stdout: a cookie to poll with
-    rejected = 2,         // stdout: the CA's reason
-    unreachable = 3,      // stdout: an error message; try again later
-    underconfigured = 4,  // stdout: what is missing
-    wait_with_delay = 5,  // stdout: seconds to wait on the first line, then the cookie
+    issued = 0,          // stdout: the certificate (PEM), optionally followed by its chain
+    wait = 1,            // stdout: a cookie to poll with
+    rejected = 2,        // stdout: the CA's reason
+    unreachable = 3,     // stdout: an error message; try again later
+    underconfigured = 4, // stdout: what is missing
+    wait_with_delay = 5, // stdout: seconds to wait on the first line, then the cookie
     operation_not_supported = 6,
 };
 

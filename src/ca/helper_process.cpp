@@ -4,8 +4,8 @@
 
 #include "amtcfg/util/error.hpp"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -45,17 +45,17 @@ struct Pipe {
     Pipe() {
         std::array<int, 2> ends{};
         if (::pipe2(ends.data(), O_CLOEXEC) != 0) {
-            throw Error(ErrorCategory::certificate_failed,
-                        fmt::format("cannot start the submit helper: pipe: {}",
-                                    std::strerror(errno)));
+            throw Error(
+                ErrorCategory::certificate_failed,
+                fmt::format("cannot start the submit helper: pipe: {}", std::strerror(errno)));
         }
         read.fd = ends[0];
         write.fd = ends[1];
     }
 };
 
-std::vector<std::string> environment_of(
-    const std::vector<std::pair<std::string, std::string>>& extra) {
+std::vector<std::string>
+environment_of(const std::vector<std::pair<std::string, std::string>>& extra) {
     std::vector<std::string> out;
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
         std::string_view text(*entry);
@@ -149,9 +149,9 @@ HelperRun run_helper(const std::string& command,
         if (ready < 0 && errno != EINTR) {
             ::kill(-pid, SIGKILL);
             reap(pid);
-            throw Error(ErrorCategory::certificate_failed,
-                        fmt::format("cannot read the submit helper's output: {}",
-                                    std::strerror(errno)));
+            throw Error(
+                ErrorCategory::certificate_failed,
+                fmt::format("cannot read the submit helper's output: {}", std::strerror(errno)));
         }
         if (out_read.fd >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
             drain(out_read, run.out);

@@ -84,8 +84,8 @@ std::vector<X509Ptr> pem_certificates(std::string_view text) {
 
 std::vector<X509Ptr> load_pem_certificates(const std::string& path, std::string_view what) {
     Bytes data = read_whole_file(path, k_max_pem_file, what);
-    auto out = pem_certificates(std::string_view(reinterpret_cast<const char*>(data.data()),
-                                                 data.size()));
+    auto out =
+        pem_certificates(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
     if (out.empty()) {
         throw Error(ErrorCategory::invalid_input,
                     fmt::format("{} {} holds no PEM certificate", what, path));

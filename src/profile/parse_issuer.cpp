@@ -37,8 +37,8 @@ bool valid_dns_name(std::string_view name) {
     std::size_t start = 0;
     while (start <= name.size()) {
         auto dot = name.find('.', start);
-        auto label = name.substr(start, dot == std::string_view::npos ? name.size() - start
-                                                                      : dot - start);
+        auto label =
+            name.substr(start, dot == std::string_view::npos ? name.size() - start : dot - start);
         bool characters = std::all_of(label.begin(), label.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
         });

@@ -54,9 +54,8 @@ inline Bytes signed_request(EVP_PKEY* key, const std::string& cn,
             san += (san.empty() ? "DNS:" : ",DNS:") + dns;
         }
         STACK_OF(X509_EXTENSION)* extensions = sk_X509_EXTENSION_new_null();
-        sk_X509_EXTENSION_push(extensions,
-                               X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name,
-                                                   san.c_str()));
+        sk_X509_EXTENSION_push(
+            extensions, X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, san.c_str()));
         X509_REQ_add_extensions(req.get(), extensions);
         sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
     }

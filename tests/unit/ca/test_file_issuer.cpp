@@ -56,8 +56,7 @@ TEST_CASE("file: the local CA signs the request with its subject, key and names"
     CHECK(EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key.get()) == 1);
     CHECK(X509_verify(certificate.get(), X509_get0_pubkey(ca.get())) == 1);
     CHECK(X509_get_signature_nid(certificate.get()) == NID_sha256WithRSAEncryption);
-    CHECK(dns_names_of(certificate.get()) ==
-          std::vector<std::string>{"ws01.corp.example", "ws01"});
+    CHECK(dns_names_of(certificate.get()) == std::vector<std::string>{"ws01.corp.example", "ws01"});
     CHECK(has_server_auth(certificate.get()));
     CHECK(X509_check_ca(certificate.get()) == 0);
     CHECK(ends_in_days(certificate.get(), 365)); // the default
@@ -81,8 +80,8 @@ TEST_CASE("file: validity-days, never past the CA's own end", "[unit]") {
     auto config = file_config(dir);
     config.validity_days = 30;
     auto key = rsa_key();
-    auto issued = ca::make_issuer(config, context.get())
-                      ->issue({signed_request(key.get(), "a.example"), ""});
+    auto issued =
+        ca::make_issuer(config, context.get())->issue({signed_request(key.get(), "a.example"), ""});
     CHECK(ends_in_days(parse_der(issued.certificate_der).get(), 30));
 
     TempDir short_lived;
@@ -91,16 +90,16 @@ TEST_CASE("file: validity-days, never past the CA's own end", "[unit]") {
                       ->issue({signed_request(key.get(), "a.example"), ""});
     Cert certificate = parse_der(capped.certificate_der);
     Cert ca = read_pem(short_lived.file("ca.pem"));
-    CHECK(ASN1_TIME_compare(X509_get0_notAfter(certificate.get()),
-                            X509_get0_notAfter(ca.get())) == 0);
+    CHECK(ASN1_TIME_compare(X509_get0_notAfter(certificate.get()), X509_get0_notAfter(ca.get())) ==
+          0);
 }
 
 TEST_CASE("file: an encrypted CA key is opened with its password", "[unit]") {
     TempDir dir;
     make_ca(dir);
     write_text(dir.file("pw"), "correct horse");
-    run("openssl pkey -in '" + dir.file("ca.key") + "' -aes256 -passout 'file:" +
-        dir.file("pw") + "' -out '" + dir.file("ca-enc.key") + "'");
+    run("openssl pkey -in '" + dir.file("ca.key") + "' -aes256 -passout 'file:" + dir.file("pw") +
+        "' -out '" + dir.file("ca-enc.key") + "'");
     auto config = file_config(dir);
     config.ca_key = dir.file("ca-enc.key");
     config.ca_key_password = profile::SecretSetting{parse_secret_source("env:CA_PW"), 7};
@@ -161,12 +160,18 @@ TEST_CASE("file: a request whose signature does not verify is refused", "[unit]"
     Bytes tampered = request;
     tampered[tampered.size() - 10] ^= 0x01; // inside the signature value
     std::string message;
-    CHECK(category_of([&] { issuer->issue({tampered, ""}); }, &message) ==
-          ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  issuer->issue({tampered, ""});
+              },
+              &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::Contains("signature does not verify"));
 
     Bytes truncated(request.begin(), request.begin() + 40);
-    CHECK(category_of([&] { issuer->issue({truncated, ""}); }, &message) ==
-          ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  issuer->issue({truncated, ""});
+              },
+              &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::Contains("not a DER PKCS#10 request"));
 }

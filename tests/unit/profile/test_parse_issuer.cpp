@@ -29,24 +29,23 @@ TEST_CASE("tls names: given, or empty for the flow to fill", "[unit]") {
 }
 
 TEST_CASE("tls names: bad values name the line", "[unit]") {
-    CHECK(parse_error(ccm_profile("<tls mode=\"server\"\n common-name=\"\">" + k_scep +
-                                  "</tls>\n")) ==
+    CHECK(parse_error(
+              ccm_profile("<tls mode=\"server\"\n common-name=\"\">" + k_scep + "</tls>\n")) ==
           "office.xml:4: invalid common-name=\"\" on <tls> (expected 1 to 64 characters "
           "without control characters)");
     CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\" common-name=\"" +
                                        std::string(65, 'a') + "\">" + k_scep + "</tls>\n")),
                Catch::StartsWith("office.xml:3: invalid common-name=\"aaaa"));
-    for (const char* bad : {"a..b", "-a.example", "a_b", "a b", ",", "a.example,", "x*.example",
-                            "a-.example"}) {
+    for (const char* bad :
+         {"a..b", "-a.example", "a_b", "a b", ",", "a.example,", "x*.example", "a-.example"}) {
         CAPTURE(bad);
-        CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\" dns-names=\"" +
-                                           std::string(bad) + "\">" + k_scep + "</tls>\n")),
+        CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\" dns-names=\"" + std::string(bad) +
+                                           "\">" + k_scep + "</tls>\n")),
                    Catch::StartsWith("office.xml:3: invalid DNS name") &&
                        Catch::Contains("in dns-names on <tls>"));
     }
-    CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\" dns-names=\"" +
-                                       std::string(64, 'a') + ".example\">" + k_scep +
-                                       "</tls>\n")),
+    CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\" dns-names=\"" + std::string(64, 'a') +
+                                       ".example\">" + k_scep + "</tls>\n")),
                Catch::StartsWith("office.xml:3: invalid DNS name"));
     CHECK(parse_error(ccm_profile("<tls mode=\"server\" dns-names=\"a.example,A.example\">" +
                                   k_scep + "</tls>\n")) ==
@@ -54,8 +53,7 @@ TEST_CASE("tls names: bad values name the line", "[unit]") {
 }
 
 TEST_CASE("scep: ca-fingerprint pins the CA certificate", "[unit]") {
-    const std::string hex =
-        "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff";
+    const std::string hex = "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff";
     auto plain = parse_tls("<tls mode=\"server\"><issuer type=\"scep\" url=\"http://ca/scep\" "
                            "ca-fingerprint=\"sha256:" +
                            hex + "\"/></tls>\n");
@@ -72,7 +70,7 @@ TEST_CASE("scep: ca-fingerprint pins the CA certificate", "[unit]") {
     CHECK(parse_tls("<tls mode=\"server\">" + k_scep + "</tls>\n")
               .tls->issuer.ca_fingerprint.empty());
     for (const std::string& bad : {"sha1:" + hex, hex, "sha256:" + hex.substr(2),
-                                  "sha256:" + hex + "00", "sha256:" + hex.substr(1) + "g"}) {
+                                   "sha256:" + hex + "00", "sha256:" + hex.substr(1) + "g"}) {
         CAPTURE(bad);
         CHECK_THAT(parse_error(ccm_profile("<tls mode=\"server\">\n<issuer type=\"scep\" "
                                            "url=\"http://ca/scep\" ca-fingerprint=\"" +
