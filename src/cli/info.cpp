@@ -168,7 +168,7 @@ nlohmann::json tls_json(const http::TlsContext& tls) {
                        {"full_handshakes", tls.counters().full_handshakes},
                        {"resumed_handshakes", tls.counters().resumed_handshakes}};
     if (const auto& verdict = tls.last_verdict()) {
-        out["verified"] = verdict->accepted && !flows::waived(*verdict);
+        out["verified"] = verdict->accepted && !http::waived(*verdict);
         out["check"] = verdict->check;
         out["chain"] = verdict->subjects;
     }

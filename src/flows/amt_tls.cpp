@@ -11,7 +11,6 @@ namespace amtcfg::flows {
 namespace {
 
 constexpr std::string_view k_pin_prefix = "sha256:";
-constexpr std::string_view k_waived = "NOT verified (--amt-insecure): ";
 
 std::string to_hex(ByteView bytes) {
     std::string out;
@@ -43,36 +42,6 @@ std::optional<Bytes> from_hex(std::string_view text) {
     return out;
 }
 
-// A trust that accepts what `inner` refuses, saying so: --amt-insecure.
-class WarnedTrust final : public http::AmtTrust {
-public:
-    explicit WarnedTrust(std::shared_ptr<const http::AmtTrust> inner) : m_inner(std::move(inner)) {}
-
-    http::TlsVerdict judge(const http::CertificateChain& chain) const override {
-        http::TlsVerdict verdict = m_inner->judge(chain);
-        if (!verdict.accepted) {
-            verdict.accepted = true;
-            verdict.check = fmt::format("{}{}", k_waived, verdict.check);
-        }
-        return verdict;
-    }
-    std::string describe() const override {
-        return m_inner->describe() + " (failures accepted: --amt-insecure)";
-    }
-
-private:
-    std::shared_ptr<const http::AmtTrust> m_inner;
-};
-
-// Refuses every chain: a provisioned AMT with nothing to verify its certificate against.
-class NothingToVerify final : public http::AmtTrust {
-public:
-    http::TlsVerdict judge(const http::CertificateChain&) const override {
-        return {false, "there is nothing to verify AMT's certificate against", {}, {}};
-    }
-    std::string describe() const override { return "nothing (no --amt-ca, no pin)"; }
-};
-
 std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
     auto anchors = http::load_certificates_file(env.tls.ca_file);
     return http::anchor_trust(std::move(anchors), fmt::format("--amt-ca {}", env.tls.ca_file));
@@ -103,7 +72,7 @@ provisioning_trust(Environment& env, std::optional<http::AmtCertHash> amt_leaf) 
                                   std::move(amt_leaf));
     }
     if (env.tls.insecure) {
-        return std::make_shared<WarnedTrust>(std::move(trust));
+        return http::insecure_trust(std::move(trust));
     }
     return trust;
 }
@@ -113,7 +82,7 @@ provisioned_trust(Environment& env, const std::string& uuid,
                   const std::optional<std::string>& escrow_path) {
     if (!env.tls.ca_file.empty()) {
         auto trust = anchors_from_option(env);
-        return env.tls.insecure ? std::make_shared<WarnedTrust>(std::move(trust)) : trust;
+        return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
     }
     if (escrow_path) {
         profile::EscrowContents contents = profile::load_escrow(*escrow_path);
@@ -132,12 +101,12 @@ provisioned_trust(Environment& env, const std::string& uuid,
             auto trust = http::pinned_trust(std::move(*hash),
                                             fmt::format("the certificate pinned in {} on {}",
                                                         *escrow_path, pin->status_time()));
-            return env.tls.insecure ? std::make_shared<WarnedTrust>(std::move(trust)) : trust;
+            return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
         }
     }
     if (env.tls.insecure) {
         env.log.warning("AMT's TLS certificate will NOT be verified (--amt-insecure)");
-        return std::make_shared<WarnedTrust>(std::make_shared<NothingToVerify>());
+        return http::insecure_trust();
     }
     throw Error(ErrorCategory::tls_failed,
                 fmt::format("AMT {} is provisioned and enforces TLS, and amtcfg has nothing to "
@@ -168,10 +137,6 @@ std::shared_ptr<http::TlsContext> speak_tls(Environment& env,
     }
     env.use_tls(context);
     return context;
-}
-
-bool waived(const http::TlsVerdict& verdict) {
-    return verdict.check.starts_with(k_waived);
 }
 
 std::optional<std::string> escrow_file_of(const SecretSource& source) {

@@ -294,6 +294,31 @@ private:
     std::string m_description;
 };
 
+constexpr std::string_view k_not_verified = "not verified (--amt-insecure)";
+
+// --amt-insecure over a real trust: its verdict when it accepts; when it refuses, acceptance
+// that says which check was waived.
+class WaivingTrust final : public AmtTrust {
+public:
+    explicit WaivingTrust(std::shared_ptr<const AmtTrust> checked)
+        : m_checked(std::move(checked)) {}
+
+    TlsVerdict judge(const CertificateChain& chain) const override {
+        TlsVerdict verdict = m_checked->judge(chain);
+        if (!verdict.accepted) {
+            verdict.accepted = true;
+            verdict.check = fmt::format("{}: {}", k_not_verified, verdict.check);
+        }
+        return verdict;
+    }
+    std::string describe() const override {
+        return m_checked->describe() + " (a failure accepted: --amt-insecure)";
+    }
+
+private:
+    std::shared_ptr<const AmtTrust> m_checked;
+};
+
 std::vector<Bytes> read_pem(const std::string& text, const std::string& path) {
     std::vector<Bytes> out;
     BIO* bio = BIO_new_mem_buf(text.data(), static_cast<int>(text.size()));
@@ -329,10 +354,16 @@ std::shared_ptr<const AmtTrust> pinned_trust(Bytes leaf_sha256, std::string name
     return std::make_shared<PinnedTrust>(std::move(leaf_sha256), std::move(name));
 }
 
-std::shared_ptr<const AmtTrust> insecure_trust() {
+std::shared_ptr<const AmtTrust> insecure_trust(std::shared_ptr<const AmtTrust> checked) {
+    if (checked) {
+        return std::make_shared<WaivingTrust>(std::move(checked));
+    }
     return std::make_shared<AcceptingTrust>(
-        "not verified (--amt-insecure)",
-        "nothing (--amt-insecure: AMT's certificate is not verified)");
+        std::string(k_not_verified), "nothing (--amt-insecure: AMT's certificate is not verified)");
+}
+
+bool waived(const TlsVerdict& verdict) {
+    return verdict.check.starts_with(k_not_verified);
 }
 
 std::shared_ptr<const AmtTrust> first_use_trust(std::string why) {

@@ -38,9 +38,6 @@ std::shared_ptr<http::TlsContext>
 speak_tls(Environment& env, std::shared_ptr<const http::AmtTrust> trust,
           std::optional<http::ClientCertificate> client = std::nullopt);
 
-// Whether `verdict` accepted AMT's certificate only because --amt-insecure waived the checks.
-bool waived(const http::TlsVerdict& verdict);
-
 // The escrow file a --password SOURCE reads (escrow:FILE): where a certificate pin may be.
 std::optional<std::string> escrow_file_of(const SecretSource& source);
 

@@ -38,8 +38,13 @@ std::shared_ptr<const AmtTrust> anchor_trust(std::vector<Bytes> anchors, std::st
 // The leaf's SHA-256 equals `leaf_sha256` (a pin amtcfg recorded when it configured the device).
 std::shared_ptr<const AmtTrust> pinned_trust(Bytes leaf_sha256, std::string name);
 
-// Accepts any chain; the verdict says the certificate was not verified (--amt-insecure).
-std::shared_ptr<const AmtTrust> insecure_trust();
+// --amt-insecure. Without `checked`: accepts any chain, and the verdict says the certificate
+// was not verified. With it: `checked`'s verdict, except that a refusal becomes acceptance whose
+// check says which check was waived.
+std::shared_ptr<const AmtTrust> insecure_trust(std::shared_ptr<const AmtTrust> checked = nullptr);
+
+// Whether `verdict` accepted AMT's certificate only because --amt-insecure waived the checks.
+bool waived(const TlsVerdict& verdict);
 
 // Accepts any chain, as trusted on first use for `why` ("the run that provisioned it"); the
 // verdict's leaf_sha256 is what the caller pins.

@@ -256,7 +256,18 @@ TEST_CASE("insecure and first-use trust accept and say so", "[unit]") {
     TlsVerdict insecure = insecure_trust()->judge(chain);
     CHECK(insecure.accepted);
     CHECK(insecure.check == "not verified (--amt-insecure)");
+    CHECK(waived(insecure));
     CHECK(insecure.leaf_sha256 == sha(chain[0], EVP_sha256()));
+    // Over a real trust: its failure is accepted and named; its success stays verified.
+    auto pinned = pinned_trust(sha(chain[0], EVP_sha256()), "the pin");
+    TlsVerdict kept = insecure_trust(pinned)->judge(chain);
+    CHECK(kept.accepted);
+    CHECK_FALSE(waived(kept));
+    TlsVerdict waiving = insecure_trust(pinned)->judge(sim_chain("amt-chain.pem"));
+    CHECK(waiving.accepted);
+    CHECK(waived(waiving));
+    CHECK_THAT(waiving.check,
+               Catch::StartsWith("not verified (--amt-insecure): the leaf's SHA-256"));
     TlsVerdict first = first_use_trust("the run that provisioned it")->judge(chain);
     CHECK(first.accepted);
     CHECK(first.check == "trusted on first use for the run that provisioned it; not verified");
