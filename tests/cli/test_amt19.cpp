@@ -241,3 +241,41 @@ TEST_CASE("AMT 19: Intel's On-Die CA root is the default, and no environment var
     CHECK(with_option.status == 0);
     CHECK(control_mode(device) == "ccm");
 }
+
+TEST_CASE("AMT 19: a CommitChanges that fails returns AMT to pre-provisioning (exit 30)",
+          "[cli][amt19]") {
+    auto [kind, code] = GENERATE(std::pair<std::string, std::string>{"ccm", "1"},
+                                 std::pair<std::string, std::string>{"acm", "2057"});
+    auto via = path();
+    INFO(kind << " over " << via.options[1]);
+    SimDevice device(amt19_json());
+    std::string escrow = device.dir().file("escrow.jsonl");
+    auto profile = device.write("p.xml", kind == "acm" ? acm_profile() : ccm_profile("random"));
+    auto sim = via.sim;
+    sim.insert(sim.end(),
+               {"--fault", "wsman-return:AMT_SetupAndConfigurationService.CommitChanges=" + code});
+    auto r = device.amtcfg(over(via, {"configure", "--profile", profile, "--escrow", escrow}), sim,
+                           k_env);
+    INFO(r.err);
+    CHECK(r.status == 30);
+    CHECK(r.err.find("CommitChanges") != std::string::npos);
+    auto info = device.info();
+    CHECK(info["control_mode"] == "pre-provisioning");
+    CHECK(info["provisioning_state"] == "pre");
+    if (kind == "ccm") {
+        // The generated password never took: the escrow says so.
+        CHECK(escrow_statuses(escrow, "admin-password") == std::vector<std::string>{"failed"});
+    }
+}
+
+TEST_CASE("AMT 19: unconfigure takes a device stuck in provisioning back with StopConfiguration",
+          "[cli][amt19]") {
+    auto stuck = amt19_json();
+    stuck.replace(stuck.find("\"provisioning_state\": 0"), 23, "\"provisioning_state\": 1");
+    SimDevice device(stuck);
+    auto r = device.amtcfg({"--json", "unconfigure"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["method"] == "amthi-stop-configuration");
+    CHECK(device.info()["provisioning_state"] == "pre");
+}
