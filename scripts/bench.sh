@@ -66,8 +66,10 @@ scripts/with-sim.sh --state "$work/configured.json" -- \
 (umask 077 && python3 - "$escrow" "$work/configured.json" "$work/due.json" "$work/password" <<'STATES'
 import json, sys
 escrow, configured, due, password = sys.argv[1:]
-lines = [l for l in open(escrow) if l.strip()]
-open(password, "w").write(json.loads(lines[-1])["value"])
+records = [json.loads(l) for l in open(escrow) if l.strip()]
+# The newest admin password with its value (outcome records carry none).
+admin = [r for r in records if r.get("secret") == "admin-password" and "value" in r]
+open(password, "w").write(admin[-1]["value"])
 state = json.load(open(configured))
 state.update(clock_offset_seconds=3600, hostname="stale-name")
 json.dump(state, open(due, "w"))
