@@ -92,6 +92,11 @@ HelperAnswer interpret_helper(int exit_status, std::string_view out) {
     case static_cast<int>(HelperStatus::underconfigured):
         return failed(
             fmt::format("the helper is missing configuration (exit 4): {}", trimmed(out)));
+    case static_cast<int>(HelperStatus::need_scep_messages):
+        return failed(fmt::format("the helper wants SCEP messages signed with the request's "
+                                  "private key (exit 16), which only AMT holds; use "
+                                  "<issuer type=\"scep\"> for SCEP servers: {}",
+                                  trimmed(out)));
     case -1:
         return failed("the helper was ended by a signal");
     default:

@@ -21,6 +21,9 @@ enum class HelperStatus : int {
     underconfigured = 4, // stdout: what is missing
     wait_with_delay = 5, // stdout: seconds to wait on the first line, then the cookie
     operation_not_supported = 6,
+    // certmonger's CM_SUBMIT_STATUS_NEED_SCEP_MESSAGES: scep-submit wants the daemon to build
+    // the SCEP pkiMessage, signed with the request's private key (which only AMT holds).
+    need_scep_messages = 16,
 };
 
 struct HelperAnswer {

@@ -22,6 +22,15 @@ std::unique_ptr<Issuer> make_issuer(const profile::Issuer& config, IssuerContext
 
 namespace detail {
 
+profile::SecretSetting clone_setting(const profile::SecretSetting& setting) {
+    profile::SecretSetting out;
+    out.source.kind = setting.source.kind;
+    out.source.location = setting.source.location;
+    out.source.literal = setting.source.literal.clone();
+    out.line = setting.line;
+    return out;
+}
+
 std::vector<Bytes> trusted_certificates(const std::string& path, std::string_view what) {
     std::vector<Bytes> out;
     for (auto& certificate : load_pem_certificates(path, what)) {

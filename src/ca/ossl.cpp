@@ -36,7 +36,9 @@ BioPtr memory_bio(ByteView data) {
     if (data.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         throw Error(ErrorCategory::internal, "buffer too large for OpenSSL");
     }
-    BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+    // BIO_new_mem_buf refuses a null pointer, which an empty span may have.
+    BioPtr bio(data.empty() ? BIO_new(BIO_s_mem())
+                            : BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
     if (!bio) {
         throw Error(ErrorCategory::internal, "out of memory");
     }

@@ -41,6 +41,15 @@ struct Issued {
     std::vector<Bytes> ca_chain; // the issuing CA first, up to the root when the CA sent it
 };
 
+// What the request must hold (the flow builds it, AMT signs it):
+// - every issuer: the subject (CN = <tls common-name>) and the DNS names as a subjectAltName
+//   extension inside a PKCS#9 extensionRequest attribute. The file issuer copies exactly these
+//   into the certificate (and adds serverAuth); scep, cmp and exec send the request as it is,
+//   and the CA's own policy decides what the certificate gets.
+// - the attributes csr_attributes() returns (scep: challengePassword when the profile gives
+//   challenge-source), added before AMT signs.
+// Every issuer refuses a request whose signature does not verify with its own key.
+//
 // One CA. issue() throws Error(certificate_failed) with what the CA said (refused, unreachable,
 // malformed answer) and Error(timed_out) when the command's --timeout ends a wait (SCEP
 // PENDING, certmonger's "wait").

@@ -46,6 +46,9 @@ TEST_CASE("helper answers: malformed or other statuses are failures", "[unit]") 
     }
     CHECK(interpret_helper(4, "no URL").message ==
           "the helper is missing configuration (exit 4): no URL");
+    CHECK_THAT(interpret_helper(16, "Error reading request, expected PKCS7 data.").message,
+               Catch::StartsWith("the helper wants SCEP messages signed with the request's "
+                                 "private key (exit 16)"));
     CHECK(interpret_helper(6, "").message == "the helper failed with exit status 6: ");
     CHECK(interpret_helper(-1, "").message == "the helper was ended by a signal");
     auto long_text = interpret_helper(2, std::string(5000, 'x'));
