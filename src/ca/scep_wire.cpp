@@ -23,12 +23,20 @@ namespace {
 
 using Pkcs7Ptr = std::unique_ptr<PKCS7, Deleter<PKCS7_free>>;
 using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-void free_stack(STACK_OF(X509) * stack) { sk_X509_free(stack); }
+void free_stack(STACK_OF(X509) * stack) {
+    sk_X509_free(stack);
+}
 using StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<free_stack>>;
 
 // RFC 8894 section 3.2.1: the SCEP attributes, id-VeriSign pki attributes.
-enum class ScepAttribute { message_type, pki_status, fail_info, sender_nonce, recipient_nonce,
-                           transaction_id };
+enum class ScepAttribute {
+    message_type,
+    pki_status,
+    fail_info,
+    sender_nonce,
+    recipient_nonce,
+    transaction_id
+};
 struct AttributeEntry {
     ScepAttribute attribute;
     const char* oid;
@@ -39,10 +47,8 @@ constexpr std::array k_attributes{
     AttributeEntry{ScepAttribute::pki_status, "2.16.840.1.113733.1.9.3", "scepPkiStatus"},
     AttributeEntry{ScepAttribute::fail_info, "2.16.840.1.113733.1.9.4", "scepFailInfo"},
     AttributeEntry{ScepAttribute::sender_nonce, "2.16.840.1.113733.1.9.5", "scepSenderNonce"},
-    AttributeEntry{ScepAttribute::recipient_nonce, "2.16.840.1.113733.1.9.6",
-                   "scepRecipientNonce"},
-    AttributeEntry{ScepAttribute::transaction_id, "2.16.840.1.113733.1.9.7",
-                   "scepTransactionID"},
+    AttributeEntry{ScepAttribute::recipient_nonce, "2.16.840.1.113733.1.9.6", "scepRecipientNonce"},
+    AttributeEntry{ScepAttribute::transaction_id, "2.16.840.1.113733.1.9.7", "scepTransactionID"},
 };
 
 // RFC 8894 section 3.2.1.4.5.
@@ -55,10 +61,9 @@ int nid_of(ScepAttribute attribute) {
     std::call_once(once, [] {
         for (std::size_t i = 0; i < k_attributes.size(); ++i) {
             int nid = OBJ_txt2nid(k_attributes[i].oid);
-            nids[i] = nid != NID_undef
-                          ? nid
-                          : OBJ_create(k_attributes[i].oid, k_attributes[i].name,
-                                       k_attributes[i].name);
+            nids[i] = nid != NID_undef ? nid
+                                       : OBJ_create(k_attributes[i].oid, k_attributes[i].name,
+                                                    k_attributes[i].name);
         }
     });
     return nids[static_cast<std::size_t>(attribute)];
@@ -93,12 +98,15 @@ template <typename T, typename Encode> Bytes der_with(T* value, Encode encode) {
 std::string lower_media_type(std::string_view content_type) {
     std::string out(content_type.substr(0, content_type.find(';')));
     out.erase(std::remove(out.begin(), out.end(), ' '), out.end());
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return out;
 }
 
-bool is_ca(X509* certificate) { return X509_check_ca(certificate) != 0; }
+bool is_ca(X509* certificate) {
+    return X509_check_ca(certificate) != 0;
+}
 
 bool issued_by(X509* certificate, X509* issuer) {
     bool out = X509_check_issued(issuer, certificate) == X509_V_OK &&
@@ -171,7 +179,8 @@ ScepCertificates from_bundle(STACK_OF(X509) * certificates) {
 
 bool add_printable(PKCS7_SIGNER_INFO* info, int nid, std::string_view text) {
     ASN1_STRING* value = ASN1_STRING_type_new(V_ASN1_PRINTABLESTRING);
-    if (value == nullptr || ASN1_STRING_set(value, text.data(), static_cast<int>(text.size())) != 1 ||
+    if (value == nullptr ||
+        ASN1_STRING_set(value, text.data(), static_cast<int>(text.size())) != 1 ||
         PKCS7_add_signed_attribute(info, nid, V_ASN1_PRINTABLESTRING, value) != 1) {
         ASN1_STRING_free(value);
         return false;
@@ -241,11 +250,12 @@ ScepCaps parse_ca_caps(std::string_view text) {
     std::size_t start = 0;
     while (start < text.size()) {
         auto end = text.find('\n', start);
-        std::string line(text.substr(start, end == std::string_view::npos ? text.size() - start
-                                                                          : end - start));
-        line.erase(std::remove_if(line.begin(), line.end(),
-                                  [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-                   line.end());
+        std::string line(
+            text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
+        line.erase(
+            std::remove_if(line.begin(), line.end(),
+                           [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+            line.end());
         std::transform(line.begin(), line.end(), line.begin(), [](char c) {
             return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         });
@@ -315,16 +325,16 @@ Bytes encode_pki_message(const PkiRequest& request, X509* recipient, X509* signe
 
     Pkcs7Ptr message(PKCS7_new());
     PKCS7_SIGNER_INFO* info = nullptr;
-    bool built = message && PKCS7_set_type(message.get(), NID_pkcs7_signed) == 1 &&
-                 (info = PKCS7_add_signature(message.get(), signer, key, digest)) != nullptr &&
-                 PKCS7_add_certificate(message.get(), signer) == 1 &&
-                 PKCS7_add_signed_attribute(info, NID_pkcs9_contentType, V_ASN1_OBJECT,
-                                            OBJ_nid2obj(NID_pkcs7_data)) == 1 &&
-                 add_printable(info, nid_of(ScepAttribute::message_type), request.message_type) &&
-                 add_printable(info, nid_of(ScepAttribute::transaction_id),
-                               request.transaction_id) &&
-                 add_octets(info, nid_of(ScepAttribute::sender_nonce), request.sender_nonce) &&
-                 PKCS7_content_new(message.get(), NID_pkcs7_data) == 1;
+    bool built =
+        message && PKCS7_set_type(message.get(), NID_pkcs7_signed) == 1 &&
+        (info = PKCS7_add_signature(message.get(), signer, key, digest)) != nullptr &&
+        PKCS7_add_certificate(message.get(), signer) == 1 &&
+        PKCS7_add_signed_attribute(info, NID_pkcs9_contentType, V_ASN1_OBJECT,
+                                   OBJ_nid2obj(NID_pkcs7_data)) == 1 &&
+        add_printable(info, nid_of(ScepAttribute::message_type), request.message_type) &&
+        add_printable(info, nid_of(ScepAttribute::transaction_id), request.transaction_id) &&
+        add_octets(info, nid_of(ScepAttribute::sender_nonce), request.sender_nonce) &&
+        PKCS7_content_new(message.get(), NID_pkcs7_data) == 1;
     BIO* data = built ? PKCS7_dataInit(message.get(), nullptr) : nullptr;
     built = data != nullptr &&
             BIO_write(data, enveloped.data(), static_cast<int>(enveloped.size())) ==
@@ -359,7 +369,8 @@ CertRep decode_cert_rep(ByteView der, const std::vector<Bytes>& signers,
     if (PKCS7_verify(message.get(), certificates.get(), store.get(), detached.get(), out.get(),
                      PKCS7_NOVERIFY | PKCS7_NOINTERN | PKCS7_BINARY) != 1) {
         fail("the SCEP answer's signature does not verify with the CA or RA certificates of "
-             "GetCACert: " + last_error());
+             "GetCACert: " +
+             last_error());
     }
     PKCS7_SIGNER_INFO* info = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(message.get()), 0);
     if (info == nullptr) {
@@ -374,9 +385,9 @@ CertRep decode_cert_rep(ByteView der, const std::vector<Bytes>& signers,
         fail("the SCEP answer is for another transaction (transactionID differs)");
     }
     auto nonce = attribute(info, ScepAttribute::recipient_nonce, V_ASN1_OCTET_STRING);
-    if (!nonce || !std::equal(nonce->begin(), nonce->end(), sender_nonce.begin(),
-                              sender_nonce.end(),
-                              [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; })) {
+    if (!nonce ||
+        !std::equal(nonce->begin(), nonce->end(), sender_nonce.begin(), sender_nonce.end(),
+                    [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; })) {
         fail("the SCEP answer's recipientNonce is not the request's senderNonce (a replay?)");
     }
     auto status = attribute(info, ScepAttribute::pki_status, V_ASN1_PRINTABLESTRING);
@@ -389,12 +400,13 @@ CertRep decode_cert_rep(ByteView der, const std::vector<Bytes>& signers,
     } else if (status == "2") {
         rep.status = CertRep::Status::failure;
         auto info_text = attribute(info, ScepAttribute::fail_info, V_ASN1_PRINTABLESTRING);
-        std::size_t index = info_text && info_text->size() == 1 ? static_cast<std::size_t>(
-                                                                      (*info_text)[0] - '0')
-                                                                : k_fail_info.size();
-        rep.fail_info = index < k_fail_info.size()
-                            ? std::string(k_fail_info[index])
-                            : fmt::format("failInfo {}", strip_controls(info_text.value_or("missing")));
+        std::size_t index = info_text && info_text->size() == 1
+                                ? static_cast<std::size_t>((*info_text)[0] - '0')
+                                : k_fail_info.size();
+        rep.fail_info =
+            index < k_fail_info.size()
+                ? std::string(k_fail_info[index])
+                : fmt::format("failInfo {}", strip_controls(info_text.value_or("missing")));
     } else {
         fail(fmt::format("the SCEP answer has an unknown pkiStatus {}",
                          strip_controls(status.value_or("(missing)"))));

@@ -68,8 +68,8 @@ FetchResponse fetch(const FetchRequest& request, const Deadline& deadline) {
         curl.easy_setopt(easy.get(), CURLOPT_CAINFO, request.ca_file.c_str());
     }
     if (!request.post_content_type.empty()) {
-        headers.reset(curl.slist_append(
-            nullptr, ("Content-Type: " + request.post_content_type).c_str()));
+        headers.reset(
+            curl.slist_append(nullptr, ("Content-Type: " + request.post_content_type).c_str()));
         headers.reset(curl.slist_append(headers.release(), "Expect:"));
         curl.easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
         curl.easy_setopt(easy.get(), CURLOPT_POSTFIELDS, request.body.data());
@@ -82,11 +82,10 @@ FetchResponse fetch(const FetchRequest& request, const Deadline& deadline) {
             throw Error(ErrorCategory::timed_out,
                         fmt::format("{} did not answer before --timeout ended", request.url));
         }
-        std::string detail = transfer.too_large
-                                 ? fmt::format("the answer is larger than {} bytes",
-                                               request.max_body)
-                                 : (error_text[0] != '\0' ? std::string(error_text)
-                                                          : curl.easy_strerror(code));
+        std::string detail =
+            transfer.too_large
+                ? fmt::format("the answer is larger than {} bytes", request.max_body)
+                : (error_text[0] != '\0' ? std::string(error_text) : curl.easy_strerror(code));
         throw Error(ErrorCategory::server_unreachable,
                     fmt::format("cannot reach {}: {}", request.url, detail));
     }

@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     amtcfg::ByteView rest(data + 1, size - 1);
     switch (data[0] % 5) {
     case 0: {
-        auto caps = parse_ca_caps(std::string_view(reinterpret_cast<const char*>(rest.data()),
-                                                   rest.size()));
+        auto caps = parse_ca_caps(
+            std::string_view(reinterpret_cast<const char*>(rest.data()), rest.size()));
         if (caps.scep_standard && !(caps.post && caps.sha256 && caps.aes)) {
             __builtin_trap();
         }

@@ -10,10 +10,10 @@
 namespace amtcfg::http {
 
 struct FetchRequest {
-    std::string url;          // http:// or https:// only; redirects are not followed
-    Bytes body;               // POSTed when post_content_type is set, else a GET
+    std::string url; // http:// or https:// only; redirects are not followed
+    Bytes body;      // POSTed when post_content_type is set, else a GET
     std::string post_content_type;
-    std::string ca_file;      // https: PEM CAs to verify the server with; empty: the system's
+    std::string ca_file; // https: PEM CAs to verify the server with; empty: the system's
     std::size_t max_body = 1024 * 1024;
 };
 

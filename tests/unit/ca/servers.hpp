@@ -20,7 +20,9 @@ extern char** environ;
 
 namespace amtcfg::test {
 
-inline bool have_program(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+inline bool have_program(const std::string& path) {
+    return ::access(path.c_str(), X_OK) == 0;
+}
 
 inline bool port_accepts(std::uint16_t port) {
     int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

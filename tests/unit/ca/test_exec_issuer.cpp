@@ -9,6 +9,8 @@
 // holds the key, so no helper of this interface can drive it: <issuer type="scep"> does SCEP.
 #include "servers.hpp"
 
+#include <thread>
+
 #include <chrono>
 
 using namespace amtcfg;
@@ -35,11 +37,20 @@ const std::string k_sign =
     "-days 5 2>/dev/null && cat \"$DIR/ca.pem\"";
 
 // Whether the process is gone or a zombie (killed; its parent, the killed shell, cannot reap it,
-// so init does, whenever it gets to it).
+// so init does, whenever it gets to it). SIGKILL takes effect when the process is next
+// scheduled, so this polls with a bounded backoff (about 2.5 s in all).
 bool stopped(int pid) {
-    std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
-    auto close = stat.rfind(')');
-    return stat.empty() || (close != std::string::npos && stat.substr(close + 2, 1) == "Z");
+    auto wait = std::chrono::milliseconds(5);
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+        auto close = stat.rfind(')');
+        if (stat.empty() || (close != std::string::npos && stat.substr(close + 2, 1) == "Z")) {
+            return true;
+        }
+        std::this_thread::sleep_for(wait);
+        wait *= 2;
+    }
+    return false;
 }
 
 } // namespace

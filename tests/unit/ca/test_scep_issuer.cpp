@@ -45,8 +45,8 @@ TEST_CASE("scep: scepserver issues with the right challenge", "[unit]") {
     CHECK(context.asked == std::vector<std::string>{"SCEP challenge password"});
 
     auto key = rsa_key();
-    auto issued = issuer->issue({request_with(*issuer, key.get(), "ws01.corp.example"),
-                                 "CN=ws01.corp.example"});
+    auto issued = issuer->issue(
+        {request_with(*issuer, key.get(), "ws01.corp.example"), "CN=ws01.corp.example"});
     Cert certificate = parse_der(issued.certificate_der);
     Cert ca = read_pem(server.ca_pem());
     CHECK(EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key.get()) == 1);
@@ -68,8 +68,11 @@ TEST_CASE("scep: a wrong challenge is refused with what the server said", "[unit
     auto key = rsa_key();
     Bytes request = request_with(*issuer, key.get(), "ws01.corp.example");
     std::string message;
-    CHECK(category_of([&] { issuer->issue({request, "CN=ws01.corp.example"}); }, &message) ==
-          ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  issuer->issue({request, "CN=ws01.corp.example"});
+              },
+              &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::StartsWith("the SCEP server at " + server.url() +
                                           " refused the request for CN=ws01.corp.example: "));
     // scepserver answers a wrong challenge with a CertRep FAILURE, failInfo badRequest.
@@ -96,8 +99,11 @@ TEST_CASE("scep: ca-fingerprint pins GetCACert's CA certificate", "[unit]") {
     config.ca_fingerprint[0] ^= 0xff;
     auto wrong = ca::make_issuer(config, context.get());
     std::string message;
-    CHECK(category_of([&] { wrong->issue({request_with(*wrong, key.get(), "a.example"), ""}); },
-                      &message) == ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  wrong->issue({request_with(*wrong, key.get(), "a.example"), ""});
+              },
+              &message) == ErrorCategory::certificate_failed);
     std::string actual = to_hex(crypto::fingerprint(ca_der, crypto::HashAlgorithm::sha256));
     std::string expected = to_hex(config.ca_fingerprint);
     auto colons = [](std::string hex) {
@@ -118,7 +124,10 @@ TEST_CASE("scep: an unreachable server is certificate_failed naming the URL", "[
     auto issuer = ca::make_issuer(scep_config(url), context.get());
     auto key = rsa_key();
     std::string message;
-    CHECK(category_of([&] { issuer->issue({signed_request(key.get(), "a.example"), ""}); },
-                      &message) == ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  issuer->issue({signed_request(key.get(), "a.example"), ""});
+              },
+              &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::StartsWith("SCEP GetCACaps: cannot reach " + url));
 }

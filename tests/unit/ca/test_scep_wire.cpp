@@ -104,9 +104,9 @@ TEST_CASE("scep: GetCACert with RA certificates, as NDES answers", "[unit]") {
     make_ca(other);
     make_ra(other, "foreign", "keyEncipherment");
     run("cp '" + other.file("foreign.pem") + "' '" + dir.file("foreign.pem") + "'");
-    CHECK_THAT(refusal("application/x-x509-ca-ra-cert", bundle(dir, {"ca", "ra-encrypt",
-                                                                       "foreign"})),
-               Catch::Contains("is not issued by the CA"));
+    CHECK_THAT(
+        refusal("application/x-x509-ca-ra-cert", bundle(dir, {"ca", "ra-encrypt", "foreign"})),
+        Catch::Contains("is not issued by the CA"));
     CHECK_THAT(refusal("application/x-x509-ca-ra-cert", bundle(dir, {"ra-encrypt"})),
                Catch::Contains("no CA certificate"));
     CHECK_THAT(refusal("application/x-x509-ca-ra-cert", der_file(dir, "ca")),

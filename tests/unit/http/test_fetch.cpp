@@ -77,7 +77,8 @@ private:
             return false;
         }
         auto length = m_received.find("Content-Length: ");
-        std::size_t body = length == std::string::npos ? 0 : std::stoul(m_received.substr(length + 16));
+        std::size_t body =
+            length == std::string::npos ? 0 : std::stoul(m_received.substr(length + 16));
         return m_received.size() >= end + 4 + body;
     }
 
@@ -90,8 +91,8 @@ private:
 
 std::string answer(const std::string& status, const std::string& type, const std::string& body) {
     return "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-           "\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\nConnection: close\r\n\r\n" + body;
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+           body;
 }
 
 } // namespace
@@ -107,14 +108,13 @@ TEST_CASE("fetch: GET and POST, statuses are values", "[unit]") {
 
     OneShotServer post(answer("500 Internal Server Error", "text/plain", "bad"));
     Bytes body{0x30, 0x03, 0x02, 0x01, 0x00};
-    response = http::fetch({post.url("/scep"), body, "application/x-pki-message", "", 1024},
-                           deadline);
+    response =
+        http::fetch({post.url("/scep"), body, "application/x-pki-message", "", 1024}, deadline);
     CHECK(response.status == 500);
     std::string received = post.received();
     CHECK(received.rfind("POST /scep HTTP/1.1\r\n", 0) == 0);
     CHECK(received.find("Content-Type: application/x-pki-message\r\n") != std::string::npos);
-    CHECK(received.substr(received.size() - body.size()) ==
-          std::string(body.begin(), body.end()));
+    CHECK(received.substr(received.size() - body.size()) == std::string(body.begin(), body.end()));
 }
 
 TEST_CASE("fetch: failures name the URL", "[unit]") {
