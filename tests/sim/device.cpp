@@ -32,6 +32,7 @@ void unprovision_device(DeviceState& state) {
     state.wsman.users.clear();
     std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
     reset_instances(state.wsman);
+    state.wsman.certificates = CertificateStore{}; // keys, certificates, context, TLS off
     state.shbc = ShbcContext{};
 }
 

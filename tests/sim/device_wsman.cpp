@@ -339,6 +339,86 @@ void load_current_power_scheme(const nlohmann::json& json, WsmanState& wsman) {
     }
 }
 
+// The certificate store: "key_pairs" [{handle, private_key_pem}], "certificates" [{handle,
+// certificate (base64 DER), trusted_root}], "tls_credential_context" (null or a certificate
+// handle), "tls_committed" {remote_enabled, remote_mutual, local_enabled, local_mutual,
+// certificate, private_key_pem, trusted_roots, trusted_cn, generation}, "clock_set".
+void load_certificate_store(const nlohmann::json& json, CertificateStore& store) {
+    if (auto it = json.find("key_pairs"); it != json.end()) {
+        if (!it->is_array()) {
+            bad_key("key_pairs", "must be an array");
+        }
+        std::vector<StoredKeyPair> keys;
+        for (const auto& item : *it) {
+            keys.push_back({item.at("handle").get<std::uint32_t>(),
+                            item.at("private_key_pem").get<std::string>()});
+        }
+        store.keys = std::move(keys);
+    }
+    if (auto it = json.find("certificates"); it != json.end()) {
+        if (!it->is_array()) {
+            bad_key("certificates", "must be an array");
+        }
+        std::vector<StoredCertificate> certificates;
+        for (const auto& item : *it) {
+            certificates.push_back({item.at("handle").get<std::uint32_t>(),
+                                    item.at("certificate").get<std::string>(),
+                                    item.value("trusted_root", false)});
+        }
+        store.certificates = std::move(certificates);
+    }
+    if (auto it = json.find("tls_credential_context"); it != json.end()) {
+        store.credential_context =
+            it->is_null() ? std::nullopt : std::optional(it->get<std::uint32_t>());
+        if (store.credential_context &&
+            std::none_of(store.certificates.begin(), store.certificates.end(),
+                         [&](const StoredCertificate& c) {
+                             return c.handle == *store.credential_context;
+                         })) {
+            bad_key("tls_credential_context", "names no certificate of 'certificates'");
+        }
+    }
+    if (auto it = json.find("tls_committed"); it != json.end() && !it->is_null()) {
+        TlsService service;
+        service.remote_enabled = it->value("remote_enabled", false);
+        service.remote_mutual = it->value("remote_mutual", false);
+        service.local_enabled = it->value("local_enabled", false);
+        service.local_mutual = it->value("local_mutual", false);
+        service.certificate_base64 = it->value("certificate", "");
+        service.private_key_pem = it->value("private_key_pem", "");
+        service.trusted_roots = it->value("trusted_roots", std::vector<std::string>{});
+        service.trusted_cn = it->value("trusted_cn", std::vector<std::string>{});
+        service.generation = it->value("generation", std::uint32_t{0});
+        store.committed = std::move(service);
+    }
+    store.clock_set = json.value("clock_set", store.clock_set);
+}
+
+void save_certificate_store(const CertificateStore& store, nlohmann::json& json) {
+    json["key_pairs"] = nlohmann::json::array();
+    for (const auto& key : store.keys) {
+        json["key_pairs"].push_back(
+            {{"handle", key.handle}, {"private_key_pem", key.private_key_pem}});
+    }
+    json["certificates"] = nlohmann::json::array();
+    for (const auto& cert : store.certificates) {
+        json["certificates"].push_back({{"handle", cert.handle},
+                                        {"certificate", cert.der_base64},
+                                        {"trusted_root", cert.trusted_root}});
+    }
+    json["tls_credential_context"] = store.credential_context
+                                         ? nlohmann::json(*store.credential_context)
+                                         : nlohmann::json(nullptr);
+    const auto& c = store.committed;
+    json["tls_committed"] = {
+        {"remote_enabled", c.remote_enabled},  {"remote_mutual", c.remote_mutual},
+        {"local_enabled", c.local_enabled},    {"local_mutual", c.local_mutual},
+        {"certificate", c.certificate_base64}, {"private_key_pem", c.private_key_pem},
+        {"trusted_roots", c.trusted_roots},    {"trusted_cn", c.trusted_cn},
+        {"generation", c.generation}};
+    json["clock_set"] = store.clock_set;
+}
+
 } // namespace
 
 std::uint32_t next_user_handle(const WsmanState& wsman) {
@@ -356,6 +436,7 @@ void load_wsman(const nlohmann::json& json, WsmanState& wsman) {
         wsman.admin_ha1 = json.value("admin_password_ha1", wsman.admin_ha1);
         wsman.mebx_password = json.value("mebx_password", wsman.mebx_password);
         load_users(json, wsman);
+        load_certificate_store(json, wsman.certificates);
     } catch (const nlohmann::json::exception& error) {
         throw std::runtime_error(std::string("device file WS-Man keys: ") + error.what());
     }
@@ -369,6 +450,7 @@ void save_wsman(const WsmanState& wsman, nlohmann::json& json) {
     json["mebx_password"] = wsman.mebx_password;
     json["current_power_scheme"] = wsman.current_power_scheme;
     json["user_acl_page_size"] = wsman.user_acl_page_size;
+    save_certificate_store(wsman.certificates, json);
     json["users"] = nlohmann::json::array();
     for (const auto& user : wsman.users) {
         json["users"].push_back({{"name", user.name},

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,42 @@ struct UserAcl {
     std::uint32_t access_permission = 2; // 0 local, 1 network, 2 any
 };
 
+// AMT's certificate store (AMT_PublicKeyManagementService, wsman.md sections 6 and 8): key
+// pairs generated inside AMT, certificates added to it, the TLS credential context, and the
+// TLS service CommitChanges last applied. Handles are opaque numbers, one more than the
+// largest in use of their kind, from 0 on (saved, so they stay stable across runs).
+struct StoredKeyPair {
+    std::uint32_t handle = 0;
+    std::string private_key_pem; // test data: the simulated firmware's own key
+};
+struct StoredCertificate {
+    std::uint32_t handle = 0;
+    std::string der_base64;    // X509Certificate
+    bool trusted_root = false; // AddTrustedRootCertificate
+};
+// What 16993 serves, as the last CommitChanges applied it (Put alone changes nothing served).
+struct TlsService {
+    bool remote_enabled = false;
+    bool remote_mutual = false;
+    bool local_enabled = false;
+    bool local_mutual = false;
+    std::string certificate_base64;         // the credential context's certificate, DER
+    std::string private_key_pem;            // its key from the key store
+    std::vector<std::string> trusted_roots; // DER base64, for mutual authentication
+    std::vector<std::string> trusted_cn;    // of the setting that demands mutual authentication
+    std::uint32_t generation = 0;           // commits that changed TLS: a TLS service restart
+};
+struct CertificateStore {
+    std::vector<StoredKeyPair> keys;
+    std::vector<StoredCertificate> certificates;
+    // AMT_TLSCredentialContext: the handle of its ElementInContext certificate, if it exists.
+    std::optional<std::uint32_t> credential_context;
+    TlsService committed;
+    // Whether AMT's clock was set (SetHighAccuracyTimeSynch) since the device was provisioned:
+    // mutual authentication needs it (wsman.md section 8).
+    bool clock_set = false;
+};
+
 // What only the WS-Man side of the device keeps (DeviceState::wsman). The identity,
 // provisioning state, realm, passwords, hashes and LAN are DeviceState's own fields.
 struct WsmanState {
@@ -63,6 +100,7 @@ struct WsmanState {
     // The InstanceID of the AMT_SystemPowerScheme that is current ("" = none). The schemes are
     // the platform's power packages, classes["AMT_SystemPowerScheme"]; unprovisioning keeps both.
     std::string current_power_scheme;
+    CertificateStore certificates;
 };
 
 // The two desktop power packages (Intel AMT 6.0+), the first one current.
@@ -76,7 +114,8 @@ std::uint32_t next_user_handle(const WsmanState& wsman);
 void reset_instances(WsmanState& wsman);
 
 // The WS-Man keys of a device file: kvm_supported, admin_password_ha1, mebx_password, users,
-// wsman_classes, current_power_scheme (default when the file lists power schemes: the first).
+// wsman_classes, current_power_scheme (default when the file lists power schemes: the first),
+// key_pairs, certificates, tls_credential_context, tls_committed, clock_set.
 // Missing keys keep their value; throws std::runtime_error on a bad value.
 void load_wsman(const nlohmann::json& json, WsmanState& wsman);
 void save_wsman(const WsmanState& wsman, nlohmann::json& json);

@@ -8,7 +8,9 @@ namespace amtcfg::sim::apf {
 SessionOptions session_options(const DeviceState& device) {
     SessionOptions options;
     options.uuid = uuid_wire_bytes(device.uuid);
-    options.tls_enforced = device.tls_enforced;
+    auto ports = management_ports(device);
+    options.tls_enforced = !ports.plain; // TLS-enforced, or the LMS TLS setting committed
+    options.tls_port = ports.plain && ports.tls;
     options.max_message = device.clients.lme.max_msg_length;
     return options;
 }
@@ -83,6 +85,10 @@ void Session::on_protocol_version(ByteReader& reader) {
     m_ports = m_options.tls_enforced
                   ? std::vector<std::uint32_t>{k_port_https, k_port_redirection_tls}
                   : std::vector<std::uint32_t>{k_port_http, k_port_redirection};
+    if (!m_options.tls_enforced && m_options.tls_port) {
+        m_ports.push_back(k_port_https);
+        m_ports.push_back(k_port_redirection_tls);
+    }
     m_accepted.clear();
     m_next_port = 0;
     m_send(protocol_version(1, 0, k_trigger_lme, m_options.uuid));
@@ -133,15 +139,17 @@ void Session::on_channel_open(ByteReader& reader) {
     read_string(reader, "originator address");
     reader.u32be("originator port");
     expect_end(reader, "CHANNEL_OPEN");
-    auto management = m_options.tls_enforced ? k_port_https : k_port_http;
+    bool served = m_options.tls_enforced
+                      ? port == k_port_https
+                      : port == k_port_http || (m_options.tls_port && port == k_port_https);
     if (m_phase == Phase::idle || m_phase == Phase::service_requested) {
         m_send(channel_open_failure(host_id, k_open_prohibited));
     } else if (type != k_forwarded_tcpip && type != k_direct_tcpip) {
         m_send(channel_open_failure(host_id, k_open_unknown_type));
-    } else if (port != management ||
+    } else if (!served ||
                std::find(m_accepted.begin(), m_accepted.end(), port) == m_accepted.end()) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
-    } else if (auto connection = open_management_connection(m_service, m_options.tls_enforced);
+    } else if (auto connection = open_management_connection(m_service, port == k_port_https);
                connection == nullptr) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
     } else if (m_service.fire_apf_fault("apf-open-failure")) {

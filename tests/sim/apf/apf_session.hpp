@@ -21,6 +21,7 @@ namespace amtcfg::sim::apf {
 struct SessionOptions {
     std::array<std::uint8_t, 16> uuid{}; // as GetUUID sends it
     bool tls_enforced = false;           // advertise 16993 + 664 instead of 16992 + 623
+    bool tls_port = false; // also advertise and serve 16993 + 664 (TLS configured in AMT)
     std::uint32_t max_message = 5120;    // the LME client's max_msg_length
     std::uint32_t receive_window = 4096; // what the firmware grants per channel
 };

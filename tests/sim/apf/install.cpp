@@ -63,14 +63,14 @@ std::uint16_t install_wsman(Simulator& simulator, std::optional<std::uint16_t> l
     auto* face = new WsmanFace(simulator);
     // A TLS-enforced device without usable files answers nothing on 16993 (channels refused,
     // LMS connections closed); with-sim.sh's check reports the cause before COMMAND runs.
-    if (!simulator.config().tls_dir.empty()) {
-        try {
-            face->tls = std::make_unique<TlsServer>(face->service, simulator.config().tls_dir);
-            face->service.set_tls(face->tls.get());
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "amtcfg simulator: no TLS: %s\n", e.what());
-        }
+    // Without files the TLS server serves only a certificate configured in AMT.
+    try {
+        face->tls = std::make_unique<TlsServer>(face->service, simulator.config().tls_dir);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "amtcfg simulator: no TLS: %s\n", e.what());
+        face->tls = std::make_unique<TlsServer>(face->service, std::string());
     }
+    face->service.set_tls(face->tls.get());
     simulator.add_client(
         {"lme", k_lme_client_guid, [face](Simulator& sim, std::shared_ptr<HostLink> link) {
              return std::unique_ptr<Endpoint>(

@@ -94,9 +94,12 @@ void LmsListener::accept_loop() {
 void LmsListener::serve(int fd) {
     // LMS has no LME session to forward to while AMT is soft-disabled: nothing answers. A
     // TLS-enforced device speaks TLS here (LMS forwards 16993), or nothing without TLS files.
-    auto [enabled, tls_enforced] = m_service.model().read(
-        [](const DeviceState& d) { return std::pair(d.watchdog.amt_enabled, d.tls_enforced); });
-    auto stream = enabled ? open_management_connection(m_service, tls_enforced) : nullptr;
+    // With TLS configured in AMT (CommitChanges) it carries both 16992 and 16993, told apart by
+    // the first byte; with the LMS TLS setting enabled only TLS, like a TLS-enforced device.
+    auto [enabled, ports] = m_service.model().read([](const DeviceState& d) {
+        return std::pair(d.watchdog.amt_enabled, management_ports(d));
+    });
+    auto stream = enabled ? open_local_connection(m_service, ports) : nullptr;
     if (!stream) {
         ::close(fd);
         return;

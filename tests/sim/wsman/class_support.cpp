@@ -1,6 +1,7 @@
 // Shared pieces of the class handlers: Put validation, method-argument parsing, base64.
 #include "wsman/classes.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -158,6 +159,32 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     out.resize(static_cast<std::size_t>(size) - (text.ends_with("==")  ? 2
                                                  : text.ends_with("=") ? 1
                                                                        : 0));
+    return out;
+}
+
+std::string reference_xml(std::string_view resource_uri,
+                          const std::vector<std::pair<std::string, std::string>>& selectors) {
+    std::string set;
+    for (const auto& [name, value] : selectors) {
+        set += fmt::format("<c:Selector Name=\"{}\">{}</c:Selector>", name, xml_escape(value));
+    }
+    return fmt::format("<b:Address>{}</b:Address><b:ReferenceParameters><c:ResourceURI>{}"
+                       "</c:ResourceURI><c:SelectorSet>{}</c:SelectorSet></b:ReferenceParameters>",
+                       ns::anonymous, resource_uri, set);
+}
+
+std::optional<EndpointRef> read_reference(pugi::xml_node node) {
+    auto params = child(node, ns::addressing, "ReferenceParameters");
+    if (!params) {
+        return std::nullopt;
+    }
+    EndpointRef out;
+    out.resource_uri = child(params, ns::wsman, "ResourceURI").child_value();
+    for (auto selector : child(params, ns::wsman, "SelectorSet").children()) {
+        if (selector.type() == pugi::node_element && local_name(selector) == "Selector") {
+            out.selectors[selector.attribute("Name").value()] = selector.child_value();
+        }
+    }
     return out;
 }
 

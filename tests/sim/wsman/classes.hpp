@@ -77,6 +77,14 @@ struct ClassSpec {
     bool (*reachable)(const DeviceState&) = nullptr; // false: b:DestinationUnreachable
     // Properties whose values are endpoint references, kept as XML and written unescaped.
     std::span<const std::string_view> references = {};
+    // Create (transfer): applies it and returns the EPR content of ResourceCreated (Address and
+    // ReferenceParameters); null when the class cannot be created.
+    std::string (*create)(CallContext&) = nullptr;
+    // Delete of the instance the selectors picked; null when the class cannot be deleted.
+    void (*remove)(CallContext&, const Instance& selected) = nullptr;
+    // A Put whose body holds endpoint references (not property values): replaces merge_put and
+    // `put`; the response is the instance read again.
+    void (*put_body)(CallContext&, const Instance& current) = nullptr;
 
     std::string uri() const { return std::string(schema) + std::string(name); }
 };
@@ -98,6 +106,18 @@ std::string base64_encode(std::span<const std::uint8_t> data);
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 std::string bool_text(bool value);
 
+// An endpoint reference as AMT writes it inside an instance or a method output (response
+// prefixes b = addressing, c = wsman): Address and ReferenceParameters, as XML.
+std::string reference_xml(std::string_view resource_uri,
+                          const std::vector<std::pair<std::string, std::string>>& selectors);
+// An endpoint reference read from a request element (Address, ReferenceParameters{ResourceURI,
+// SelectorSet}); nothing when `node` has no ReferenceParameters.
+struct EndpointRef {
+    std::string resource_uri;
+    std::map<std::string, std::string> selectors; // text selectors only
+};
+std::optional<EndpointRef> read_reference(pugi::xml_node node);
+
 // Settings-type classes live in DeviceState::classes; these read and replace them.
 std::vector<Instance> stored_instances(const DeviceState& state, std::string_view class_name);
 void put_stored(CallContext& context, const Instance& current, const Instance& merged);
@@ -108,6 +128,7 @@ extern const ClassSpec k_general_settings, k_ethernet_port_settings, k_tls_setti
     k_boot_capabilities, k_redirection_service, k_kvm_redirection_sap, k_kvm_setting_data,
     k_opt_in_service, k_time_sync_service, k_software_identity, k_host_based_setup,
     k_setup_and_configuration, k_authorization_service, k_system_power_scheme,
-    k_element_setting_data;
+    k_element_setting_data, k_public_key_management, k_public_key_certificate,
+    k_public_private_key_pair, k_tls_credential_context;
 
 } // namespace amtcfg::sim

@@ -1,5 +1,6 @@
 // AMT_SetupAndConfigurationService (wsman.md sections 6, 7, 9).
 #include "wsman/classes.hpp"
+#include "wsman/key_store.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -50,18 +51,80 @@ MethodOutput partial_unprovision(CallContext& context, const MethodInput&, pugi:
     return {{}, k_pt_success};
 }
 
-// What CommitChanges needs before it applies anything (wsman.md section 8, from the Go doc
-// comment): TLS enabled needs a key and certificate, mutual authentication a trusted root and
-// a set clock, DHCP a host name. The simulator holds no user certificate or key: only the
-// firmware's own certificate of a TLS-enforced device counts, and no trusted root exists.
-std::optional<std::string> missing_for_commit(const DeviceState& state) {
+constexpr std::string_view k_remote_tls = "Intel(r) AMT 802.3 TLS Settings";
+constexpr std::string_view k_local_tls = "Intel(r) AMT LMS TLS Settings";
+
+// The TLS service the settings as Put describe, with the credential context's certificate and
+// its key, or why CommitChanges cannot apply it (wsman.md section 8, "CommitChanges
+// prerequisites", from the Go doc comment): TLS enabled needs a key and certificate (the
+// credential context's; a TLS-enforced device also has its own), mutual authentication at
+// least one trusted root and a set clock.
+struct TlsPlan {
+    TlsService service;
+    std::optional<std::string> missing;
+};
+
+TlsPlan plan_tls(const DeviceState& state) {
+    TlsPlan plan;
+    auto& service = plan.service;
+    const auto& store = state.wsman.certificates;
     for (const auto& tls : stored_instances(state, "AMT_TLSSettingData")) {
-        if (tls.get("Enabled") == "true" && !state.tls_enforced) {
-            return "TLS is enabled without a key and certificate";
+        bool enabled = tls.get("Enabled") == "true";
+        bool mutual = tls.get("MutualAuthentication") == "true";
+        bool remote = tls.get("InstanceID") == k_remote_tls;
+        (remote ? service.remote_enabled : service.local_enabled) = enabled;
+        (remote ? service.remote_mutual : service.local_mutual) = mutual;
+        if (mutual) {
+            for (const auto& cn : tls.values("TrustedCN")) {
+                service.trusted_cn.push_back(cn);
+            }
         }
-        if (tls.get("MutualAuthentication") == "true") {
-            return "mutual authentication has no trusted root certificate";
+    }
+    if (store.credential_context) {
+        for (const auto& cert : store.certificates) {
+            if (cert.handle != *store.credential_context) {
+                continue;
+            }
+            auto der = base64_decode(cert.der_base64);
+            auto facts = der ? certificate_facts(*der) : std::nullopt;
+            for (const auto& key : store.keys) {
+                if (facts && rsa_public_key_der(key.private_key_pem) == facts->rsa_public_key) {
+                    service.certificate_base64 = cert.der_base64;
+                    service.private_key_pem = key.private_key_pem;
+                }
+            }
         }
+    }
+    bool mutual = service.remote_mutual || service.local_mutual;
+    if (mutual) {
+        for (const auto& cert : store.certificates) {
+            if (cert.trusted_root) {
+                service.trusted_roots.push_back(cert.der_base64);
+            }
+        }
+    }
+    if ((service.remote_enabled || service.local_enabled) && service.certificate_base64.empty() &&
+        !state.tls_enforced) {
+        plan.missing = "TLS is enabled without a key and certificate in a credential context";
+    } else if (mutual && service.trusted_roots.empty()) {
+        plan.missing = "mutual authentication has no trusted root certificate";
+    } else if (mutual && !store.clock_set) {
+        plan.missing = "mutual authentication needs AMT's clock set";
+    }
+    return plan;
+}
+
+bool same_service(const TlsService& a, const TlsService& b) {
+    return a.remote_enabled == b.remote_enabled && a.remote_mutual == b.remote_mutual &&
+           a.local_enabled == b.local_enabled && a.local_mutual == b.local_mutual &&
+           a.certificate_base64 == b.certificate_base64 && a.trusted_roots == b.trusted_roots &&
+           a.trusted_cn == b.trusted_cn;
+}
+
+// The other prerequisite: DHCP needs a host name.
+std::optional<std::string> missing_for_commit(const DeviceState& state, const TlsPlan& tls) {
+    if (tls.missing) {
+        return tls.missing;
     }
     bool dhcp = std::any_of(state.lan.begin(), state.lan.end(), [](const LanInterface& lan) {
         return lan.interface == "wired" && lan.dhcp;
@@ -82,8 +145,16 @@ bool has_admin_password(const DeviceState& state) {
 // simulator's choice, see README.md) and the device stays "in".
 MethodOutput commit_changes(CallContext& context, const MethodInput&, pugi::xml_node) {
     auto& state = context.state;
-    if (missing_for_commit(state) || (state.shbc.pending && !has_admin_password(state))) {
+    auto tls = plan_tls(state);
+    if (missing_for_commit(state, tls) || (state.shbc.pending && !has_admin_password(state))) {
         return {{}, k_pt_data_missing}; // nothing is committed
+    }
+    // The TLS service restarts when what it serves changes: the generation names it in the
+    // session-ID context, so sessions of the old service are not resumed.
+    auto& committed = state.wsman.certificates.committed;
+    if (!same_service(committed, tls.service)) {
+        tls.service.generation = committed.generation + 1;
+        committed = std::move(tls.service);
     }
     if (state.shbc.pending) {
         state.control_mode = 2;

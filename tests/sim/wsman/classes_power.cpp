@@ -45,19 +45,6 @@ MethodOutput set_power_scheme(CallContext& context, const MethodInput& input, pu
 
 constexpr MethodSpec k_scheme_methods[] = {{"SetPowerScheme", set_power_scheme}};
 
-// An endpoint reference as AMT writes it inside an instance (response prefixes b = addressing,
-// c = wsman); the value is XML, written unescaped through ClassSpec::references.
-std::string reference_xml(std::string_view resource_uri,
-                          const std::vector<std::pair<std::string, std::string>>& selectors) {
-    std::string set;
-    for (const auto& [name, value] : selectors) {
-        set += fmt::format("<c:Selector Name=\"{}\">{}</c:Selector>", name, xml_escape(value));
-    }
-    return fmt::format("<b:Address>{}</b:Address><b:ReferenceParameters><c:ResourceURI>{}"
-                       "</c:ResourceURI><c:SelectorSet>{}</c:SelectorSet></b:ReferenceParameters>",
-                       ns::anonymous, resource_uri, set);
-}
-
 Instance setting_row(std::string_view is_current, std::string managed_element,
                      std::string setting_data) {
     return Instance{{"IsCurrent", std::string(is_current)},

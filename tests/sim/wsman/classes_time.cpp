@@ -37,6 +37,7 @@ MethodOutput set_high_accuracy(CallContext& context, const MethodInput& input, p
         return {{}, k_pt_invalid_parameter};
     }
     context.state.clock_offset_seconds = static_cast<std::int64_t>(*tm2) - context.env.now();
+    context.state.wsman.certificates.clock_set = true; // mutual TLS needs a set clock
     context.scratch.last_ta0.reset();
     return {{}, k_pt_success};
 }

@@ -125,7 +125,25 @@ std::string pull(CallContext& context, const ClassSpec& spec) {
                        xml);
 }
 
+// The instance a Put or Delete addresses. Instances named by endpoint references (the TLS
+// credential context) have selectors holding nested references, which the header parser keeps
+// no text of: the class has at most one instance, and that one is meant.
+Instance addressed(CallContext& context, const ClassSpec& spec) {
+    auto instances = spec.instances(context);
+    if (!spec.references.empty() && spec.create != nullptr) {
+        if (instances.empty()) {
+            throw WsmanFault(fault::destination_unreachable, "no instance");
+        }
+        return instances.front();
+    }
+    return select_instance(instances, context.request.selectors);
+}
+
 std::string put(CallContext& context, const ClassSpec& spec) {
+    if (spec.put_body != nullptr) {
+        spec.put_body(context, addressed(context, spec));
+        return instance_xml("g", spec.name, spec.instances(context).front(), spec.references);
+    }
     if (spec.put == nullptr) {
         throw WsmanFault(fault::action_not_supported,
                          "Put is not supported on " + std::string(spec.name));
@@ -193,6 +211,24 @@ SoapBody WsmanService::operate(CallContext& context, const ClassSpec& spec) {
     }
     if (request.action == action::pull) {
         return {std::string(ns::enumeration), uri, pull(context, spec)};
+    }
+    if (request.action == action::create) {
+        if (spec.create == nullptr) {
+            throw WsmanFault(fault::action_not_supported,
+                             "Create is not supported on " + std::string(spec.name));
+        }
+        auto reference = spec.create(context);
+        return {std::string(ns::transfer),
+                {},
+                "<g:ResourceCreated>" + reference + "</g:ResourceCreated>"};
+    }
+    if (request.action == action::remove) {
+        if (spec.remove == nullptr) {
+            throw WsmanFault(fault::action_not_supported,
+                             "Delete is not supported on " + std::string(spec.name));
+        }
+        spec.remove(context, addressed(context, spec));
+        return {uri, {}, {}};
     }
     return {uri, {}, invoke(context, spec)};
 }

@@ -4,6 +4,7 @@
 #include "amtcfg/util/bytes.hpp"
 #include "tls_files.hpp"
 #include "wsman/acm_chain.hpp"
+#include "wsman/classes.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -13,6 +14,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -35,9 +37,17 @@ struct TlsServer::Identity {
 // What one connection's handshake uses, fixed at its first byte.
 struct TlsConnection::Plan {
     const TlsServer::Identity* identity = nullptr;
-    bool require_client = false; // Secure Host-Based Configuration pending
-    DeviceState device;          // for the SHBC check: the recorded hash, trusted roots, clock
+    std::unique_ptr<TlsServer::Identity> configured; // the certificate configured in AMT
+    bool require_client = false;                     // Secure Host-Based Configuration pending
+    bool mutual = false; // mutual authentication of the configured TLS service
+    DeviceState device;  // for the client check: the recorded hash, trusted roots, clock
 };
+
+ManagementPorts management_ports(const DeviceState& device) {
+    const auto& committed = device.wsman.certificates.committed;
+    bool tls_only = device.tls_enforced || committed.local_enabled;
+    return {!tls_only, tls_only || committed.remote_enabled};
+}
 
 namespace {
 
@@ -85,6 +95,28 @@ int verify_callback(X509_STORE_CTX* store, void*) {
     return connection->verify_client(store);
 }
 
+// The certificate CommitChanges applied, with its key from the key store (base64 DER, PEM).
+std::unique_ptr<TlsServer::Identity> configured_identity(const TlsService& service) {
+    auto identity = std::make_unique<TlsServer::Identity>();
+    auto der = base64_decode(service.certificate_base64).value_or(Bytes{});
+    const unsigned char* cursor = der.data();
+    identity->leaf = d2i_X509(nullptr, &cursor, static_cast<long>(der.size()));
+    BIO* bio = BIO_new_mem_buf(service.private_key_pem.data(),
+                               static_cast<int>(service.private_key_pem.size()));
+    identity->key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    ERR_clear_error();
+    identity->chain = sk_X509_new_null();
+    if (identity->leaf == nullptr || identity->key == nullptr ||
+        X509_check_private_key(identity->leaf, identity->key) != 1) {
+        ERR_clear_error();
+        return nullptr;
+    }
+    identity->name =
+        "configured/" + std::to_string(service.generation) + "/" + service.certificate_base64;
+    return identity;
+}
+
 std::string hex_digest(X509* cert, const EVP_MD* md) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int size = 0;
@@ -113,9 +145,11 @@ void set_session_context(SSL* ssl, const std::string& descriptor) {
 } // namespace
 
 TlsServer::TlsServer(WsmanService& service, const std::string& dir) : m_service(service) {
-    m_odca = load_identity("odca", dir, tls_file::amt_chain, tls_file::amt_key);
-    m_bad = load_identity("bad", dir, tls_file::bad_chain, tls_file::bad_key);
-    m_post = load_identity("post", dir, tls_file::post_cert, tls_file::post_key);
+    if (!dir.empty()) {
+        m_odca = load_identity("odca", dir, tls_file::amt_chain, tls_file::amt_key);
+        m_bad = load_identity("bad", dir, tls_file::bad_chain, tls_file::bad_key);
+        m_post = load_identity("post", dir, tls_file::post_cert, tls_file::post_key);
+    }
     m_ctx = SSL_CTX_new(TLS_server_method());
     if (m_ctx == nullptr) {
         throw std::runtime_error("cannot create the simulator's TLS context");
@@ -133,6 +167,12 @@ std::unique_ptr<StreamConnection> TlsServer::accept() {
     return std::make_unique<TlsConnection>(*this, m_service);
 }
 
+bool TlsServer::can_serve(const DeviceState& device) const {
+    const auto& committed = device.wsman.certificates.committed;
+    return m_post != nullptr || ((committed.remote_enabled || committed.local_enabled) &&
+                                 !committed.certificate_base64.empty());
+}
+
 TlsConnection::TlsConnection(TlsServer& server, WsmanService& service)
     : m_server(server), m_service(service), m_http(service, ConnectionInfo{true, false}) {}
 
@@ -145,17 +185,33 @@ TlsConnection::~TlsConnection() {
 bool TlsConnection::start() {
     m_plan = std::make_unique<Plan>();
     auto device = m_service.model().snapshot();
-    if (device.provisioning_state == 2) {
+    const auto& committed = device.wsman.certificates.committed;
+    bool configured = (committed.remote_enabled || committed.local_enabled) &&
+                      !committed.certificate_base64.empty();
+    if (configured) {
+        // After TLS configuration AMT serves the credential context's certificate (on a
+        // TLS-enforced device it replaces post.pem). The setting that governs a local
+        // connection is the LMS one when it is enabled, else the remote one.
+        m_plan->configured = configured_identity(committed);
+        m_plan->identity = m_plan->configured.get();
+        m_plan->mutual = committed.local_enabled ? committed.local_mutual : committed.remote_mutual;
+    } else if (device.provisioning_state == 2) {
         m_plan->identity = m_server.m_post.get();
     } else if (m_service.tls_fault_armed("tls-bad-chain")) {
         m_plan->identity = m_server.m_bad.get();
     } else {
         m_plan->identity = m_server.m_odca.get();
     }
+    if (m_plan->identity == nullptr) {
+        return false; // no files and nothing configured: nothing can answer
+    }
     m_plan->require_client = device.shbc.pending;
     std::string descriptor = m_plan->identity->name;
     if (m_plan->require_client) {
         descriptor += "/shbc/" + device.shbc.server_cert_hash;
+    }
+    if (m_plan->mutual) {
+        descriptor += "/mutual";
     }
     m_plan->device = std::move(device);
 
@@ -171,16 +227,75 @@ bool TlsConnection::start() {
         return false;
     }
     set_session_context(m_ssl, descriptor);
-    if (m_plan->require_client) {
+    if (m_plan->require_client || m_plan->mutual) {
         SSL_set_verify(m_ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
     return true;
 }
 
+int TlsConnection::verify_client(void* store_context) {
+    return m_plan->require_client ? verify_shbc(store_context) : verify_mutual(store_context);
+}
+
+// Mutual authentication of the configured TLS service: the client's chain (with the
+// intermediates it sends) verifies, at AMT's clock, to a trusted root added with
+// AddTrustedRootCertificate (as committed); with TrustedCN values, the leaf's CN is one of them.
+int TlsConnection::verify_mutual(void* store_context) {
+    auto* store = static_cast<X509_STORE_CTX*>(store_context);
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);
+    const auto& committed = m_plan->device.wsman.certificates.committed;
+    auto refuse = [&](std::string why) {
+        m_refusal = std::move(why);
+        X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+        return 0;
+    };
+    if (leaf == nullptr) {
+        return refuse("no client certificate");
+    }
+    X509_STORE* anchors = X509_STORE_new();
+    for (const auto& root : committed.trusted_roots) {
+        auto der = base64_decode(root).value_or(Bytes{});
+        const unsigned char* cursor = der.data();
+        if (X509* cert = d2i_X509(nullptr, &cursor, static_cast<long>(der.size()))) {
+            X509_STORE_add_cert(anchors, cert);
+            X509_free(cert);
+        }
+    }
+    X509_STORE_CTX* check = X509_STORE_CTX_new();
+    X509_STORE_CTX_init(check, anchors, leaf, sent);
+    // Intermediates added as trusted roots (AMT 11.8+) are anchors too.
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(check), X509_V_FLAG_PARTIAL_CHAIN);
+    auto now = m_service.environment().now();
+    X509_STORE_CTX_set_time(check, 0,
+                            static_cast<time_t>(now + m_plan->device.clock_offset_seconds));
+    bool verified = X509_verify_cert(check) == 1;
+    std::string error =
+        verified ? "" : X509_verify_cert_error_string(X509_STORE_CTX_get_error(check));
+    X509_STORE_CTX_free(check);
+    X509_STORE_free(anchors);
+    ERR_clear_error();
+    if (!verified) {
+        return refuse("the client certificate does not verify to a trusted root: " + error);
+    }
+    if (!committed.trusted_cn.empty()) {
+        std::array<char, 256> cn{};
+        int length = X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName,
+                                               cn.data(), static_cast<int>(cn.size()));
+        std::string name =
+            length > 0 ? std::string(cn.data(), static_cast<std::size_t>(length)) : std::string();
+        if (std::find(committed.trusted_cn.begin(), committed.trusted_cn.end(), name) ==
+            committed.trusted_cn.end()) {
+            return refuse("the client certificate's CN '" + name + "' is not a TrustedCN");
+        }
+    }
+    return 1;
+}
+
 // wsman.md 7.4 (SHBC): the client's leaf hash, with the algorithm StartConfigurationHBased
 // named, equals the ServerCertHash recorded then; the chain verifies up to a self-signed root
 // the client sends; that root's SHA-256 or SHA-384 is an active trusted hash of the device.
-int TlsConnection::verify_client(void* store_context) {
+int TlsConnection::verify_shbc(void* store_context) {
     auto* store = static_cast<X509_STORE_CTX*>(store_context);
     X509* leaf = X509_STORE_CTX_get0_cert(store);
     STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);
@@ -323,7 +438,47 @@ std::unique_ptr<StreamConnection> open_management_connection(WsmanService& servi
     if (!tls_enforced) {
         return std::make_unique<HttpConnection>(service);
     }
-    return service.tls() != nullptr ? service.tls()->accept() : nullptr;
+    auto* tls = service.tls();
+    bool serves = tls != nullptr &&
+                  service.model().read([tls](const DeviceState& d) { return tls->can_serve(d); });
+    return serves ? tls->accept() : nullptr;
+}
+
+namespace {
+
+// The simulated LMS's one port when the device serves 16992 and 16993: the first byte picks.
+class SniffingConnection : public StreamConnection {
+public:
+    explicit SniffingConnection(WsmanService& service) : m_service(service) {}
+
+    std::string receive(std::string_view bytes) override {
+        if (!m_inner && !bytes.empty()) {
+            bool tls = static_cast<unsigned char>(bytes.front()) == k_tls_handshake_record;
+            m_inner = open_management_connection(m_service, tls);
+            m_closed = m_inner == nullptr;
+        }
+        return m_inner ? m_inner->receive(bytes) : std::string();
+    }
+    bool closed() const override { return m_inner ? m_inner->closed() : m_closed; }
+    std::size_t responses() const override { return m_inner ? m_inner->responses() : 0; }
+
+private:
+    WsmanService& m_service;
+    std::unique_ptr<StreamConnection> m_inner;
+    bool m_closed = false;
+};
+
+} // namespace
+
+std::unique_ptr<StreamConnection> open_local_connection(WsmanService& service,
+                                                        ManagementPorts ports) {
+    if (ports.plain && ports.tls && service.tls() != nullptr) {
+        return std::make_unique<SniffingConnection>(service);
+    }
+    if (ports.plain) {
+        return std::make_unique<HttpConnection>(service);
+    }
+    return ports.tls ? open_management_connection(service, true) : nullptr;
 }
 
 } // namespace amtcfg::sim

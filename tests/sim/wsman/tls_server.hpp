@@ -17,10 +17,21 @@ using SSL = struct ssl_st;
 
 namespace amtcfg::sim {
 
+// Which management ports the device serves locally (over APF and the simulated LMS), from
+// its state: 16992 (plain) unless TLS is enforced or the committed LMS TLS setting is enabled;
+// 16993 (TLS) when TLS is enforced or a committed TLS setting is enabled (tests/sim/README.md,
+// "Certificates and TLS configuration").
+struct ManagementPorts {
+    bool plain = true;
+    bool tls = false;
+};
+ManagementPorts management_ports(const DeviceState& device);
+
 class TlsServer {
 public:
     // Loads the files of make-sim-tls.sh from `dir` (tls_files.hpp); throws std::runtime_error
-    // naming the file that is missing or unreadable.
+    // naming the file that is missing or unreadable. An empty `dir`: no files (a device that
+    // does not enforce TLS), so only a certificate configured in AMT (CommitChanges) is served.
     TlsServer(WsmanService& service, const std::string& dir);
     ~TlsServer();
     TlsServer(const TlsServer&) = delete;
@@ -29,6 +40,8 @@ public:
     // A new connection that speaks TLS from its first byte (one that starts otherwise is
     // closed unanswered).
     std::unique_ptr<StreamConnection> accept();
+    // Whether a certificate can be served for `device`: the files, or one configured in AMT.
+    bool can_serve(const DeviceState& device) const;
 
     struct Identity;
 
@@ -58,11 +71,14 @@ public:
     bool resumed() const { return m_resumed; }
     const std::string& refusal() const { return m_refusal; }
 
-    // The SHBC client-certificate check, called by OpenSSL's verify callback.
+    // The client-certificate check (SHBC, or mutual authentication), called by OpenSSL's
+    // verify callback.
     int verify_client(void* store_context);
 
 private:
     bool start(); // at the first byte: picks the certificate and the client-certificate rule
+    int verify_shbc(void* store_context);
+    int verify_mutual(void* store_context);
     std::string drain();
     void shutdown_cleanly();
 
@@ -82,5 +98,11 @@ private:
 // (nullptr when it does and the service has no TLS server: nothing can answer), else plain.
 std::unique_ptr<StreamConnection> open_management_connection(WsmanService& service,
                                                              bool tls_enforced);
+
+// A connection to the simulated LMS's one port, which carries what the device serves: plain
+// HTTP, TLS, or both, told apart by the connection's first byte (0x16, a TLS handshake record:
+// the TLS service; anything else: plain HTTP). nullptr when nothing can answer.
+std::unique_ptr<StreamConnection> open_local_connection(WsmanService& service,
+                                                        ManagementPorts ports);
 
 } // namespace amtcfg::sim

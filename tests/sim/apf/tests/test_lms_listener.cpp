@@ -1,6 +1,7 @@
 // The simulated LMS: HTTP to the WS-Man service over a loopback TCP port.
 #include "apf/lms_listener.hpp"
 
+#include "../../wsman/tests/pki.hpp"
 #include "../../wsman/tests/support.hpp"
 #include "../../wsman/tests/tls_client.hpp"
 #include "wsman/tls_server.hpp"
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 
 #include <catch2/catch.hpp>
 
@@ -82,6 +84,35 @@ TEST_CASE("the LMS listener of a TLS-enforced device speaks TLS and refuses plai
                           " -CAfile '" + test::sim_tls_dir().file("ondie-root.pem") +
                           "' -verify_return_error </dev/null >/dev/null 2>&1";
     CHECK(std::system(command.c_str()) == 0);
+    listener.stop();
+    CHECK(service.stats().tls_full_handshakes == 1);
+}
+
+TEST_CASE("after TLS configuration the LMS port serves TLS and plain HTTP, told apart by the "
+          "first byte",
+          "[unit][sim][tls][certs]") {
+    test::FakeWorld world;
+    auto device = default_device();
+    device.control_mode = 2;
+    device.provisioning_state = 2;
+    device.admin_password = "P@ssw0rd!";
+    DeviceModel model(device);
+    auto environment = world.environment();
+    environment.now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+    WsmanService service(model, {}, environment);
+    TlsServer tls(service, ""); // no files: the device does not enforce TLS
+    service.set_tls(&tls);
+    LmsListener listener(service);
+    auto port = listener.start(0);
+    test::TestCa ca;
+    test::DigestClient admin(service, "admin", "P@ssw0rd!");
+    auto s_client = "openssl s_client -connect 127.0.0.1:" + std::to_string(port) + " -CAfile '" +
+                    ca.certificate_file() + "' -verify_return_error </dev/null >/dev/null 2>&1";
+    CHECK_FALSE(model.read(management_ports).tls); // no TLS before configuration
+    test::configure_tls(admin, ca, {});
+    CHECK(std::system(s_client.c_str()) == 0);
+    auto soap = test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "");
+    CHECK(test::read_response(round_trip(port, test::http_post(soap))).status == 401);
     listener.stop();
     CHECK(service.stats().tls_full_handshakes == 1);
 }

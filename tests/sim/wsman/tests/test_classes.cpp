@@ -273,7 +273,8 @@ TEST_CASE("CommitChanges checks its prerequisites and commits nothing without th
             s.wsman.classes["AMT_TLSSettingData"][0].set(property, "true");
         });
     };
-    SECTION("TLS enabled needs a key and certificate: only a TLS-enforced device has its own") {
+    SECTION("TLS enabled needs a key and certificate: without a credential context only a "
+            "TLS-enforced device has its own") {
         set_tls("Enabled", false);
         CHECK(commit() == "2057");
         CHECK(device.state().provisioning_state == 1);
@@ -281,7 +282,7 @@ TEST_CASE("CommitChanges checks its prerequisites and commits nothing without th
         CHECK(commit() == "0");
         CHECK(device.state().provisioning_state == 2);
     }
-    SECTION("mutual authentication needs a trusted root, which the simulator never holds") {
+    SECTION("mutual authentication needs a trusted root (none was added)") {
         set_tls("MutualAuthentication", true);
         CHECK(commit() == "2057");
         CHECK(device.state().provisioning_state == 1);
