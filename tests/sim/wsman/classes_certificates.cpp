@@ -123,13 +123,15 @@ MethodOutput generate_key_pair(CallContext& context, const MethodInput& input, p
     auto& store = context.state.wsman.certificates;
     auto handle = next_handle(store.keys);
     store.keys.push_back({handle, std::move(pem)});
-    return {{{"KeyPair", reference_xml(amt_uri(k_key_pair_class), {{"InstanceID", key_id(handle)}})}},
-            k_pt_success};
+    return {
+        {{"KeyPair", reference_xml(amt_uri(k_key_pair_class), {{"InstanceID", key_id(handle)}})}},
+        k_pt_success};
 }
 
 MethodOutput generate_pkcs10_request_ex(CallContext& context, const MethodInput& input,
                                         pugi::xml_node node) {
-    auto reference = read_reference(child(node, amt_uri("AMT_PublicKeyManagementService"), "KeyPair"));
+    auto reference =
+        read_reference(child(node, amt_uri("AMT_PublicKeyManagementService"), "KeyPair"));
     auto signing = uint_arg(input, "SigningAlgorithm");
     auto request = base64_arg(input, "NullSignedCertificateRequest");
     if (!reference || !signing || !request || request->empty() ||
@@ -150,8 +152,9 @@ MethodOutput generate_pkcs10_request_ex(CallContext& context, const MethodInput&
     }
     auto signed_request = resign_request(*request, key->private_key_pem, *signing == k_sha256_rsa);
     if (!signed_request.request) {
-        return {{}, signed_request.error == ResignError::signing_failed ? k_pt_internal_error
-                                                                         : k_pt_invalid_parameter};
+        return {{},
+                signed_request.error == ResignError::signing_failed ? k_pt_internal_error
+                                                                    : k_pt_invalid_parameter};
     }
     return {{{"SignedCertificateRequest", base64_encode(*signed_request.request)}}, k_pt_success};
 }
@@ -227,7 +230,8 @@ void remove_certificate(CallContext& context, const Instance& selected) {
         throw WsmanFault(fault::invalid_parameter,
                          "the certificate is in use by the TLS credential context");
     }
-    std::erase_if(store.certificates, [&](const StoredCertificate& c) { return c.handle == handle; });
+    std::erase_if(store.certificates,
+                  [&](const StoredCertificate& c) { return c.handle == handle; });
 }
 
 std::vector<Instance> key_pair_instances(CallContext& context) {
@@ -251,9 +255,8 @@ void remove_key_pair(CallContext& context, const Instance& selected) {
         if (!cert.trusted_root && facts) {
             const auto* key = key_for(store, facts->rsa_public_key);
             if (key != nullptr && key->handle == handle) {
-                throw WsmanFault(fault::invalid_parameter,
-                                 "the key pair has a certificate (" + certificate_id(cert.handle) +
-                                     ")");
+                throw WsmanFault(fault::invalid_parameter, "the key pair has a certificate (" +
+                                                               certificate_id(cert.handle) + ")");
             }
         }
     }
@@ -284,13 +287,15 @@ std::uint32_t context_certificate(CallContext& context) {
     auto body = context.request.body;
     auto uri = amt_uri("AMT_TLSCredentialContext");
     if (!body || local_name(body) != "AMT_TLSCredentialContext" || namespace_of(body) != uri) {
-        throw WsmanFault(fault::invalid_representation, "the body is not an AMT_TLSCredentialContext");
+        throw WsmanFault(fault::invalid_representation,
+                         "the body is not an AMT_TLSCredentialContext");
     }
     auto element = read_reference(child(body, uri, "ElementInContext"));
     auto provider = read_reference(child(body, uri, "ElementProvidingContext"));
     if (!element || !provider) {
-        throw WsmanFault(fault::invalid_representation,
-                         "ElementInContext and ElementProvidingContext must be endpoint references");
+        throw WsmanFault(
+            fault::invalid_representation,
+            "ElementInContext and ElementProvidingContext must be endpoint references");
     }
     auto name = provider->selectors["ElementName"];
     if (provider->resource_uri != amt_uri(k_collection_class) ||
@@ -330,9 +335,9 @@ std::string create_context(CallContext& context) {
         "<b:Address>{}</b:Address><b:ReferenceParameters><c:ResourceURI>{}</c:ResourceURI>"
         "<c:SelectorSet>{}{}</c:SelectorSet></b:ReferenceParameters>",
         ns::anonymous, amt_uri("AMT_TLSCredentialContext"),
-        selector_reference("ElementInContext",
-                           reference_xml(amt_uri(k_certificate_class),
-                                         {{"InstanceID", certificate_id(handle)}})),
+        selector_reference(
+            "ElementInContext",
+            reference_xml(amt_uri(k_certificate_class), {{"InstanceID", certificate_id(handle)}})),
         selector_reference("ElementProvidingContext", collection_reference()));
 }
 
@@ -344,33 +349,35 @@ void remove_context(CallContext& context, const Instance&) {
     context.state.wsman.certificates.credential_context.reset();
 }
 
-constexpr std::string_view k_context_references[] = {"ElementInContext",
-                                                     "ElementProvidingContext"};
+constexpr std::string_view k_context_references[] = {"ElementInContext", "ElementProvidingContext"};
 
 } // namespace
 
-const ClassSpec k_public_key_management{"AMT_PublicKeyManagementService",
-                                        ns::amt_schema,
-                                        key_management_instances,
-                                        nullptr,
-                                        {},
-                                        k_key_management_methods};
-const ClassSpec k_public_key_certificate{
-    "AMT_PublicKeyCertificate", ns::amt_schema, certificate_instances, nullptr, {}, {}, nullptr,
-    {},                         nullptr,        remove_certificate};
-const ClassSpec k_public_private_key_pair{
-    "AMT_PublicPrivateKeyPair", ns::amt_schema, key_pair_instances, nullptr, {}, {}, nullptr,
-    {},                         nullptr,        remove_key_pair};
-const ClassSpec k_tls_credential_context{"AMT_TLSCredentialContext",
+const ClassSpec k_public_key_management{
+    "AMT_PublicKeyManagementService", ns::amt_schema, key_management_instances, nullptr, {},
+    k_key_management_methods};
+const ClassSpec k_public_key_certificate{"AMT_PublicKeyCertificate",
                                          ns::amt_schema,
-                                         context_instances,
+                                         certificate_instances,
                                          nullptr,
                                          {},
                                          {},
                                          nullptr,
-                                         k_context_references,
-                                         create_context,
-                                         remove_context,
-                                         put_context};
+                                         {},
+                                         nullptr,
+                                         remove_certificate};
+const ClassSpec k_public_private_key_pair{"AMT_PublicPrivateKeyPair",
+                                          ns::amt_schema,
+                                          key_pair_instances,
+                                          nullptr,
+                                          {},
+                                          {},
+                                          nullptr,
+                                          {},
+                                          nullptr,
+                                          remove_key_pair};
+const ClassSpec k_tls_credential_context{
+    "AMT_TLSCredentialContext", ns::amt_schema, context_instances, nullptr,    {}, {}, nullptr,
+    k_context_references,       create_context, remove_context,    put_context};
 
 } // namespace amtcfg::sim

@@ -120,8 +120,8 @@ TEST_CASE("after CommitChanges APF forwards 16993 and 664 too and serves the con
     }
     sim::test::configure_tls(fw.admin, ca, {});
     CHECK(fw.forwarded_ports() == std::vector<std::uint32_t>{16992, 623, 16993, 664});
-    auto soap = sim::test::envelope(sim::action::get, sim::test::class_uri("AMT_GeneralSettings"),
-                                    "");
+    auto soap =
+        sim::test::envelope(sim::action::get, sim::test::class_uri("AMT_GeneralSettings"), "");
     sim::test::TlsTestClient client({ca.certificate_file(), TLS1_2_VERSION, "", ""});
     {
         Channel tls(fw, 16993);

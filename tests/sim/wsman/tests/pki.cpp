@@ -215,9 +215,9 @@ std::string foreign_request(const std::string& cn) {
 
 std::string enumerate_all(DigestClient& client, std::string_view class_name) {
     auto uri = class_uri(class_name);
-    auto started = client.post(envelope(
-        action::enumerate, uri,
-        "<Enumerate xmlns=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\"/>"));
+    auto started = client.post(
+        envelope(action::enumerate, uri,
+                 "<Enumerate xmlns=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\"/>"));
     REQUIRE(started.status == 200);
     auto context = element_text(started.body, "EnumerationContext");
     auto pulled = client.post(
@@ -266,8 +266,9 @@ std::string context_body(const std::string& certificate_id) {
 // GenerateKeyPair, GeneratePKCS10RequestEx, the CA, AddCertificate.
 TlsConfigured key_and_certificate(DigestClient& admin, const TestCa& ca, const std::string& cn) {
     TlsConfigured out;
-    auto generated = admin.invoke("AMT_PublicKeyManagementService", "GenerateKeyPair",
-                                  "<h:KeyAlgorithm>0</h:KeyAlgorithm><h:KeyLength>2048</h:KeyLength>");
+    auto generated =
+        admin.invoke("AMT_PublicKeyManagementService", "GenerateKeyPair",
+                     "<h:KeyAlgorithm>0</h:KeyAlgorithm><h:KeyLength>2048</h:KeyLength>");
     REQUIRE(element_text(generated.body, "ReturnValue") == "0");
     out.key_id = element_text(generated.body, "Selector");
     auto der_key = der_key_of(admin, out.key_id);
@@ -311,9 +312,9 @@ TlsConfigured renew_tls(DigestClient& admin, const TestCa& ca, const std::string
 TlsConfigured configure_tls(DigestClient& admin, const TestCa& ca, const TlsChoice& choice) {
     auto out = key_and_certificate(admin, ca, choice.cn);
     if (choice.mutual) {
-        auto root = admin.invoke("AMT_PublicKeyManagementService", "AddTrustedRootCertificate",
-                                 "<h:CertificateBlob>" + ca.certificate_base64() +
-                                     "</h:CertificateBlob>");
+        auto root =
+            admin.invoke("AMT_PublicKeyManagementService", "AddTrustedRootCertificate",
+                         "<h:CertificateBlob>" + ca.certificate_base64() + "</h:CertificateBlob>");
         REQUIRE(element_text(root.body, "ReturnValue") == "0");
         auto ta0 = element_text(
             admin.invoke("AMT_TimeSynchronizationService", "GetLowAccuracyTimeSynch", "").body,
@@ -324,16 +325,16 @@ TlsConfigured configure_tls(DigestClient& admin, const TestCa& ca, const TlsChoi
                                     now + "</h:Tm2>");
         REQUIRE(element_text(set.body, "ReturnValue") == "0");
     }
-    auto context = admin.post(
-        envelope(action::create, class_uri("AMT_TLSCredentialContext"), context_body(out.certificate_id)));
+    auto context = admin.post(envelope(action::create, class_uri("AMT_TLSCredentialContext"),
+                                       context_body(out.certificate_id)));
     REQUIRE(context.status == 200);
     auto put = [&](const char* id, bool enabled) {
-        auto response = admin.put(
-            "AMT_TLSSettingData",
-            fmt::format("<h:InstanceID>{}</h:InstanceID><h:Enabled>{}</h:Enabled>"
-                        "<h:MutualAuthentication>{}</h:MutualAuthentication>",
-                        id, enabled ? "true" : "false", choice.mutual ? "true" : "false"),
-            {{"InstanceID", id}});
+        auto response =
+            admin.put("AMT_TLSSettingData",
+                      fmt::format("<h:InstanceID>{}</h:InstanceID><h:Enabled>{}</h:Enabled>"
+                                  "<h:MutualAuthentication>{}</h:MutualAuthentication>",
+                                  id, enabled ? "true" : "false", choice.mutual ? "true" : "false"),
+                      {{"InstanceID", id}});
         REQUIRE(response.status == 200);
     };
     put("Intel(r) AMT 802.3 TLS Settings", choice.remote);

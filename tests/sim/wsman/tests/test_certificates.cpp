@@ -76,8 +76,7 @@ test::ParsedResponse sign_request(DigestClient& admin, const std::string& key_id
                     request));
 }
 
-test::ParsedResponse add(DigestClient& admin, const std::string& certificate,
-                         bool root = false) {
+test::ParsedResponse add(DigestClient& admin, const std::string& certificate, bool root = false) {
     return admin.invoke(k_pkms, root ? "AddTrustedRootCertificate" : "AddCertificate",
                         "<h:CertificateBlob>" + certificate + "</h:CertificateBlob>");
 }
@@ -92,17 +91,17 @@ std::string context_body(const std::string& certificate_id,
                        reference("AMT_TLSProtocolEndpointCollection", "ElementName", collection));
 }
 
-test::ParsedResponse create_context(DigestClient& admin, const std::string& certificate_id,
-                                    std::string_view collection =
-                                        "TLSProtocolEndpoint Instances Collection") {
+test::ParsedResponse
+create_context(DigestClient& admin, const std::string& certificate_id,
+               std::string_view collection = "TLSProtocolEndpoint Instances Collection") {
     return admin.post(test::envelope(action::create, test::class_uri("AMT_TLSCredentialContext"),
                                      context_body(certificate_id, collection)));
 }
 
 test::ParsedResponse remove(DigestClient& admin, std::string_view class_name,
                             const std::string& instance_id) {
-    return admin.post(
-        test::envelope(action::remove, test::class_uri(class_name), "", {{"InstanceID", instance_id}}));
+    return admin.post(test::envelope(action::remove, test::class_uri(class_name), "",
+                                     {{"InstanceID", instance_id}}));
 }
 
 // The DERKey AMT exports for a key pair.
@@ -235,8 +234,8 @@ TEST_CASE("GeneratePKCS10RequestEx refuses what AMT cannot sign", "[unit][sim][c
 TEST_CASE("GeneratePKCS10RequestEx signs with SHA-1 before CSME 18", "[unit][sim][certs]") {
     Device device; // AMT 16.1
     auto key_id = element_text(generate(device.admin).body, "Selector");
-    auto response = sign_request(
-        device.admin, key_id, test::null_signed_request(der_key(device.admin, key_id), "a"), 0);
+    auto response = sign_request(device.admin, key_id,
+                                 test::null_signed_request(der_key(device.admin, key_id), "a"), 0);
     REQUIRE(rv(response) == "0");
     auto der = decode(element_text(response.body, "SignedCertificateRequest"));
     const unsigned char* cursor = der.data();
@@ -258,7 +257,8 @@ TEST_CASE("AddCertificate stores a certificate for a key AMT holds", "[unit][sim
     CHECK(element_text(xml, "Issuer") == "CN=Sim Test CA");
     CHECK(element_text(xml, "TrustedRootCertficate") == "false");
     CHECK(element_text(xml, "ReadOnlyCertificate") == "false");
-    auto got = device.admin.get("AMT_PublicKeyCertificate", {{"InstanceID", stored.certificate_id}});
+    auto got =
+        device.admin.get("AMT_PublicKeyCertificate", {{"InstanceID", stored.certificate_id}});
     CHECK(element_text(got.body, "X509Certificate") == stored.certificate);
     SECTION("the same certificate twice is a duplicate") {
         CHECK(rv(add(device.admin, stored.certificate)) == "2058");
@@ -325,14 +325,12 @@ TEST_CASE("the TLS credential context binds one certificate; a second Create Alr
         CHECK(test::enumerate_all(device.admin, "AMT_TLSCredentialContext")
                   .find(second.certificate_id) != std::string::npos);
         // The first certificate is free again, and with it its key.
-        CHECK(remove(device.admin, "AMT_PublicKeyCertificate", first.certificate_id).status ==
-              200);
+        CHECK(remove(device.admin, "AMT_PublicKeyCertificate", first.certificate_id).status == 200);
         CHECK(remove(device.admin, "AMT_PublicPrivateKeyPair", first.key_id).status == 200);
     }
     SECTION("Delete removes it; then Create works again") {
-        auto removed =
-            device.admin.post(test::envelope(action::remove,
-                                             test::class_uri("AMT_TLSCredentialContext"), ""));
+        auto removed = device.admin.post(
+            test::envelope(action::remove, test::class_uri("AMT_TLSCredentialContext"), ""));
         CHECK(removed.status == 200);
         CHECK(!device.state().wsman.certificates.credential_context);
         CHECK(create_context(device.admin, first.certificate_id).status == 200);
@@ -351,10 +349,10 @@ TEST_CASE("the credential context refuses what is not AMT's certificate with its
     auto stored = key_with_certificate(device.admin, ca);
     CHECK(subcode(create_context(device.admin, stored.certificate_id, "Some Collection")) ==
           "e:InvalidParameter");
-    auto garbage = device.admin.post(test::envelope(
-        action::create, test::class_uri("AMT_TLSCredentialContext"),
-        fmt::format("<h:AMT_TLSCredentialContext xmlns:h=\"{}\"/>",
-                    test::class_uri("AMT_TLSCredentialContext"))));
+    auto garbage = device.admin.post(
+        test::envelope(action::create, test::class_uri("AMT_TLSCredentialContext"),
+                       fmt::format("<h:AMT_TLSCredentialContext xmlns:h=\"{}\"/>",
+                                   test::class_uri("AMT_TLSCredentialContext"))));
     CHECK(subcode(garbage) == "d:InvalidRepresentation");
     CHECK(!device.state().wsman.certificates.credential_context);
 }
@@ -386,9 +384,9 @@ TEST_CASE("CommitChanges applies TLS only with its prerequisites", "[unit][sim][
         return rv(device.admin.invoke("AMT_SetupAndConfigurationService", "CommitChanges", ""));
     };
     auto put = [&](const char* id, const char* props) {
-        auto response = device.admin.put("AMT_TLSSettingData",
-                                         fmt::format("<h:InstanceID>{}</h:InstanceID>{}", id, props),
-                                         {{"InstanceID", id}});
+        auto response = device.admin.put(
+            "AMT_TLSSettingData", fmt::format("<h:InstanceID>{}</h:InstanceID>{}", id, props),
+            {{"InstanceID", id}});
         REQUIRE(response.status == 200);
     };
     const char* remote = "Intel(r) AMT 802.3 TLS Settings";
@@ -425,8 +423,7 @@ TEST_CASE("CommitChanges applies TLS only with its prerequisites", "[unit][sim][
     CHECK(committed.generation == 2);
 }
 
-TEST_CASE("keys, certificates and the committed TLS survive the state file",
-          "[unit][sim][certs]") {
+TEST_CASE("keys, certificates and the committed TLS survive the state file", "[unit][sim][certs]") {
     Device device;
     test::TestCa ca;
     auto configured = test::configure_tls(device.admin, ca, {});
@@ -460,8 +457,7 @@ TEST_CASE("keys, certificates and the committed TLS survive the state file",
 TEST_CASE("a state file with a context naming no certificate is refused", "[unit][sim][certs]") {
     auto device = default_device();
     auto json = nlohmann::json::parse(R"({"certificates": [], "tls_credential_context": 3})");
-    CHECK_THROWS_WITH(load_device(json, device),
-                      Catch::Contains("tls_credential_context"));
+    CHECK_THROWS_WITH(load_device(json, device), Catch::Contains("tls_credential_context"));
 }
 
 TEST_CASE("full unprovisioning deletes amtcfg's TLS objects and turns TLS off",

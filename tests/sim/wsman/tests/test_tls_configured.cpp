@@ -41,13 +41,12 @@ struct Device {
     DigestClient admin{service, "admin", k_password};
 
     explicit Device(bool tls_enforced = false)
-        : model(default_device()),
-          service(model, {},
-                  [this] {
-                      auto environment = world.environment();
-                      environment.now = real_now;
-                      return environment;
-                  }()),
+        : model(default_device()), service(model, {},
+                                           [this] {
+                                               auto environment = world.environment();
+                                               environment.now = real_now;
+                                               return environment;
+                                           }()),
           tls(service, tls_enforced ? test::sim_tls_dir().path() : std::string()) {
         service.set_tls(&tls);
         model.modify([&](DeviceState& s) {
