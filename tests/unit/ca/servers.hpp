@@ -102,3 +102,31 @@ struct ScepServer {
 };
 
 } // namespace amtcfg::test
+
+namespace amtcfg::test {
+
+inline const char* const k_openssl = "/usr/bin/openssl";
+
+// `openssl cmp`'s mock server with reference + secret (a file: no secret in argv), answering
+// every p10cr with the certificate in `response_certificate` (made for the test's key before).
+struct CmpMock {
+    std::unique_ptr<ServerProcess> process;
+
+    CmpMock(const TempDir& dir, const std::string& reference, const std::string& secret,
+            const std::string& response_certificate) {
+        write_text(dir.file("cmp-secret"), secret + "\n");
+        std::uint16_t port = closed_port();
+        process = std::make_unique<ServerProcess>(
+            std::vector<std::string>{k_openssl, "cmp", "-port", std::to_string(port), "-srv_ref",
+                                     reference, "-srv_secret", "file:" + dir.file("cmp-secret"),
+                                     "-srv_cert", dir.file("ca.pem"), "-srv_key",
+                                     dir.file("ca.key"), "-rsp_cert", response_certificate,
+                                     "-rsp_extracerts", dir.file("ca.pem")},
+            dir.file("cmp-mock.log"), port);
+    }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(process->port()) + "/pkix/";
+    }
+};
+
+} // namespace amtcfg::test
