@@ -232,16 +232,32 @@ void append_length(Bytes& out, std::size_t length) {
 // Single DES (RFC 8894 section 3.5.2: the cipher without "AES" or "DES3" in GetCACaps) is in
 // OpenSSL 3's legacy provider only. Some servers answer with it whatever the request used
 // (scepserver of the Debian scep package does); what it protects is the issued certificate,
-// which is public anyway. Loaded once, next to the default provider, only when an answer needs it.
-void allow_single_des() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (OSSL_PROVIDER_load(nullptr, "legacy") == nullptr ||
-            OSSL_PROVIDER_load(nullptr, "default") == nullptr) {
+// which is public anyway. The provider is loaded next to the default one only while such an
+// answer is decrypted.
+class SingleDes {
+public:
+    explicit SingleDes(bool needed) {
+        if (needed) {
+            m_default = OSSL_PROVIDER_load(nullptr, "default");
+            m_legacy = OSSL_PROVIDER_load(nullptr, "legacy");
             ERR_clear_error();
         }
-    });
-}
+    }
+    ~SingleDes() {
+        if (m_legacy != nullptr) {
+            OSSL_PROVIDER_unload(m_legacy);
+        }
+        if (m_default != nullptr) {
+            OSSL_PROVIDER_unload(m_default);
+        }
+    }
+    SingleDes(const SingleDes&) = delete;
+    SingleDes& operator=(const SingleDes&) = delete;
+
+private:
+    OSSL_PROVIDER* m_default = nullptr;
+    OSSL_PROVIDER* m_legacy = nullptr;
+};
 
 } // namespace
 
@@ -419,9 +435,8 @@ std::vector<Bytes> decrypt_certificates(ByteView enveloped, X509* signer, EVP_PK
     if (!envelope || PKCS7_type_is_enveloped(envelope.get()) == 0) {
         fail("the SCEP CertRep does not carry a PKCS#7 envelope");
     }
-    if (OBJ_obj2nid(envelope->d.enveloped->enc_data->algorithm->algorithm) == NID_des_cbc) {
-        allow_single_des();
-    }
+    SingleDes single_des(OBJ_obj2nid(envelope->d.enveloped->enc_data->algorithm->algorithm) ==
+                         NID_des_cbc);
     BioPtr out(BIO_new(BIO_s_mem()));
     if (PKCS7_decrypt(envelope.get(), key, signer, out.get(), PKCS7_BINARY) != 1) {
         fail("cannot decrypt the SCEP CertRep's envelope: " + last_error());

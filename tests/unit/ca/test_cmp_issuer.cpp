@@ -47,7 +47,8 @@ TEST_CASE("cmp: the mock server issues for a MAC-protected p10cr", "[unit]") {
     auto issued = issuer->issue({request, "CN=ws01.corp.example"});
     CHECK(issued.certificate_der == der_of(read_pem(dir.file("amt.pem")).get()));
     CHECK(issued.ca_chain == std::vector<Bytes>{der_of(read_pem(dir.file("ca.pem")).get())});
-    CHECK(issuer->trust_anchors() == std::vector<Bytes>{der_of(read_pem(dir.file("ca.pem")).get())});
+    CHECK(issuer->trust_anchors() ==
+          std::vector<Bytes>{der_of(read_pem(dir.file("ca.pem")).get())});
     CHECK(context.asked == std::vector<std::string>{"CMP shared secret"});
 }
 
@@ -83,16 +84,20 @@ TEST_CASE("cmp: a certificate for another key is refused; an unreachable server 
     Context context(Deadline(std::chrono::seconds(60)));
     context.secret_value = "cmp-shared-secret";
     std::string message;
-    CHECK(category_of([&] {
-              ca::make_issuer(cmp_config(mock.url()), context.get())->issue({request, "CN=a"});
-          },
-                      &message) == ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  ca::make_issuer(cmp_config(mock.url()), context.get())->issue({request, "CN=a"});
+              },
+              &message) == ErrorCategory::certificate_failed);
     // OpenSSL's client checks the certificate against the request's key and rejects it (the
     // certConf it sends says so).
     CHECK_THAT(message, Catch::Contains("certificate not accepted"));
 
     std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/pkix/";
-    CHECK(category_of([&] { ca::make_issuer(cmp_config(url), context.get())->issue({request, ""}); },
-                      &message) == ErrorCategory::certificate_failed);
+    CHECK(category_of(
+              [&] {
+                  ca::make_issuer(cmp_config(url), context.get())->issue({request, ""});
+              },
+              &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::StartsWith("the CMP enrollment at " + url));
 }
