@@ -125,7 +125,7 @@ std::string pull(CallContext& context, const ClassSpec& spec) {
                        xml);
 }
 
-// The instance a Put or Delete addresses. Instances named by endpoint references (the TLS
+// The instance a Get, Put or Delete addresses. Instances named by endpoint references (the TLS
 // credential context) have selectors holding nested references, which the header parser keeps
 // no text of: the class has at most one instance, and that one is meant.
 Instance addressed(CallContext& context, const ClassSpec& spec) {
@@ -190,11 +190,7 @@ SoapBody WsmanService::operate(CallContext& context, const ClassSpec& spec) {
     const auto& request = context.request;
     std::string uri = spec.uri();
     if (request.action == action::get) {
-        auto instances = spec.instances(context);
-        return {uri,
-                {},
-                instance_xml("g", spec.name, select_instance(instances, request.selectors),
-                             spec.references)};
+        return {uri, {}, instance_xml("g", spec.name, addressed(context, spec), spec.references)};
     }
     if (request.action == action::put) {
         return {uri, {}, put(context, spec)};

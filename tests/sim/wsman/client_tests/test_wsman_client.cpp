@@ -6,6 +6,7 @@
 #include "amtcfg/wsman/schema.hpp"
 #include "amtcfg/wsman/setup.hpp"
 #include "amtcfg/wsman/tls.hpp"
+#include "pki.hpp"
 #include "support.hpp"
 #include "wsman/service.hpp"
 
@@ -259,4 +260,57 @@ TEST_CASE("client reads the user ACL across pages and by handle, and updates rea
     auto updated = wsman::get_user_acl_entry_ex(admin, handles.back());
     CHECK(updated.access_permission == 2);
     CHECK(updated.realms == std::vector<std::uint32_t>{3});
+}
+
+TEST_CASE("client configures TLS through AMT's certificate store (wsman.md section 8)",
+          "[sim][certs]") {
+    Fixture f;
+    auto& admin = f.as("admin", f.activate_ccm());
+    sim::test::TestCa ca;
+    auto key = wsman::generate_key_pair(admin, 2048);
+    REQUIRE(key.result.ok());
+    CHECK(key.instance_id.starts_with("Intel(r) AMT Key: Handle: "));
+    std::string der_key;
+    for (const auto& pair : wsman::enumerate_public_private_key_pairs(admin)) {
+        if (pair.instance_id == key.instance_id) {
+            der_key = pair.der_key;
+        }
+    }
+    REQUIRE_FALSE(der_key.empty());
+    auto request = wsman::generate_pkcs10_request_ex(
+        admin, key.instance_id, sim::test::null_signed_request(der_key, "amt.sim.example"),
+        wsman::CsrSigning::sha256_rsa);
+    REQUIRE(request.result.ok());
+    auto certificate = ca.issue_for_request(request.signed_certificate_request);
+    REQUIRE_FALSE(certificate.empty()); // AMT's signature is a valid proof of possession
+    auto added = wsman::add_certificate(admin, certificate);
+    REQUIRE(added.result.ok());
+    CHECK(added.instance_id.starts_with("Intel(r) AMT Certificate: Handle: "));
+    auto root = wsman::add_trusted_root_certificate(admin, ca.certificate_base64());
+    REQUIRE(root.result.ok());
+    auto certificates = wsman::enumerate_public_key_certificates(admin);
+    REQUIRE(certificates.size() == 2);
+    for (const auto& cert : certificates) {
+        CHECK(cert.trusted_root == (cert.instance_id == root.instance_id));
+        CHECK(cert.subject == (cert.trusted_root ? "CN=Sim Test CA" : "CN=amt.sim.example"));
+    }
+    CHECK(wsman::create_tls_credential_context(admin, added.instance_id) ==
+          wsman::CreateOutcome::created);
+    CHECK(wsman::create_tls_credential_context(admin, added.instance_id) ==
+          wsman::CreateOutcome::already_existed);
+    for (auto settings : wsman::enumerate_tls_setting_data(admin)) {
+        settings.enabled = true;
+        auto answered = wsman::put_tls_setting_data(admin, settings);
+        CHECK(answered.enabled);
+    }
+    CHECK(wsman::commit_changes(admin).ok());
+    auto committed = f.model.snapshot().wsman.certificates.committed;
+    CHECK(committed.remote_enabled);
+    CHECK(committed.local_enabled);
+    CHECK(committed.certificate_base64 == certificate);
+    // The certificate in use stays; the root can go.
+    CHECK_THROWS_WITH(wsman::delete_public_key_certificate(admin, added.instance_id),
+                      Catch::Contains("InvalidParameter"));
+    wsman::delete_public_key_certificate(admin, root.instance_id);
+    CHECK(wsman::enumerate_public_key_certificates(admin).size() == 1);
 }

@@ -313,6 +313,9 @@ TEST_CASE("the TLS credential context binds one certificate; a second Create Alr
 
     auto listed = test::enumerate_all(device.admin, "AMT_TLSCredentialContext");
     CHECK(listed.find(first.certificate_id) != std::string::npos);
+    auto got = device.admin.get("AMT_TLSCredentialContext");
+    CHECK(got.status == 200);
+    CHECK(got.body.find(first.certificate_id) != std::string::npos);
     CHECK(listed.find("TLSProtocolEndpoint Instances Collection") != std::string::npos);
 
     SECTION("Put switches the context to another certificate") {
