@@ -19,6 +19,7 @@ constexpr std::uint32_t k_pt_invalid_parameter = 36;
 constexpr std::uint32_t k_pt_invalid_handle = 2053;
 constexpr std::uint32_t k_pt_duplicate = 2058;
 constexpr std::uint32_t k_pt_pki_missing_keys = 2060;
+constexpr std::uint32_t k_pt_invalid_key = 2062;
 constexpr std::uint32_t k_pt_invalid_cert = 2063;
 constexpr std::uint32_t k_pt_cert_key_not_match = 2064;
 constexpr std::uint32_t k_pt_unsupported = 2066;
@@ -197,7 +198,26 @@ MethodOutput add_trusted_root_certificate(CallContext& context, const MethodInpu
     return add_to_store(context, input, true);
 }
 
+// AddKey(KeyBlob): a private key the client made (wsman.md section 6: 2058 = duplicate key).
+MethodOutput add_key(CallContext& context, const MethodInput& input, pugi::xml_node) {
+    auto der = base64_arg(input, "KeyBlob");
+    auto pem = der && !der->empty() ? rsa_key_pem_from_der(*der) : std::string();
+    if (pem.empty()) {
+        return {{}, k_pt_invalid_key};
+    }
+    auto& store = context.state.wsman.certificates;
+    if (key_for(store, rsa_public_key_der(pem).value_or(Bytes{})) != nullptr) {
+        return {{}, k_pt_duplicate};
+    }
+    auto handle = next_handle(store.keys);
+    store.keys.push_back({handle, std::move(pem)});
+    return {{{"CreatedKey",
+              reference_xml(amt_uri(k_key_pair_class), {{"InstanceID", key_id(handle)}})}},
+            k_pt_success};
+}
+
 constexpr MethodSpec k_key_management_methods[] = {
+    {"AddKey", add_key},
     {"GenerateKeyPair", generate_key_pair},
     {"GeneratePKCS10RequestEx", generate_pkcs10_request_ex},
     {"AddCertificate", add_certificate},

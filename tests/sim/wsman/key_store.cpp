@@ -72,6 +72,25 @@ std::string generate_rsa_key_pem(int bits) {
     return std::string(data, static_cast<std::size_t>(size));
 }
 
+std::string rsa_key_pem_from_der(ByteView der) {
+    const unsigned char* cursor = der.data();
+    Owned<EVP_PKEY> key(d2i_AutoPrivateKey(nullptr, &cursor, static_cast<long>(der.size())));
+    ERR_clear_error();
+    if (!key || cursor != der.data() + der.size() ||
+        EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
+        return {};
+    }
+    Owned<BIO> bio(BIO_new(BIO_s_mem()));
+    if (PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+        1) {
+        ERR_clear_error();
+        return {};
+    }
+    char* data = nullptr;
+    long size = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
 std::optional<Bytes> rsa_public_key_der(const std::string& private_key_pem) {
     auto key = read_key(private_key_pem);
     return pkcs1_of(key.get());

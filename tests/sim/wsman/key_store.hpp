@@ -14,6 +14,10 @@ namespace amtcfg::sim {
 // A new RSA key of `bits` as an unencrypted PKCS#8 PEM (the state file keeps it: test data).
 std::string generate_rsa_key_pem(int bits);
 
+// AddKey: a private key as DER (PKCS#1 RSAPrivateKey or PKCS#8) as a PEM like
+// generate_rsa_key_pem's, or "" when it is not an RSA private key.
+std::string rsa_key_pem_from_der(ByteView der);
+
 // The PKCS#1 RSAPublicKey DER of a private key PEM (AMT_PublicPrivateKeyPair.DERKey), or
 // nothing when the PEM is not an RSA key.
 std::optional<Bytes> rsa_public_key_der(const std::string& private_key_pem);

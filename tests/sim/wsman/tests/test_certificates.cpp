@@ -522,3 +522,25 @@ TEST_CASE("the generic WS-Man faults act on the certificate methods", "[unit][si
         CHECK(!device.state().wsman.certificates.credential_context);
     }
 }
+
+TEST_CASE("AddKey stores a key the client made; the same key twice is a duplicate",
+          "[unit][sim][certs]") {
+    Device device;
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    unsigned char* der = nullptr;
+    int size = i2d_PrivateKey(key, &der);
+    std::string blob(4 * ((static_cast<std::size_t>(size) + 2) / 3) + 1, '\0');
+    blob.resize(static_cast<std::size_t>(
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(blob.data()), der, size)));
+    OPENSSL_free(der);
+    EVP_PKEY_free(key);
+    auto added = device.admin.invoke(k_pkms, "AddKey", "<h:KeyBlob>" + blob + "</h:KeyBlob>");
+    REQUIRE(rv(added) == "0");
+    auto key_id = element_text(added.body, "Selector");
+    CHECK(key_id.starts_with("Intel(r) AMT Key: Handle: "));
+    CHECK_FALSE(der_key(device.admin, key_id).empty());
+    CHECK(rv(device.admin.invoke(k_pkms, "AddKey", "<h:KeyBlob>" + blob + "</h:KeyBlob>")) ==
+          "2058");
+    CHECK(rv(device.admin.invoke(k_pkms, "AddKey", "<h:KeyBlob>AAAA</h:KeyBlob>")) == "2062");
+    CHECK(device.state().wsman.certificates.keys.size() == 1);
+}
