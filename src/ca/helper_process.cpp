@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -54,22 +55,28 @@ struct Pipe {
     }
 };
 
+// Variables of amtcfg's environment a helper may need (finding programs, locale, temporary
+// files, proxies to reach its CA); anything else stays behind, because amtcfg's environment may
+// hold secrets the profile reads (env:NAME sources), as certmonger's daemon does not.
+constexpr std::array<std::string_view, 11> k_passed_variables{
+    "PATH",       "HOME",        "LANG",     "LC_ALL",     "TMPDIR",     "TZ",
+    "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY"};
+
 std::vector<std::string>
 environment_of(const std::vector<std::pair<std::string, std::string>>& extra) {
     std::vector<std::string> out;
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
         std::string_view text(*entry);
-        bool replaced = false;
-        for (const auto& [name, value] : extra) {
-            replaced = replaced || (text.size() > name.size() && text.rfind(name, 0) == 0 &&
-                                    text[name.size()] == '=');
-        }
-        if (!replaced) {
+        std::string_view name = text.substr(0, text.find('='));
+        if (std::find(k_passed_variables.begin(), k_passed_variables.end(), name) !=
+            k_passed_variables.end()) {
             out.emplace_back(text);
         }
     }
     for (const auto& [name, value] : extra) {
-        out.push_back(name + "=" + value);
+        if (!value.empty()) {
+            out.push_back(name + "=" + value);
+        }
     }
     return out;
 }

@@ -19,9 +19,10 @@ struct HelperRun {
 inline constexpr std::size_t k_max_helper_output = 1024 * 1024;
 
 // The command line is the profile's (trusted, as certmonger runs its helpers); outside data goes
-// only into `environment`, which replaces variables of the same name in amtcfg's environment.
-// Standard input is /dev/null. Error(timed_out) after killing the helper when `deadline` ends;
-// Error(certificate_failed) when it cannot be started.
+// only into `environment` (a variable with an empty value is left out). Of amtcfg's own
+// environment only PATH, HOME, locale, TMPDIR, TZ and proxy variables pass: the rest may hold
+// secrets (env:NAME sources). Standard input is /dev/null. Error(timed_out) after killing the
+// helper when `deadline` ends; Error(certificate_failed) when it cannot be started.
 HelperRun run_helper(const std::string& command,
                      const std::vector<std::pair<std::string, std::string>>& environment,
                      const Deadline& deadline);

@@ -59,7 +59,9 @@ TEST_CASE("exec: exit 0 is the certificate, the CSR went in CERTMONGER_CSR", "[u
     TempDir dir;
     make_ca(dir);
     Context context;
-    auto issuer = ca::make_issuer(helper(dir, k_sign), context.get());
+    // A secret the profile reads from the environment must not reach the helper.
+    ::setenv("AMTCFG_TEST_SECRET", "hunter2", 1);
+    auto issuer = ca::make_issuer(helper(dir, "env > \"$DIR/env\"\n" + k_sign), context.get());
     CHECK_THAT(issuer->describe(), Catch::StartsWith("the submit helper \"DIR="));
     CHECK(issuer->trust_anchors().empty()); // no trusted-ca: the flow needs --amt-ca
     auto key = rsa_key();
@@ -69,9 +71,16 @@ TEST_CASE("exec: exit 0 is the certificate, the CSR went in CERTMONGER_CSR", "[u
     CHECK(subject_of(certificate.get()) == "/CN=ws01.corp.example");
     CHECK(issued.ca_chain == std::vector<Bytes>{der_of(read_pem(dir.file("ca.pem")).get())});
     CHECK(read_text(dir.file("calls.log")) == "SUBMIT|\n");
+    // What the helper saw: the request, SUBMIT, PATH; no cookie yet, and nothing else of ours.
+    std::string environment = read_text(dir.file("env"));
+    CHECK(environment.find("CERTMONGER_OPERATION=SUBMIT\n") != std::string::npos);
+    CHECK(environment.find("PATH=") != std::string::npos);
+    CHECK(environment.find("CERTMONGER_CA_COOKIE") == std::string::npos);
+    CHECK(environment.find("AMTCFG_TEST_SECRET") == std::string::npos);
     CHECK_THAT(read_text(dir.file("req.pem")),
                Catch::StartsWith("-----BEGIN CERTIFICATE REQUEST-----"));
 
+    ::unsetenv("AMTCFG_TEST_SECRET");
     auto config = helper(dir, k_sign);
     config.trusted_ca = dir.file("ca.pem");
     CHECK(ca::make_issuer(config, context.get())->trust_anchors() ==
