@@ -32,7 +32,10 @@ void unprovision_device(DeviceState& state) {
     state.wsman.users.clear();
     std::erase_if(state.cert_hashes, [](const CertHash& hash) { return !hash.is_default; });
     reset_instances(state.wsman);
-    state.wsman.certificates = CertificateStore{}; // keys, certificates, context, TLS off
+    // Keys, certificates, context, TLS off; the test knob stays.
+    auto pregenerated = std::move(state.wsman.certificates.pregenerated_keys);
+    state.wsman.certificates = CertificateStore{};
+    state.wsman.certificates.pregenerated_keys = std::move(pregenerated);
     state.shbc = ShbcContext{};
 }
 

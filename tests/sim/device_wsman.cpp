@@ -392,6 +392,7 @@ void load_certificate_store(const nlohmann::json& json, CertificateStore& store)
         store.committed = std::move(service);
     }
     store.clock_set = json.value("clock_set", store.clock_set);
+    store.pregenerated_keys = json.value("pregenerated_keys", store.pregenerated_keys);
 }
 
 void save_certificate_store(const CertificateStore& store, nlohmann::json& json) {
@@ -417,6 +418,7 @@ void save_certificate_store(const CertificateStore& store, nlohmann::json& json)
         {"trusted_roots", c.trusted_roots},    {"trusted_cn", c.trusted_cn},
         {"generation", c.generation}};
     json["clock_set"] = store.clock_set;
+    json["pregenerated_keys"] = store.pregenerated_keys;
 }
 
 } // namespace

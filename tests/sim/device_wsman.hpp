@@ -80,6 +80,10 @@ struct CertificateStore {
     // Whether AMT's clock was set (SetHighAccuracyTimeSynch) since the device was provisioned:
     // mutual authentication needs it (wsman.md section 8).
     bool clock_set = false;
+    // A test knob, not firmware state: private keys (PEM) GenerateKeyPair hands out, in order,
+    // before it makes fresh ones, so a test can issue a certificate for "the key AMT will
+    // generate" beforehand (e.g. for a CA mock that answers with a fixed certificate).
+    std::vector<std::string> pregenerated_keys;
 };
 
 // What only the WS-Man side of the device keeps (DeviceState::wsman). The identity,

@@ -117,11 +117,17 @@ MethodOutput generate_key_pair(CallContext& context, const MethodInput& input, p
     if (*algorithm != k_rsa || *length != k_key_length) {
         return {{}, k_pt_unsupported};
     }
-    auto pem = generate_rsa_key_pem(static_cast<int>(k_key_length));
-    if (pem.empty()) {
+    auto& store = context.state.wsman.certificates;
+    std::string pem;
+    if (!store.pregenerated_keys.empty()) { // the test knob: a key chosen beforehand
+        pem = store.pregenerated_keys.front();
+        store.pregenerated_keys.erase(store.pregenerated_keys.begin());
+    } else {
+        pem = generate_rsa_key_pem(static_cast<int>(k_key_length));
+    }
+    if (pem.empty() || !rsa_public_key_der(pem)) {
         return {{}, k_pt_internal_error};
     }
-    auto& store = context.state.wsman.certificates;
     auto handle = next_handle(store.keys);
     store.keys.push_back({handle, std::move(pem)});
     return {

@@ -10,8 +10,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 using namespace amtcfg::sim;
@@ -543,4 +545,35 @@ TEST_CASE("AddKey stores a key the client made; the same key twice is a duplicat
           "2058");
     CHECK(rv(device.admin.invoke(k_pkms, "AddKey", "<h:KeyBlob>AAAA</h:KeyBlob>")) == "2062");
     CHECK(device.state().wsman.certificates.keys.size() == 1);
+}
+
+TEST_CASE("GenerateKeyPair hands out the pregenerated keys of the device file first",
+          "[unit][sim][certs]") {
+    Device device;
+    test::TestCa ca;
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    char* data = nullptr;
+    long size = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<std::size_t>(size));
+    BIO_free(bio);
+    // A certificate issued before AMT "generates" the key (a CA mock's fixed answer).
+    unsigned char* der = nullptr;
+    int der_size = i2d_PublicKey(key, &der);
+    std::string public_key(4 * ((static_cast<std::size_t>(der_size) + 2) / 3) + 1, '\0');
+    public_key.resize(static_cast<std::size_t>(
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(public_key.data()), der, der_size)));
+    OPENSSL_free(der);
+    EVP_PKEY_free(key);
+    auto certificate = ca.issue_for_key(public_key, "fixed.sim.example");
+    auto json = nlohmann::json::parse(R"({"pregenerated_keys": []})");
+    json["pregenerated_keys"].push_back(pem);
+    device.model.modify([&](DeviceState& s) { load_device(json, s); });
+    auto first = element_text(generate(device.admin).body, "Selector");
+    CHECK(der_key(device.admin, first) == public_key);
+    CHECK(rv(add(device.admin, certificate)) == "0");
+    auto second = element_text(generate(device.admin).body, "Selector");
+    CHECK(der_key(device.admin, second) != public_key); // then fresh keys
+    CHECK(device.state().wsman.certificates.pregenerated_keys.empty());
 }
