@@ -1,5 +1,6 @@
 // The scep issuer against the Debian scep package's scepserver: issued with the right
 // challenge, refused with a wrong one, the CA pin, an unreachable URL.
+#include "fake_scep.hpp"
 #include "servers.hpp"
 
 #include "amtcfg/crypto/certificate.hpp"
@@ -130,4 +131,41 @@ TEST_CASE("scep: an unreachable server is certificate_failed naming the URL", "[
               },
               &message) == ErrorCategory::certificate_failed);
     CHECK_THAT(message, Catch::StartsWith("SCEP GetCACaps: cannot reach " + url));
+}
+
+TEST_CASE("scep: a pending request is polled with CertPoll until it is issued", "[unit]") {
+    TempDir dir;
+    make_ca(dir);
+    Cert ca = read_pem(dir.file("ca.pem"));
+    std::unique_ptr<BIO, Free_<BIO_free>> bio(BIO_new_file(dir.file("ca.key").c_str(), "r"));
+    Key ca_key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    auto key = rsa_key();
+    Bytes request = signed_request(key.get(), "ws01.corp.example");
+    // The certificate the CA will hand out once it stops saying PENDING.
+    Context file_context;
+    profile::Issuer file;
+    file.type = profile::IssuerType::file;
+    file.ca_certificate = dir.file("ca.pem");
+    file.ca_key = dir.file("ca.key");
+    Bytes issued = ca::make_issuer(file, file_context.get())->issue({request, ""}).certificate_der;
+
+    using Answer = FakeScep::Answer;
+    FakeScep server(ca.get(), ca_key.get(), {Answer::pending, Answer::pending, Answer::success},
+                    issued);
+    Context context(Deadline(std::chrono::seconds(30)));
+    auto config = scep_config(server.url());
+    config.challenge.reset();
+    auto result = ca::make_issuer(config, context.get())->issue({request, "CN=ws01"});
+    CHECK(result.certificate_der == issued);
+    CHECK(server.message_types() == std::vector<std::string>{"19", "20", "20"});
+
+    // Pending for longer than --timeout allows: timed_out, after a poll or two.
+    FakeScep slow(ca.get(), ca_key.get(), {}, issued);
+    Context short_context(Deadline(std::chrono::milliseconds(2500)));
+    auto slow_config = scep_config(slow.url());
+    slow_config.challenge.reset();
+    CHECK(category_of([&] {
+              ca::make_issuer(slow_config, short_context.get())->issue({request, "CN=ws01"});
+          }) == ErrorCategory::timed_out);
+    CHECK(slow.message_types().size() >= 2);
 }
