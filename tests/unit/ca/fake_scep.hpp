@@ -58,8 +58,9 @@ private:
         if (value == nullptr) {
             return "";
         }
-        return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value->value.asn1_string)),
-                           static_cast<std::size_t>(ASN1_STRING_length(value->value.asn1_string)));
+        return std::string(
+            reinterpret_cast<const char*>(ASN1_STRING_get0_data(value->value.asn1_string)),
+            static_cast<std::size_t>(ASN1_STRING_length(value->value.asn1_string)));
     }
     static void add_string(PKCS7_SIGNER_INFO* info, const char* oid, int type,
                            const std::string& value) {
@@ -131,8 +132,9 @@ private:
     std::string answer_for(const std::string& request) {
         auto body_at = request.find("\r\n\r\n") + 4;
         auto respond = [](const std::string& type, const std::string& body) {
-            return "HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nContent-Length: " +
-                   std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+            return "HTTP/1.1 200 OK\r\nContent-Type: " + type +
+                   "\r\nContent-Length: " + std::to_string(body.size()) +
+                   "\r\nConnection: close\r\n\r\n" + body;
         };
         if (request.find("operation=GetCACaps") != std::string::npos) {
             return respond("text/plain", "POSTPKIOperation\nSHA-256\nAES\n");
@@ -150,7 +152,8 @@ private:
             return false;
         }
         auto length = request.find("Content-Length: ");
-        std::size_t body = length == std::string::npos ? 0 : std::stoul(request.substr(length + 16));
+        std::size_t body =
+            length == std::string::npos ? 0 : std::stoul(request.substr(length + 16));
         return request.size() >= end + 4 + body;
     }
 
