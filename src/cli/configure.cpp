@@ -36,6 +36,11 @@ nlohmann::json to_json(const flows::ConfigureResult& r, bool dry_run) {
             {"plan", plan},
             {"notes", r.notes},
             {"escrow", r.escrow ? nlohmann::json(*r.escrow) : nlohmann::json(nullptr)},
+            {"tls", r.tls ? nlohmann::json{{"verified", r.tls->verified},
+                                           {"subject", r.tls->subject},
+                                           {"issuer", r.tls->issuer},
+                                           {"not_after", r.tls->not_after}}
+                          : nlohmann::json(nullptr)},
             {"wsman_calls", r.wsman_calls}};
 }
 
@@ -60,6 +65,11 @@ std::string to_text(const flows::ConfigureResult& r, bool dry_run) {
     text += fmt::format("  unchanged: {}\n", list(r.unchanged));
     if (r.escrow) {
         text += fmt::format("  the generated admin password is in {}\n", *r.escrow);
+    }
+    if (r.tls) {
+        text += fmt::format("  TLS: AMT serves {} from {}, valid until {}{}\n", r.tls->subject,
+                            r.tls->issuer, r.tls->not_after,
+                            r.tls->verified ? ", verified over TLS" : "");
     }
     for (const auto& note : r.notes) {
         text += fmt::format("  note: {}\n", note);

@@ -69,6 +69,25 @@ std::vector<std::string> key_usages(X509* certificate) {
     return out;
 }
 
+std::vector<std::string> dns_names_of(X509* certificate) {
+    std::vector<std::string> out;
+    auto* names = static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+    if (names == nullptr) {
+        return out;
+    }
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        if (name->type == GEN_DNS) {
+            const ASN1_IA5STRING* text = name->d.dNSName;
+            out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                             static_cast<std::size_t>(ASN1_STRING_length(text)));
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
 std::chrono::system_clock::time_point time_of(const ASN1_TIME* time) {
     std::tm parts{};
     if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
@@ -111,6 +130,7 @@ Certificate describe(X509* certificate) {
     out.common_name = names.empty() ? "" : names.back();
     out.organizational_units = entries(subject, NID_organizationalUnitName);
     out.extended_key_usages = key_usages(certificate);
+    out.dns_names = dns_names_of(certificate);
     out.not_before = time_of(X509_get0_notBefore(certificate));
     out.not_after = time_of(X509_get0_notAfter(certificate));
     out.signature_digest = digest_name(certificate);

@@ -4,6 +4,7 @@
 #include "activation.hpp"
 #include "device_state.hpp"
 #include "profile_steps.hpp"
+#include "tls_step.hpp"
 #include "wsman_session.hpp"
 
 #include "amtcfg/flows/admin_password.hpp"
@@ -21,17 +22,6 @@ namespace {
 
 using amthi::ControlMode;
 using profile::ActivationMode;
-
-// Refuses, before anything is touched, what this version cannot do yet.
-void refuse_unsupported(const profile::Profile& profile) {
-    if (profile.tls) {
-        throw Error(ErrorCategory::invalid_input,
-                    fmt::format("{}: <tls> is not supported by this version of amtcfg yet (TLS "
-                                "configuration comes with a later release); remove it to "
-                                "configure the rest",
-                                profile.where(profile.tls->line)));
-    }
-}
 
 bool wants_acm(const profile::Profile& profile) {
     return profile.activation.mode == ActivationMode::acm;
@@ -86,7 +76,6 @@ PasswordEscrow prepare_escrow(Environment& env, const ConfigureOptions& options,
 
 ConfigureResult configure(Environment& env, const profile::Profile& profile,
                           const ConfigureOptions& options) {
-    refuse_unsupported(profile);
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);
     check_mode_matches(device, profile);
@@ -134,6 +123,13 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
                         std::move(activated.general),
                         activating};
     apply_profile(context, profile);
+    if (profile.tls && activating && options.mode == RunMode::dry_run) {
+        result.notes.push_back("tls: AMT lets only its admin read its certificates, so a dry run "
+                               "before activation cannot compare them; configure applies <tls> "
+                               "after activating");
+    } else if (profile.tls) {
+        run_tls_step(env, *activated.session, profile, options.mode, escrow, result);
+    }
     result.control_mode = std::string(amthi::control_mode_name(
         options.mode == RunMode::dry_run ? device.control_mode
                                          : (activated.acm ? ControlMode::acm : ControlMode::ccm)));

@@ -147,8 +147,10 @@ TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settin
     return tls_from(detail::instance(answer, k_tls_settings));
 }
 
-CreateOutcome create_tls_credential_context(Client& client,
-                                            std::string_view certificate_instance_id) {
+namespace {
+
+// The context binding a certificate to the TLS endpoint collection (Create and Put bodies).
+Element credential_context(std::string_view certificate_instance_id) {
     std::string uri = class_uri(k_credential_context);
     Element context{uri, std::string(k_credential_context), {}, {}, {}};
     context.children.push_back(
@@ -157,7 +159,19 @@ CreateOutcome create_tls_credential_context(Client& client,
     context.children.push_back(
         make_endpoint_reference(uri, "ElementProvidingContext", class_uri(k_endpoint_collection),
                                 {{"ElementName", std::string(k_endpoint_collection_name)}}));
-    Request request = make_create(uri, std::move(context));
+    return context;
+}
+
+} // namespace
+
+void put_tls_credential_context(Client& client, std::string_view certificate_instance_id) {
+    client.put(class_uri(k_credential_context), credential_context(certificate_instance_id));
+}
+
+CreateOutcome create_tls_credential_context(Client& client,
+                                            std::string_view certificate_instance_id) {
+    std::string uri = class_uri(k_credential_context);
+    Request request = make_create(uri, credential_context(certificate_instance_id));
     Reply reply = client.exchange(request);
     if (!reply.fault) {
         return CreateOutcome::created;
@@ -166,6 +180,13 @@ CreateOutcome create_tls_credential_context(Client& client,
         return CreateOutcome::already_existed;
     }
     throw fault_error(*reply.fault, request.what);
+}
+
+std::vector<std::string> enumerate_tls_credential_contexts(Client& client) {
+    return enumerate_as<std::string>(client, k_credential_context, [](const Element& e) {
+        const Element* epr = e.find(e.ns, "ElementInContext");
+        return epr != nullptr ? epr_selector(*epr, "InstanceID") : std::string();
+    });
 }
 
 } // namespace amtcfg::wsman

@@ -25,6 +25,7 @@ struct Certificate {
     std::string common_name;                       // the last CN of the subject; empty if none
     std::vector<std::string> organizational_units; // every OU of the subject
     std::vector<std::string> extended_key_usages;  // dotted OIDs; empty without the extension
+    std::vector<std::string> dns_names;            // subjectAltName dNSName entries
     std::chrono::system_clock::time_point not_before;
     std::chrono::system_clock::time_point not_after;
     std::string signature_digest; // digest of the issuer's signature: "sha1", "sha256", ...

@@ -64,8 +64,11 @@ public:
     // AMT that enforces TLS on its local ports (AMT 19+): clients made from now on speak TLS to
     // port 16993 (through LMS or the APF tunnel alike) with `tls`: its trust judges AMT's
     // certificate, and its session cache lets every later connection resume. Clients made
-    // before keep theirs. Null returns to plain HTTP.
-    void use_tls(std::shared_ptr<http::TlsContext> tls) { m_tls = std::move(tls); }
+    // before keep theirs. Null returns to plain HTTP. Returns the context used before.
+    std::shared_ptr<http::TlsContext> use_tls(std::shared_ptr<http::TlsContext> tls) {
+        std::swap(m_tls, tls);
+        return tls;
+    }
 
     // The chosen path; empty until client() was called.
     std::optional<TransportPath> path() const { return m_path; }

@@ -30,6 +30,14 @@ struct SettingChange {
     std::string wanted;
 };
 
+// AMT's TLS certificate as amtcfg verified it over TLS after <tls> (configure's "tls").
+struct TlsOutcome {
+    bool verified = false; // AMT serves the issued certificate, verified to the issuer's CA
+    std::string subject;
+    std::string issuer;
+    std::string not_after; // "2027-12-06 10:00:00 UTC"
+};
+
 struct ConfigureResult {
     std::string control_mode; // after the run: "ccm" or "acm" ("pre-provisioning" in a dry run)
     std::vector<std::string> changed;   // steps that changed the device (or would, in a dry run)
@@ -37,6 +45,7 @@ struct ConfigureResult {
     std::vector<SettingChange> plan;    // every setting that differed
     std::vector<std::string> notes;     // things a person should know (e.g. CCM forces consent)
     std::optional<std::string> escrow;  // the escrow file, when a password was generated
+    std::optional<TlsOutcome> tls;      // after <tls>
     std::size_t wsman_calls = 0;
 };
 

@@ -60,8 +60,9 @@ struct Environment {
     // Progress lines for a person on long steps; may be empty.
     std::function<void(std::string_view)> progress;
     // AMT that enforces TLS on its local ports (AMT 19+): WS-Man sessions opened after this call
-    // speak TLS to port 16993 with the context. Empty where no WS-Man is opened.
-    std::function<void(std::shared_ptr<http::TlsContext>)> use_tls;
+    // speak TLS to port 16993 with the context (null: plain HTTP to 16992); returns the context
+    // used before. Empty where no WS-Man is opened.
+    std::function<std::shared_ptr<http::TlsContext>(std::shared_ptr<http::TlsContext>)> use_tls;
     AmtTlsOptions tls;
 };
 

@@ -74,5 +74,10 @@ TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settin
 enum class CreateOutcome { created, already_existed };
 CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id);
+// Binds another certificate to the existing context (rpc-go's updateTLSCredentialContext, when
+// TLS is already on): a Put of the same body, without selectors (AMT has one such context).
+void put_tls_credential_context(Client& client, std::string_view certificate_instance_id);
+// The certificate (AMT_PublicKeyCertificate InstanceID) each TLS credential context binds.
+std::vector<std::string> enumerate_tls_credential_contexts(Client& client);
 
 } // namespace amtcfg::wsman
