@@ -98,7 +98,7 @@ Current read_current(wsman::Client& client) {
 
 // Why the bound certificate must be replaced, or nullopt when it is good.
 std::optional<std::string> certificate_problem(const Current& current, const Names& names,
-                                               ca::Issuer& issuer, std::time_t now,
+                                               const http::AmtTrust& trust, std::time_t now,
                                                unsigned renew_days) {
     if (!current.bound) {
         return "AMT has no TLS certificate";
@@ -117,10 +117,9 @@ std::optional<std::string> certificate_problem(const Current& current, const Nam
     if (certificate.not_after <= due) {
         return fmt::format("AMT's certificate expires {}", crypto::format_utc(certificate.not_after));
     }
-    auto verdict =
-        http::anchor_trust(issuer.trust_anchors(), issuer.describe())->judge({certificate.der});
+    auto verdict = trust.judge({certificate.der});
     if (!verdict.accepted) {
-        return fmt::format("AMT's certificate is not from {}: {}", issuer.describe(),
+        return fmt::format("AMT's certificate is not from {}: {}", trust.describe(),
                            verdict.check);
     }
     return std::nullopt;
@@ -209,10 +208,26 @@ Installed new_certificate(Environment& env, wsman::Client& client, const Names& 
     }
 }
 
-// Opens sessions over TLS to 16993 until AMT serves `certificate`, verified to the issuer's CA.
-TlsOutcome verify_served(Environment& env, WsmanSession& session, ca::Issuer& issuer,
+// What AMT's certificate is verified against: the issuer's CA, else --amt-ca.
+std::shared_ptr<const http::AmtTrust> issuer_trust(Environment& env, ca::Issuer& issuer) {
+    auto anchors = issuer.trust_anchors();
+    if (!anchors.empty()) {
+        return http::anchor_trust(std::move(anchors), issuer.describe());
+    }
+    if (!env.tls.ca_file.empty()) {
+        return http::anchor_trust(http::load_certificates_file(env.tls.ca_file),
+                                  fmt::format("--amt-ca {}", env.tls.ca_file));
+    }
+    throw Error(ErrorCategory::invalid_input,
+                fmt::format("{} names no CA certificate to verify AMT's new certificate against: "
+                            "add trusted-ca to the <issuer>, or pass --amt-ca FILE",
+                            issuer.describe()));
+}
+
+// Opens sessions over TLS to 16993 until AMT serves `certificate`, verified by `trust`.
+TlsOutcome verify_served(Environment& env, WsmanSession& session,
+                         const std::shared_ptr<const http::AmtTrust>& trust,
                          const Bytes& certificate) {
-    auto trust = http::anchor_trust(issuer.trust_anchors(), issuer.describe());
     auto wanted = crypto::fingerprint(certificate, crypto::HashAlgorithm::sha256);
     auto parsed = crypto::parse_certificate(certificate, "the issued certificate");
     auto limit = std::chrono::steady_clock::now() + k_ready_limit;
@@ -261,6 +276,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
          [&profile](const profile::SecretSetting& setting, std::string_view what) {
              return profile::read_profile_secret(profile, setting, what);
          }});
+    auto trust = issuer_trust(env, *issuer);
     auto& client = session.client();
     Names names = wanted_names(env, tls);
     Current current = read_current(client);
@@ -270,7 +286,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
     }
     unsigned renew_days =
         profile.maintenance ? profile.maintenance->renew_certificate_days.value_or(0) : 0;
-    auto problem = certificate_problem(current, names, *issuer, env.now(), renew_days);
+    auto problem = certificate_problem(current, names, *trust, env.now(), renew_days);
     auto wanted = wanted_settings(*current.remote, tls);
     bool settings_due = !settings_match(*current.remote, wanted);
     if (!problem && !settings_due) {
@@ -316,7 +332,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
         throw step_failed("AMT_SetupAndConfigurationService.CommitChanges", committed);
     }
     Bytes served = installed ? installed->der : current.parsed->der;
-    result.tls = verify_served(env, session, *issuer, served);
+    result.tls = verify_served(env, session, trust, served);
     if (installed && current.bound) {
         // The old certificate is out of use now; its key pair goes with it.
         try {

@@ -1,0 +1,122 @@
+// configure with <tls>: AMT's certificate from a CA, verified over TLS; re-runs change nothing;
+// a CA that refuses is exit 35 and leaves AMT as it was (issue 12).
+#include "sim_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace amtcfg::test;
+
+namespace {
+
+const std::map<std::string, std::string> k_env{{"AMT_PW", "Adm1n!Passw0rd"}};
+
+// A local CA made once per test run with the openssl CLI (no key is committed).
+const std::string& lab_ca() {
+    static TempDir dir;
+    static bool made = false;
+    if (!made) {
+        auto r = run({"sh", "-c",
+                      "cd \"$0\" && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key "
+                      "-out ca.pem -days 3650 -subj '/CN=amtcfg Lab CA' -addext "
+                      "basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
+                      "2>/dev/null",
+                      dir.path()});
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+        made = true;
+    }
+    return dir.path();
+}
+
+std::string tls_profile(const std::string& issuer, const std::string& tls_attributes = "") {
+    return ccm_profile("env:AMT_PW", "  <tls mode=\"server\"" + tls_attributes + ">\n    " +
+                                         issuer + "\n  </tls>\n");
+}
+
+std::string file_issuer() {
+    return "<issuer type=\"file\" ca-certificate=\"" + lab_ca() + "/ca.pem\" ca-key=\"" +
+           lab_ca() + "/ca.key\"/>";
+}
+
+struct Path {
+    std::vector<std::string> options;
+    std::vector<std::string> sim;
+};
+
+Path path() {
+    auto [transport, sim] = each_transport();
+    return {{"--transport", transport}, sim};
+}
+
+std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
+    args.insert(args.begin(), path.options.begin(), path.options.end());
+    return args;
+}
+
+bool contains(const nlohmann::json& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+} // namespace
+
+TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a re-run changes "
+          "nothing",
+          "[cli][tls]") {
+    auto via = path();
+    INFO("amtcfg " << via.options[1]);
+    SimDevice device;
+    auto profile = device.write("tls.xml", tls_profile(file_issuer(),
+                                                       " common-name=\"amt.corp.example\""));
+    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim,
+                           k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto result = r.json();
+    CHECK(contains(result["changed"], "tls"));
+    CHECK(result["tls"]["verified"] == true);
+    CHECK(result["tls"]["subject"] == "CN=amt.corp.example");
+    CHECK(result["tls"]["issuer"] == "CN=amtcfg Lab CA");
+
+    auto again = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim,
+                               k_env);
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(again.json()["changed"].empty());
+    CHECK(contains(again.json()["unchanged"], "tls"));
+
+    // Other names: a new certificate.
+    auto renamed = device.write("renamed.xml", tls_profile(file_issuer(),
+                                                           " common-name=\"amt2.corp.example\""));
+    auto third = device.amtcfg(over(via, {"--json", "configure", "--profile", renamed}), via.sim,
+                               k_env);
+    INFO(third.err);
+    REQUIRE(third.status == 0);
+    CHECK(third.json()["tls"]["subject"] == "CN=amt2.corp.example");
+
+    auto info = device.amtcfg({"--json", "info", "--password", "env:AMT_PW"}, {}, k_env);
+    INFO(info.err);
+    REQUIRE(info.status == 0);
+    CHECK(info.json()["configuration"]["tls"]["enabled"] == true);
+}
+
+TEST_CASE("<tls>: a CA that refuses is exit 35 with what it said, and TLS stays as it was",
+          "[cli][tls]") {
+    SimDevice device;
+    auto refusing = device.write("refuse.sh", "#!/bin/sh\necho 'request denied by policy'\nexit 2\n");
+    auto profile = device.write(
+        "tls.xml", tls_profile("<issuer type=\"exec\" command=\"sh " + refusing +
+                               "\" trusted-ca=\"" + lab_ca() + "/ca.pem\"/>"));
+    auto r = device.amtcfg({"configure", "--profile", profile}, {}, k_env);
+    INFO(r.err);
+    CHECK(r.status == 35);
+    CHECK(r.err.find("request denied by policy") != std::string::npos);
+    auto info = device.amtcfg({"--json", "info", "--password", "env:AMT_PW"}, {}, k_env);
+    REQUIRE(info.status == 0);
+    CHECK(info.json()["configuration"]["tls"]["enabled"] == false);
+    // The key pair AMT generated for the refused request is gone.
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    INFO(state.dump());
+    CHECK(state.value("key_pairs", nlohmann::json::array()).empty());
+}
