@@ -3,11 +3,14 @@
 
 #include "device_state.hpp"
 #include "maintain_checks.hpp"
+#include "profile_steps.hpp"
+#include "tls_step.hpp"
 #include "wsman_session.hpp"
 
 #include "amtcfg/amthi/client.hpp"
 #include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/flows/amt_tls.hpp"
+#include "amtcfg/profile/escrow.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 
@@ -34,6 +37,7 @@ struct Selection {
     bool hostname = false;
     bool ip = false;
     bool password = false;
+    bool certificate = false;
 };
 
 // --auto selects what needs no profile (clock, hostname, IP) plus what the profile's
@@ -46,6 +50,8 @@ Selection select(const MaintainOptions& o) {
             o.profile && o.profile->maintenance ? &*o.profile->maintenance : nullptr;
         s.password =
             s.password || (maintenance && maintenance->rotate_password_days.value_or(0) > 0);
+        s.certificate = o.profile && o.profile->tls && maintenance &&
+                        maintenance->renew_certificate_days.value_or(0) > 0;
     }
     if (!s.clock && !s.hostname && !s.ip && !s.password) {
         throw Error(ErrorCategory::usage,
@@ -53,6 +59,32 @@ Selection select(const MaintainOptions& o) {
                     "--sync-hostname, --sync-ip, --rotate-password");
     }
     return s;
+}
+
+// <tls> with <maintenance renew-certificate-days>: the tls step renews a certificate that
+// expires within that many days (new key in AMT, new certificate, context switched, the old one
+// removed, verified over TLS); a failure leaves the old certificate in place.
+MaintenanceCheck renew_certificate(MaintainContext& c) {
+    ConfigureResult result;
+    std::optional<profile::Escrow> escrow_file;
+    profile::EscrowContents contents;
+    if (c.options.escrow_path) {
+        escrow_file.emplace(*c.options.escrow_path, utc_timestamp);
+        contents = profile::load_escrow(*c.options.escrow_path);
+    }
+    PasswordEscrow escrow(c.env, std::move(escrow_file), std::move(contents), c.device.uuid,
+                          result);
+    run_tls_step(c.env, *c.session, *c.options.profile, RunMode::apply, escrow, result);
+    MaintenanceCheck check{"certificate", false, false, ""};
+    if (result.changed.empty() || !result.tls) {
+        check.detail = "AMT's TLS certificate is not due for renewal";
+        return check;
+    }
+    check.due = check.done = true;
+    check.detail = fmt::format("{}; AMT now serves {} until {}",
+                               result.plan.empty() ? "renewed" : result.plan.front().current,
+                               result.tls->subject, result.tls->not_after);
+    return check;
 }
 
 } // namespace
@@ -84,6 +116,7 @@ MaintainResult maintain(Environment& env, const MaintainOptions& options) {
         {selection.clock, "clock", [&] { return check_clock(context); }},
         {selection.hostname, "hostname", [&] { return check_hostname(context); }},
         {selection.ip, "ip", [&] { return check_ip(context, amthi); }},
+        {selection.certificate, "certificate", [&] { return renew_certificate(context); }},
         {selection.password, "password", [&] { return rotate_password(context); }},
     };
     MaintainResult result;
