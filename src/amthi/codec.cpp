@@ -224,37 +224,20 @@ std::size_t hbased_hash_size(HashAlgorithm algorithm) {
     return algorithm == HashAlgorithm::sha384 ? 48 : 32;
 }
 
-int hex_digit(std::uint8_t c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // The field as hex text of exactly 2 * size digits (NUL-terminated when shorter than the
 // field), or nullopt when it is not that.
 std::optional<Bytes> hex_text(ByteView field, std::size_t size) {
     auto end = std::find(field.begin(), field.end(), std::uint8_t{0});
-    ByteView text = field.first(static_cast<std::size_t>(end - field.begin()));
+    std::string_view text(reinterpret_cast<const char*>(field.data()),
+                          static_cast<std::size_t>(end - field.begin()));
     if (text.size() != 2 * size) {
         return std::nullopt;
     }
-    Bytes out;
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        int high = hex_digit(text[i]);
-        int low = hex_digit(text[i + 1]);
-        if (high < 0 || low < 0) {
-            return std::nullopt;
-        }
-        out.push_back(static_cast<std::uint8_t>(high * 16 + low));
+    try {
+        return from_hex(text);
+    } catch (const DecodeError&) {
+        return std::nullopt; // raw bytes that happen to have no NUL early
     }
-    return out;
 }
 
 } // namespace

@@ -24,9 +24,10 @@ FlowEnvironment::FlowEnvironment(Session& session)
         .new_password = profile::generate_password,
         .progress =
             [&session](std::string_view text) { session.output.progress(std::string(text)); },
-        .use_tls = [link = m_link.get()](std::shared_ptr<http::TlsContext> tls) {
-            return link->use_tls(std::move(tls));
-        },
+        .use_tls =
+            [link = m_link.get()](std::shared_ptr<http::TlsContext> tls) {
+                return link->use_tls(std::move(tls));
+            },
         .tls = {.ondie_root_file = session.options.amt_ondie_root,
                 .ca_file = session.options.amt_ca,
                 .insecure = session.options.amt_insecure},

@@ -21,7 +21,8 @@ using ExtensionsPtr =
 
 detail::PKeyPtr rsa_public_key_of(ByteView der) {
     const unsigned char* cursor = der.data();
-    detail::PKeyPtr key(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size())));
+    detail::PKeyPtr key(
+        d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size())));
     if (!key || cursor != der.data() + der.size()) {
         detail::clear_errors();
         throw Error(ErrorCategory::amt_unavailable,

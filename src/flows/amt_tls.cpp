@@ -12,36 +12,6 @@ namespace {
 
 constexpr std::string_view k_pin_prefix = "sha256:";
 
-std::string to_hex(ByteView bytes) {
-    std::string out;
-    for (auto byte : bytes) {
-        out += fmt::format("{:02x}", byte);
-    }
-    return out;
-}
-
-std::optional<Bytes> from_hex(std::string_view text) {
-    if (text.size() % 2 != 0) {
-        return std::nullopt;
-    }
-    Bytes out;
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        unsigned value = 0;
-        for (char c : text.substr(i, 2)) {
-            value *= 16;
-            if (c >= '0' && c <= '9') {
-                value += static_cast<unsigned>(c - '0');
-            } else if (c >= 'a' && c <= 'f') {
-                value += static_cast<unsigned>(c - 'a' + 10);
-            } else {
-                return std::nullopt;
-            }
-        }
-        out.push_back(static_cast<std::uint8_t>(value));
-    }
-    return out;
-}
-
 std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
     auto anchors = http::load_certificates_file(env.tls.ca_file);
     return http::anchor_trust(std::move(anchors), fmt::format("--amt-ca {}", env.tls.ca_file));
@@ -90,7 +60,10 @@ provisioned_trust(Environment& env, const std::string& uuid,
             std::string_view text = pin->record->value->reveal();
             std::optional<Bytes> hash;
             if (text.starts_with(k_pin_prefix)) {
-                hash = from_hex(text.substr(k_pin_prefix.size()));
+                try {
+                    hash = from_hex(text.substr(k_pin_prefix.size()));
+                } catch (const DecodeError&) {
+                }
             }
             if (!hash || hash->size() != 32) {
                 throw Error(ErrorCategory::invalid_input,

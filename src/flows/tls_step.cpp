@@ -109,18 +109,18 @@ std::optional<std::string> certificate_problem(const Current& current, const Nam
     const auto& certificate = *current.parsed;
     if (certificate.common_name != names.common_name ||
         !same_set(certificate.dns_names, names.dns_names)) {
-        return fmt::format("AMT's certificate names {} ({}), not {} ({})",
-                           certificate.common_name, fmt::join(certificate.dns_names, ", "),
-                           names.common_name, fmt::join(names.dns_names, ", "));
+        return fmt::format("AMT's certificate names {} ({}), not {} ({})", certificate.common_name,
+                           fmt::join(certificate.dns_names, ", "), names.common_name,
+                           fmt::join(names.dns_names, ", "));
     }
     auto due = std::chrono::system_clock::from_time_t(now) + std::chrono::hours(24) * renew_days;
     if (certificate.not_after <= due) {
-        return fmt::format("AMT's certificate expires {}", crypto::format_utc(certificate.not_after));
+        return fmt::format("AMT's certificate expires {}",
+                           crypto::format_utc(certificate.not_after));
     }
     auto verdict = trust.judge({certificate.der});
     if (!verdict.accepted) {
-        return fmt::format("AMT's certificate is not from {}: {}", trust.describe(),
-                           verdict.check);
+        return fmt::format("AMT's certificate is not from {}: {}", trust.describe(), verdict.check);
     }
     return std::nullopt;
 }
@@ -194,9 +194,9 @@ Installed new_certificate(Environment& env, wsman::Client& client, const Names& 
         if (env.progress) {
             env.progress(fmt::format("asking {} for AMT's TLS certificate", issuer.describe()));
         }
-        auto issued = issuer.issue(
-            {crypto::base64_decode(signed_request.signed_certificate_request),
-             "CN=" + names.common_name});
+        auto issued =
+            issuer.issue({crypto::base64_decode(signed_request.signed_certificate_request),
+                          "CN=" + names.common_name});
         auto added = wsman::add_certificate(client, crypto::base64_encode(issued.certificate_der));
         if (!added.result.ok() || added.instance_id.empty()) {
             throw step_failed("AMT_PublicKeyManagementService.AddCertificate", added.result);
@@ -247,7 +247,8 @@ TlsOutcome verify_served(Environment& env, WsmanSession& session,
             last = "AMT still serves another certificate";
         } catch (const Error& e) {
             env.use_tls(before);
-            if (e.category() == ErrorCategory::timed_out || e.category() == ErrorCategory::auth_failed) {
+            if (e.category() == ErrorCategory::timed_out ||
+                e.category() == ErrorCategory::auth_failed) {
                 throw;
             }
             last = e.what();
@@ -271,11 +272,10 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     const profile::Tls& tls = *profile.tls;
     auto issuer = ca::make_issuer(
-        tls.issuer,
-        {env.log, env.deadline,
-         [&profile](const profile::SecretSetting& setting, std::string_view what) {
-             return profile::read_profile_secret(profile, setting, what);
-         }});
+        tls.issuer, {env.log, env.deadline,
+                     [&profile](const profile::SecretSetting& setting, std::string_view what) {
+                         return profile::read_profile_secret(profile, setting, what);
+                     }});
     auto trust = issuer_trust(env, *issuer);
     auto& client = session.client();
     Names names = wanted_names(env, tls);
@@ -294,8 +294,9 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
         return;
     }
     if (problem) {
-        result.plan.push_back({std::string(k_step), "certificate", *problem,
-                               fmt::format("CN={} from {}", names.common_name, issuer->describe())});
+        result.plan.push_back(
+            {std::string(k_step), "certificate", *problem,
+             fmt::format("CN={} from {}", names.common_name, issuer->describe())});
     }
     if (settings_due) {
         result.plan.push_back({std::string(k_step), "remote TLS",
@@ -311,7 +312,8 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
         installed = new_certificate(env, client, names, *issuer);
         if (tls.mode == profile::TlsMode::mutual && !tls.trusted_root.empty()) {
             for (const auto& root : http::load_certificates_file(tls.trusted_root)) {
-                auto added = wsman::add_trusted_root_certificate(client, crypto::base64_encode(root));
+                auto added =
+                    wsman::add_trusted_root_certificate(client, crypto::base64_encode(root));
                 if (!added.result.ok() && added.result.return_value != 2058) { // DUPLICATE
                     throw step_failed("AMT_PublicKeyManagementService.AddTrustedRootCertificate",
                                       added.result);
@@ -342,9 +344,9 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
         }
     }
     // Later runs verify the certificate AMT now serves by this pin (TLS-enforced AMT 19+).
-    escrow.record_in_effect(k_escrow_tls_pin,
-                            Secret("sha256:" + to_hex(crypto::fingerprint(
-                                                   served, crypto::HashAlgorithm::sha256))));
+    escrow.record_in_effect(
+        k_escrow_tls_pin,
+        Secret("sha256:" + to_hex(crypto::fingerprint(served, crypto::HashAlgorithm::sha256))));
 }
 
 } // namespace amtcfg::flows

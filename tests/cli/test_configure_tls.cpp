@@ -36,8 +36,8 @@ std::string tls_profile(const std::string& issuer, const std::string& tls_attrib
 }
 
 std::string file_issuer() {
-    return "<issuer type=\"file\" ca-certificate=\"" + lab_ca() + "/ca.pem\" ca-key=\"" +
-           lab_ca() + "/ca.key\"/>";
+    return "<issuer type=\"file\" ca-certificate=\"" + lab_ca() + "/ca.pem\" ca-key=\"" + lab_ca() +
+           "/ca.key\"/>";
 }
 
 struct Path {
@@ -67,10 +67,10 @@ TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a
     auto via = path();
     INFO("amtcfg " << via.options[1]);
     SimDevice device;
-    auto profile = device.write("tls.xml", tls_profile(file_issuer(),
-                                                       " common-name=\"amt.corp.example\""));
-    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim,
-                           k_env);
+    auto profile =
+        device.write("tls.xml", tls_profile(file_issuer(), " common-name=\"amt.corp.example\""));
+    auto r =
+        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     auto result = r.json();
@@ -79,18 +79,18 @@ TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a
     CHECK(result["tls"]["subject"] == "CN=amt.corp.example");
     CHECK(result["tls"]["issuer"] == "CN=amtcfg Lab CA");
 
-    auto again = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim,
-                               k_env);
+    auto again =
+        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
     INFO(again.err);
     REQUIRE(again.status == 0);
     CHECK(again.json()["changed"].empty());
     CHECK(contains(again.json()["unchanged"], "tls"));
 
     // Other names: a new certificate.
-    auto renamed = device.write("renamed.xml", tls_profile(file_issuer(),
-                                                           " common-name=\"amt2.corp.example\""));
-    auto third = device.amtcfg(over(via, {"--json", "configure", "--profile", renamed}), via.sim,
-                               k_env);
+    auto renamed = device.write("renamed.xml",
+                                tls_profile(file_issuer(), " common-name=\"amt2.corp.example\""));
+    auto third =
+        device.amtcfg(over(via, {"--json", "configure", "--profile", renamed}), via.sim, k_env);
     INFO(third.err);
     REQUIRE(third.status == 0);
     CHECK(third.json()["tls"]["subject"] == "CN=amt2.corp.example");
@@ -104,10 +104,11 @@ TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a
 TEST_CASE("<tls>: a CA that refuses is exit 35 with what it said, and TLS stays as it was",
           "[cli][tls]") {
     SimDevice device;
-    auto refusing = device.write("refuse.sh", "#!/bin/sh\necho 'request denied by policy'\nexit 2\n");
-    auto profile = device.write(
-        "tls.xml", tls_profile("<issuer type=\"exec\" command=\"sh " + refusing +
-                               "\" trusted-ca=\"" + lab_ca() + "/ca.pem\"/>"));
+    auto refusing =
+        device.write("refuse.sh", "#!/bin/sh\necho 'request denied by policy'\nexit 2\n");
+    auto profile =
+        device.write("tls.xml", tls_profile("<issuer type=\"exec\" command=\"sh " + refusing +
+                                            "\" trusted-ca=\"" + lab_ca() + "/ca.pem\"/>"));
     auto r = device.amtcfg({"configure", "--profile", profile}, {}, k_env);
     INFO(r.err);
     CHECK(r.status == 35);

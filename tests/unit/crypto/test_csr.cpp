@@ -37,8 +37,7 @@ std::unique_ptr<X509_REQ, Freer> parse(const Bytes& der) {
 
 } // namespace
 
-TEST_CASE("the request names AMT, carries its key and attributes, and AMT can sign it",
-          "[unit]") {
+TEST_CASE("the request names AMT, carries its key and attributes, and AMT can sign it", "[unit]") {
     auto key = rsa_key();
     crypto::RequestContent content{"ws01.corp.example", {"ws01.corp.example", "ws01"}, {}};
     content.attributes.push_back({"1.2.840.113549.1.9.7", Secret("challenge-123")});
@@ -64,9 +63,10 @@ TEST_CASE("the request names AMT, carries its key and attributes, and AMT can si
     REQUIRE(index >= 0);
     ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(X509_REQ_get_attr(request.get(), index), 0);
     REQUIRE(value->type == V_ASN1_UTF8STRING);
-    CHECK(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value->value.asn1_string)),
-                      static_cast<std::size_t>(ASN1_STRING_length(value->value.asn1_string))) ==
-          "challenge-123");
+    CHECK(
+        std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value->value.asn1_string)),
+                    static_cast<std::size_t>(ASN1_STRING_length(value->value.asn1_string))) ==
+        "challenge-123");
 
     // Not signed yet: what AMT does (GeneratePKCS10RequestEx) makes it verify.
     CHECK(X509_REQ_verify(request.get(), key.get()) != 1);
