@@ -21,6 +21,10 @@ bool is_management_port(std::uint32_t port) {
     return port == k_port_http || port == k_port_https;
 }
 
+bool is_redirection_port(std::uint32_t port) {
+    return port == k_port_asf_rmcp || port == k_port_asf_rmcp_secure;
+}
+
 std::string_view refusal_name(std::uint32_t reason) {
     switch (static_cast<OpenFailureReason>(reason)) {
     case OpenFailureReason::administratively_prohibited:
@@ -62,6 +66,13 @@ Session::~Session() {
     }
 }
 
+const std::vector<std::uint32_t>& Session::learn_forwarded_ports() {
+    if (!m_live) {
+        connect_and_handshake();
+    }
+    return m_forwarded;
+}
+
 void Session::open_channel(std::uint16_t port) {
     close_channel();
     if (!m_live) {
@@ -71,9 +82,8 @@ void Session::open_channel(std::uint16_t port) {
         bool tls_only =
             std::find(m_forwarded.begin(), m_forwarded.end(), k_port_https) != m_forwarded.end();
         throw Error(ErrorCategory::wsman_unreachable,
-                    tls_only ? fmt::format("AMT forwards only port {} over LME because it "
-                                           "enforces TLS on local ports; use LMS (--transport "
-                                           "lms) until amtcfg speaks TLS over APF",
+                    tls_only ? fmt::format("AMT forwards only port {} over LME: its local ports "
+                                           "take only TLS",
                                            k_port_https)
                              : fmt::format("AMT did not forward port {} over LME", port));
     }
@@ -121,12 +131,15 @@ void Session::handshake() {
     m_service_accepted = false;
     m_forwarded.clear();
     send_message(encode(ProtocolVersion{}));
-    // AMT answers with its version, asks for pfwd, then forwards its ports one by one; the
-    // management port is all a request needs, later forwards are answered as they come.
-    auto has_management_port = [this] {
-        return std::any_of(m_forwarded.begin(), m_forwarded.end(), is_management_port);
+    // AMT answers with its version, asks for pfwd, then forwards its ports one by one: 16992
+    // and 623, or 16993 and 664 when its local ports take only TLS (apf-lme.md 4). The handshake
+    // is done with a complete pair, as rpc-go v3 waits for, so the forwarded management ports
+    // are known before a channel is asked for.
+    auto forwarded = [this](auto predicate) {
+        return std::any_of(m_forwarded.begin(), m_forwarded.end(), predicate);
     };
-    while (!(m_version_seen && m_service_accepted && has_management_port())) {
+    while (!(m_version_seen && m_service_accepted && forwarded(is_management_port) &&
+             forwarded(is_redirection_port))) {
         receive_one("the APF handshake");
     }
     m_log.debug("apf: handshake done, AMT forwards ports {}", fmt::join(m_forwarded, ", "));

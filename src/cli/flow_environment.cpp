@@ -31,6 +31,7 @@ FlowEnvironment::FlowEnvironment(Session& session)
         .tls = {.ondie_root_file = session.options.amt_ondie_root,
                 .ca_file = session.options.amt_ca,
                 .insecure = session.options.amt_insecure},
+        .local_tls_only = [link = m_link.get()] { return link->local_tls_only(); },
     });
 }
 

@@ -217,7 +217,8 @@ Runner add_info(CLI::App& command) {
                 warn_if_literal(session, source, "--password");
                 FlowEnvironment environment(session);
                 std::shared_ptr<http::TlsContext> tls;
-                if (result.tls_enforced) {
+                if (result.tls_enforced || flows::tls_expected(environment.get(), result.uuid,
+                                                               flows::escrow_file_of(source))) {
                     tls = flows::speak_tls(environment.get(),
                                            flows::provisioned_trust(environment.get(), result.uuid,
                                                                     flows::escrow_file_of(source)));

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace amtcfg::flows {
 namespace {
 
@@ -130,6 +132,20 @@ std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
         return client;
     }
     return std::make_unique<ExplainingClient>(std::move(client), m_lms_refusal);
+}
+
+bool AmtLink::local_tls_only() {
+    if (!m_path) {
+        choose_path();
+    }
+    if (m_path != TransportPath::lme) {
+        return false;
+    }
+    const auto& ports = m_session->learn_forwarded_ports();
+    auto forwarded = [&ports](std::uint32_t port) {
+        return std::find(ports.begin(), ports.end(), port) != ports.end();
+    };
+    return forwarded(apf::k_port_https) && !forwarded(apf::k_port_http);
 }
 
 apf::ChannelStream& AmtLink::stream_to(std::uint16_t port) {

@@ -12,6 +12,32 @@ namespace {
 
 constexpr std::string_view k_pin_prefix = "sha256:";
 
+// The pin of `uuid` in the escrow file and where it came from, if there is one.
+std::optional<std::pair<Bytes, std::string>> escrowed_pin(const std::string& escrow_path,
+                                                          const std::string& uuid) {
+    profile::EscrowContents contents = profile::load_escrow(escrow_path);
+    auto pin = contents.current(uuid, k_escrow_tls_pin);
+    if (!pin || !pin->record->value) {
+        return std::nullopt;
+    }
+    std::string_view text = pin->record->value->reveal();
+    std::optional<Bytes> hash;
+    if (text.starts_with(k_pin_prefix)) {
+        try {
+            hash = from_hex(text.substr(k_pin_prefix.size()));
+        } catch (const DecodeError&) {
+        }
+    }
+    if (!hash || hash->size() != 32) {
+        throw Error(ErrorCategory::invalid_input,
+                    fmt::format("{} line {}: the pinned AMT certificate is not \"sha256:\" and 64 "
+                                "hex digits",
+                                escrow_path, pin->record->line));
+    }
+    return std::pair{std::move(*hash), fmt::format("the certificate pinned in {} on {}",
+                                                   escrow_path, pin->status_time())};
+}
+
 std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
     auto anchors = http::load_certificates_file(env.tls.ca_file);
     return http::anchor_trust(std::move(anchors), fmt::format("--amt-ca {}", env.tls.ca_file));
@@ -55,25 +81,8 @@ provisioned_trust(Environment& env, const std::string& uuid,
         return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
     }
     if (escrow_path) {
-        profile::EscrowContents contents = profile::load_escrow(*escrow_path);
-        if (auto pin = contents.current(uuid, k_escrow_tls_pin); pin && pin->record->value) {
-            std::string_view text = pin->record->value->reveal();
-            std::optional<Bytes> hash;
-            if (text.starts_with(k_pin_prefix)) {
-                try {
-                    hash = from_hex(text.substr(k_pin_prefix.size()));
-                } catch (const DecodeError&) {
-                }
-            }
-            if (!hash || hash->size() != 32) {
-                throw Error(ErrorCategory::invalid_input,
-                            fmt::format("{} line {}: the pinned AMT certificate is not "
-                                        "\"sha256:\" and 64 hex digits",
-                                        *escrow_path, pin->record->line));
-            }
-            auto trust = http::pinned_trust(std::move(*hash),
-                                            fmt::format("the certificate pinned in {} on {}",
-                                                        *escrow_path, pin->status_time()));
+        if (auto pin = escrowed_pin(*escrow_path, uuid)) {
+            auto trust = http::pinned_trust(std::move(pin->first), std::move(pin->second));
             return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
         }
     }
@@ -82,7 +91,8 @@ provisioned_trust(Environment& env, const std::string& uuid,
         return http::insecure_trust();
     }
     throw Error(ErrorCategory::tls_failed,
-                fmt::format("AMT {} is provisioned and enforces TLS, and amtcfg has nothing to "
+                fmt::format("AMT {} is provisioned and takes only TLS on its local ports, and "
+                            "amtcfg has nothing to "
                             "verify its certificate against: give --amt-ca FILE (the CA that "
                             "issued AMT's certificate, or the certificate itself), or the escrow "
                             "file of the configure run that pinned it{}, or accept it unverified "
@@ -110,6 +120,14 @@ std::shared_ptr<http::TlsContext> speak_tls(Environment& env,
     }
     env.use_tls(context);
     return context;
+}
+
+bool tls_expected(Environment& env, const std::string& uuid,
+                  const std::optional<std::string>& escrow_path) {
+    if (!env.tls.ca_file.empty() || (escrow_path && escrowed_pin(*escrow_path, uuid))) {
+        return true;
+    }
+    return env.local_tls_only && env.local_tls_only();
 }
 
 std::optional<std::string> escrow_file_of(const SecretSource& source) {

@@ -30,8 +30,9 @@ DeviceState read_device_state(Environment& env, amthi::Client& amthi);
 // Error(amt_unavailable) for a soft-disabled AMT (no WS-Man until it is enabled).
 void require_ws_man_ready(const DeviceState& state);
 
-// A provisioned device that enforces TLS: switches WS-Man to TLS, verifying AMT's certificate
-// with provisioned_trust (`escrow`: the file that may hold the pin). Null for other devices.
+// A provisioned device that enforces TLS, or whose local ports take only TLS (tls_expected):
+// switches WS-Man to TLS, verifying AMT's certificate with provisioned_trust (`escrow`: the file
+// that may hold the pin). Null for other devices.
 std::shared_ptr<http::TlsContext> secure_provisioned(Environment& env, const DeviceState& state,
                                                      const std::optional<std::string>& escrow);
 

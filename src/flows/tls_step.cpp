@@ -71,6 +71,7 @@ struct Current {
     std::optional<wsman::PublicKeyCertificate> bound; // the credential context's certificate
     std::optional<crypto::Certificate> parsed;        // `bound`, read
     std::optional<wsman::TlsSettingData> remote;
+    std::optional<wsman::TlsSettingData> local;
 };
 
 Current read_current(wsman::Client& client) {
@@ -91,6 +92,8 @@ Current read_current(wsman::Client& client) {
     for (auto& settings : wsman::enumerate_tls_setting_data(client)) {
         if (settings.instance_id.find("802.3") != std::string::npos) {
             current.remote = std::move(settings);
+        } else if (settings.instance_id.find("LMS") != std::string::npos) {
+            current.local = std::move(settings);
         }
     }
     return current;
@@ -234,19 +237,18 @@ TlsOutcome verify_served(Environment& env, WsmanSession& session,
     auto pause = k_first_pause;
     std::string last;
     for (;;) {
+        // AMT's local ports take only TLS now: the sessions after this one use it too.
         auto tls = std::make_shared<http::TlsContext>(trust);
-        auto before = env.use_tls(tls);
+        env.use_tls(tls);
         try {
             auto probe = session.sibling(env);
             wsman::get_general_settings(probe->client());
-            env.use_tls(before);
             const auto& verdict = tls->last_verdict();
             if (verdict && verdict->leaf_sha256 == wanted) {
                 return {true, parsed.subject, parsed.issuer, crypto::format_utc(parsed.not_after)};
             }
             last = "AMT still serves another certificate";
         } catch (const Error& e) {
-            env.use_tls(before);
             if (e.category() == ErrorCategory::timed_out ||
                 e.category() == ErrorCategory::auth_failed) {
                 throw;
@@ -280,15 +282,20 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
     auto& client = session.client();
     Names names = wanted_names(env, tls);
     Current current = read_current(client);
-    if (!current.remote) {
+    if (!current.remote || !current.local) {
         throw Error(ErrorCategory::config_step_failed,
-                    "step \"tls\" failed: AMT lists no remote (802.3) AMT_TLSSettingData");
+                    "step \"tls\" failed: AMT does not list both AMT_TLSSettingData instances "
+                    "(802.3 and LMS)");
     }
     unsigned renew_days =
         profile.maintenance ? profile.maintenance->renew_certificate_days.value_or(0) : 0;
     auto problem = certificate_problem(current, names, *trust, env.now(), renew_days);
     auto wanted = wanted_settings(*current.remote, tls);
-    bool settings_due = !settings_match(*current.remote, wanted);
+    // Local connections take TLS too (wsman.md section 8 step 12), so amtcfg verifies what AMT
+    // serves; later runs find AMT that way (see tls_expected).
+    auto wanted_local = *current.local;
+    wanted_local.enabled = true;
+    bool settings_due = !settings_match(*current.remote, wanted) || !current.local->enabled;
     if (!problem && !settings_due) {
         result.unchanged.push_back(std::string(k_step));
         return;
@@ -328,6 +335,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
     }
     if (settings_due) {
         wsman::put_tls_setting_data(client, wanted);
+        wsman::put_tls_setting_data(client, wanted_local);
     }
     auto committed = wsman::commit_changes(client);
     if (!committed.ok()) {

@@ -121,3 +121,68 @@ TEST_CASE("<tls>: a CA that refuses is exit 35 with what it said, and TLS stays 
     INFO(state.dump());
     CHECK(state.value("key_pairs", nlohmann::json::array()).empty());
 }
+
+TEST_CASE("maintain --auto renews AMT's certificate when it expires within renew-certificate-days",
+          "[cli][tls]") {
+    SimDevice device;
+    std::string escrow = device.dir().file("escrow.jsonl");
+    auto issuer = "<issuer type=\"file\" ca-certificate=\"" + lab_ca() + "/ca.pem\" ca-key=\"" +
+                  lab_ca() + "/ca.key\" validity-days=\"10\"/>";
+    auto profile = [&](const std::string& days) {
+        return device.write("tls-" + days + ".xml",
+                            ccm_profile("env:AMT_PW",
+                                        "  <tls mode=\"server\">\n    " + issuer +
+                                            "\n  </tls>\n  <maintenance renew-certificate-days=\"" +
+                                            days + "\"/>\n"));
+    };
+    auto r = device.amtcfg({"--json", "configure", "--profile", profile("5"), "--escrow", escrow},
+                           {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    std::string first = r.json()["tls"]["not_after"];
+
+    auto quiet = device.amtcfg({"--json", "maintain", "--auto", "--profile", profile("5"),
+                                "--password", "env:AMT_PW", "--escrow", escrow},
+                               {}, k_env);
+    INFO(quiet.err);
+    REQUIRE(quiet.status == 0);
+    CHECK(check_named(quiet.json(), "certificate")["due"] == false);
+
+    auto renewed = device.amtcfg({"--json", "maintain", "--auto", "--profile", profile("30"),
+                                  "--password", "env:AMT_PW", "--escrow", escrow},
+                                 {}, k_env);
+    INFO(renewed.err);
+    REQUIRE(renewed.status == 0);
+    auto check = check_named(renewed.json(), "certificate");
+    CHECK(check["done"] == true);
+    CHECK(check["detail"].get<std::string>().find("expires") != std::string::npos);
+    // One certificate and one key pair remain: the old ones were removed.
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    CHECK(state["key_pairs"].size() == 1);
+}
+
+TEST_CASE("<tls> on a TLS-enforced AMT 19: the configured certificate replaces AMT's own and is "
+          "pinned",
+          "[cli][tls][amt19]") {
+    SimDevice device(R"({"amt_version": "19.0.5", "tls_enforced": true, "control_mode": 0,
+                         "provisioning_state": 0})");
+    std::string escrow = device.dir().file("escrow.jsonl");
+    auto profile = device.write("tls.xml", tls_profile(file_issuer()));
+    std::vector<std::string> root{"--amt-ondie-root", sim_tls_dir() + "/ondie-root.pem"};
+    auto args = root;
+    args.insert(args.end(), {"--json", "configure", "--profile", profile, "--escrow", escrow});
+    auto r = device.amtcfg(args, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["tls"]["verified"] == true);
+    auto info = device.amtcfg({"--json", "info", "--password", "env:AMT_PW", "--amt-ca",
+                               lab_ca() + "/ca.pem"},
+                              {}, k_env);
+    INFO(info.err);
+    REQUIRE(info.status == 0);
+    CHECK(info.json()["tls"]["chain"][0] == r.json()["tls"]["subject"]);
+    auto again = device.amtcfg(args, {}, k_env);
+    INFO(again.err);
+    CHECK(again.status == 0);
+    CHECK(again.json()["changed"].empty());
+}

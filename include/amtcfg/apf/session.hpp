@@ -68,6 +68,9 @@ public:
     const SessionStats& stats() const { return m_stats; }
     // Ports AMT forwarded in the last handshake (16992 + 623, or 16993 + 664).
     const std::vector<std::uint32_t>& forwarded_ports() const { return m_forwarded; }
+    // The same, after connecting and running the handshake when no session is live (the
+    // session stays up for the next channel).
+    const std::vector<std::uint32_t>& learn_forwarded_ports();
 
 private:
     struct Channel {

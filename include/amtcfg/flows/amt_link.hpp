@@ -70,6 +70,11 @@ public:
         return tls;
     }
 
+    // Whether AMT takes only TLS on its local ports: over LME, AMT forwards 16993 and not 16992
+    // (TLS enforced, or local TLS configured). Chooses the path; over LMS it cannot tell and
+    // says false.
+    bool local_tls_only();
+
     // The chosen path; empty until client() was called.
     std::optional<TransportPath> path() const { return m_path; }
     // APF counters for scripts/bench.sh; null unless the LME path was chosen.

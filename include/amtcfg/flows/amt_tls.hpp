@@ -38,6 +38,12 @@ std::shared_ptr<http::TlsContext>
 speak_tls(Environment& env, std::shared_ptr<const http::AmtTrust> trust,
           std::optional<http::ClientCertificate> client = std::nullopt);
 
+// Whether an activated AMT that does not enforce TLS is to be reached over TLS all the same: its
+// local ports take only TLS (<tls> configured it so; over LME amtcfg sees it), the escrow file
+// holds a pin of its certificate, or --amt-ca is given.
+bool tls_expected(Environment& env, const std::string& uuid,
+                  const std::optional<std::string>& escrow_path);
+
 // The escrow file a --password SOURCE reads (escrow:FILE): where a certificate pin may be.
 std::optional<std::string> escrow_file_of(const SecretSource& source);
 

@@ -64,6 +64,9 @@ struct Environment {
     // used before. Empty where no WS-Man is opened.
     std::function<std::shared_ptr<http::TlsContext>(std::shared_ptr<http::TlsContext>)> use_tls;
     AmtTlsOptions tls;
+    // Whether AMT takes only TLS on its local ports, as far as the transport can tell (over
+    // LME, which ports AMT forwards). Empty: unknown.
+    std::function<bool()> local_tls_only;
 };
 
 } // namespace amtcfg::flows
