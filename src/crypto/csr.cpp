@@ -100,4 +100,23 @@ Bytes null_signed_request(ByteView rsa_public_key, const RequestContent& content
     return out;
 }
 
+Bytes rsa_public_key_of_certificate(ByteView certificate_der) {
+    const unsigned char* cursor = certificate_der.data();
+    detail::X509Ptr certificate(
+        d2i_X509(nullptr, &cursor, static_cast<long>(certificate_der.size())));
+    EVP_PKEY* key = certificate ? X509_get0_pubkey(certificate.get()) : nullptr;
+    if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+        detail::clear_errors();
+        return {};
+    }
+    unsigned char* der = nullptr;
+    int size = i2d_PublicKey(key, &der);
+    Bytes out;
+    if (size > 0) {
+        out.assign(der, der + size);
+    }
+    OPENSSL_free(der);
+    return out;
+}
+
 } // namespace amtcfg::crypto

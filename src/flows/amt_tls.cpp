@@ -75,9 +75,10 @@ provisioning_trust(Environment& env, std::optional<http::AmtCertHash> amt_leaf) 
 
 std::shared_ptr<const http::AmtTrust>
 provisioned_trust(Environment& env, const std::string& uuid,
-                  const std::optional<std::string>& escrow_path) {
-    if (!env.tls.ca_file.empty()) {
-        auto trust = anchors_from_option(env);
+                  const std::optional<std::string>& escrow_path,
+                  std::shared_ptr<const http::AmtTrust> profile_trust) {
+    if (!env.tls.ca_file.empty() || profile_trust) {
+        auto trust = env.tls.ca_file.empty() ? std::move(profile_trust) : anchors_from_option(env);
         return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
     }
     if (escrow_path) {

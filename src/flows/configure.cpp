@@ -99,7 +99,8 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
         secure_provisioned(env, device,
                            options.escrow_path      ? options.escrow_path
                            : options.admin_password ? escrow_file_of(*options.admin_password)
-                                                    : std::nullopt);
+                                                    : std::nullopt,
+                           profile_tls_trust(env, profile));
     }
     Activated activated =
         activating ? activate(env, amthi, device, profile, options.mode, escrow, result)

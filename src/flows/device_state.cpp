@@ -58,12 +58,14 @@ void require_ws_man_ready(const DeviceState& state) {
     }
 }
 
-std::shared_ptr<http::TlsContext> secure_provisioned(Environment& env, const DeviceState& state,
-                                                     const std::optional<std::string>& escrow) {
+std::shared_ptr<http::TlsContext>
+secure_provisioned(Environment& env, const DeviceState& state,
+                   const std::optional<std::string>& escrow,
+                   std::shared_ptr<const http::AmtTrust> profile_trust) {
     if (!state.tls_enforced && !tls_expected(env, state.uuid, escrow)) {
         return nullptr;
     }
-    return speak_tls(env, provisioned_trust(env, state.uuid, escrow));
+    return speak_tls(env, provisioned_trust(env, state.uuid, escrow, std::move(profile_trust)));
 }
 
 } // namespace amtcfg::flows

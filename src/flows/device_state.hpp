@@ -33,8 +33,11 @@ void require_ws_man_ready(const DeviceState& state);
 // A provisioned device that enforces TLS, or whose local ports take only TLS (tls_expected):
 // switches WS-Man to TLS, verifying AMT's certificate with provisioned_trust (`escrow`: the file
 // that may hold the pin). Null for other devices.
-std::shared_ptr<http::TlsContext> secure_provisioned(Environment& env, const DeviceState& state,
-                                                     const std::optional<std::string>& escrow);
+// `profile_trust`: the CA of the profile's <tls> issuer, when there is one.
+std::shared_ptr<http::TlsContext>
+secure_provisioned(Environment& env, const DeviceState& state,
+                   const std::optional<std::string>& escrow,
+                   std::shared_ptr<const http::AmtTrust> profile_trust = nullptr);
 
 // A soft-disabled AMT (amt_enabled false): enables it with SetAmtOperationalState when the ME
 // allows (unprovisioned, transition allowed) and confirms it; else Error(amt_unavailable)

@@ -101,7 +101,8 @@ MaintainResult maintain(Environment& env, const MaintainOptions& options) {
     require_ws_man_ready(device);
     secure_provisioned(env, device,
                        options.escrow_path ? options.escrow_path
-                                           : escrow_file_of(options.admin_password));
+                                           : escrow_file_of(options.admin_password),
+                       options.profile ? profile_tls_trust(env, *options.profile) : nullptr);
     Secret password = read_admin_password(env, options.admin_password, device.uuid);
     env.log.add_secret(password.reveal());
     MaintainContext context{

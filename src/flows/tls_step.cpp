@@ -268,16 +268,49 @@ TlsOutcome verify_served(Environment& env, WsmanSession& session,
     }
 }
 
+// The certificate the new one replaced, and its key pair: out of use now.
+void remove_replaced(Environment& env, wsman::Client& client,
+                     const wsman::PublicKeyCertificate& old,
+                     const std::optional<crypto::Certificate>& parsed) {
+    try {
+        wsman::delete_public_key_certificate(client, old.instance_id);
+        Bytes key = parsed ? crypto::rsa_public_key_of_certificate(parsed->der) : Bytes{};
+        for (const auto& pair : wsman::enumerate_public_private_key_pairs(client)) {
+            if (!key.empty() && crypto::base64_decode(pair.der_key) == key) {
+                wsman::delete_public_private_key_pair(client, pair.instance_id);
+            }
+        }
+    } catch (const Error& e) {
+        env.log.warning("cannot delete AMT's previous TLS certificate or its key pair: {}",
+                        e.what());
+    }
+}
+
+std::unique_ptr<ca::Issuer> make_profile_issuer(Environment& env, const profile::Profile& profile) {
+    return ca::make_issuer(
+        profile.tls->issuer,
+        {env.log, env.deadline,
+         [&profile](const profile::SecretSetting& setting, std::string_view what) {
+             return profile::read_profile_secret(profile, setting, what);
+         }});
+}
+
 } // namespace
+
+std::shared_ptr<const http::AmtTrust> profile_tls_trust(Environment& env,
+                                                        const profile::Profile& profile) {
+    if (!profile.tls) {
+        return nullptr;
+    }
+    auto issuer = make_profile_issuer(env, profile);
+    auto anchors = issuer->trust_anchors();
+    return anchors.empty() ? nullptr : http::anchor_trust(std::move(anchors), issuer->describe());
+}
 
 void run_tls_step(Environment& env, WsmanSession& session, const profile::Profile& profile,
                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result) {
     const profile::Tls& tls = *profile.tls;
-    auto issuer = ca::make_issuer(
-        tls.issuer, {env.log, env.deadline,
-                     [&profile](const profile::SecretSetting& setting, std::string_view what) {
-                         return profile::read_profile_secret(profile, setting, what);
-                     }});
+    auto issuer = make_profile_issuer(env, profile);
     auto trust = issuer_trust(env, *issuer);
     auto& client = session.client();
     Names names = wanted_names(env, tls);
@@ -344,12 +377,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
     Bytes served = installed ? installed->der : current.parsed->der;
     result.tls = verify_served(env, session, trust, served);
     if (installed && current.bound) {
-        // The old certificate is out of use now; its key pair goes with it.
-        try {
-            wsman::delete_public_key_certificate(client, current.bound->instance_id);
-        } catch (const Error& e) {
-            env.log.warning("cannot delete AMT's previous TLS certificate: {}", e.what());
-        }
+        remove_replaced(env, client, *current.bound, current.parsed);
     }
     // Later runs verify the certificate AMT now serves by this pin (TLS-enforced AMT 19+).
     escrow.record_in_effect(

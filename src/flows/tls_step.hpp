@@ -6,7 +6,10 @@
 #include "wsman_session.hpp"
 
 #include "amtcfg/flows/configure.hpp"
+#include "amtcfg/http/tls.hpp"
 #include "amtcfg/profile/profile.hpp"
+
+#include <memory>
 
 namespace amtcfg::flows {
 
@@ -18,6 +21,11 @@ namespace amtcfg::flows {
 // certificate, verified to the issuer's CA (bounded backoff, never a fixed sleep). A CA failure
 // is Error(certificate_failed) with the generated key pair deleted and TLS untouched; a step
 // AMT refuses is Error(config_step_failed). `session` is an admin session.
+// The trust of the profile's <tls> issuer (its CA, or --amt-ca when it names none), for
+// reaching a device whose TLS this profile configured; null without <tls> or any anchor.
+std::shared_ptr<const http::AmtTrust> profile_tls_trust(Environment& env,
+                                                        const profile::Profile& profile);
+
 void run_tls_step(Environment& env, WsmanSession& session, const profile::Profile& profile,
                   RunMode mode, PasswordEscrow& escrow, ConfigureResult& result);
 

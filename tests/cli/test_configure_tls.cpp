@@ -30,9 +30,10 @@ const std::string& lab_ca() {
     return dir.path();
 }
 
-std::string tls_profile(const std::string& issuer, const std::string& tls_attributes = "") {
-    return ccm_profile("env:AMT_PW", "  <tls mode=\"server\"" + tls_attributes + ">\n    " +
-                                         issuer + "\n  </tls>\n");
+std::string tls_profile(const std::string& issuer, const std::string& tls_attributes = "",
+                        const std::string& password = "env:AMT_PW") {
+    return ccm_profile(password, "  <tls mode=\"server\"" + tls_attributes + ">\n    " + issuer +
+                                     "\n  </tls>\n");
 }
 
 std::string file_issuer() {
@@ -67,10 +68,17 @@ TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a
     auto via = path();
     INFO("amtcfg " << via.options[1]);
     SimDevice device;
-    auto profile =
-        device.write("tls.xml", tls_profile(file_issuer(), " common-name=\"amt.corp.example\""));
-    auto r =
-        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
+    // With the escrow file later runs find the pin of AMT's certificate, which tells them that
+    // AMT's local ports take only TLS now (over LME the forwarded ports tell as well).
+    std::string escrow = device.dir().file("escrow.jsonl");
+    auto profile = device.write(
+        "tls.xml", tls_profile(file_issuer(), " common-name=\"amt.corp.example\"", "random"));
+    auto configure = [&](const std::string& file) {
+        return device.amtcfg(
+            over(via, {"--json", "configure", "--profile", file, "--escrow", escrow}), via.sim,
+            k_env);
+    };
+    auto r = configure(profile);
     INFO(r.err);
     REQUIRE(r.status == 0);
     auto result = r.json();
@@ -79,26 +87,32 @@ TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a
     CHECK(result["tls"]["subject"] == "CN=amt.corp.example");
     CHECK(result["tls"]["issuer"] == "CN=amtcfg Lab CA");
 
-    auto again =
-        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
+    auto again = configure(profile);
     INFO(again.err);
     REQUIRE(again.status == 0);
     CHECK(again.json()["changed"].empty());
     CHECK(contains(again.json()["unchanged"], "tls"));
 
     // Other names: a new certificate.
-    auto renamed = device.write("renamed.xml",
-                                tls_profile(file_issuer(), " common-name=\"amt2.corp.example\""));
-    auto third =
-        device.amtcfg(over(via, {"--json", "configure", "--profile", renamed}), via.sim, k_env);
+    auto renamed = device.write(
+        "renamed.xml", tls_profile(file_issuer(), " common-name=\"amt2.corp.example\"", "random"));
+    auto third = configure(renamed);
     INFO(third.err);
     REQUIRE(third.status == 0);
     CHECK(third.json()["tls"]["subject"] == "CN=amt2.corp.example");
 
-    auto info = device.amtcfg({"--json", "info", "--password", "env:AMT_PW"}, {}, k_env);
-    INFO(info.err);
-    REQUIRE(info.status == 0);
-    CHECK(info.json()["configuration"]["tls"]["enabled"] == true);
+    // The CA verifies what AMT serves now; so does the pin the last run recorded.
+    for (const auto& trust :
+         std::vector<std::vector<std::string>>{{"--amt-ca", lab_ca() + "/ca.pem"}, {}}) {
+        std::vector<std::string> args{"--json", "info", "--password", "escrow:" + escrow};
+        args.insert(args.end(), trust.begin(), trust.end());
+        auto info = device.amtcfg(over(via, args), via.sim, k_env);
+        INFO(info.err);
+        REQUIRE(info.status == 0);
+        CHECK(info.json()["configuration"]["tls"]["enabled"] == true);
+        CHECK(info.json()["tls"]["verified"] == true);
+        CHECK(info.json()["tls"]["chain"][0] == "CN=amt2.corp.example");
+    }
 }
 
 TEST_CASE("<tls>: a CA that refuses is exit 35 with what it said, and TLS stays as it was",
@@ -129,11 +143,11 @@ TEST_CASE("maintain --auto renews AMT's certificate when it expires within renew
     auto issuer = "<issuer type=\"file\" ca-certificate=\"" + lab_ca() + "/ca.pem\" ca-key=\"" +
                   lab_ca() + "/ca.key\" validity-days=\"10\"/>";
     auto profile = [&](const std::string& days) {
-        return device.write("tls-" + days + ".xml",
-                            ccm_profile("env:AMT_PW",
-                                        "  <tls mode=\"server\">\n    " + issuer +
-                                            "\n  </tls>\n  <maintenance renew-certificate-days=\"" +
-                                            days + "\"/>\n"));
+        return device.write(
+            "tls-" + days + ".xml",
+            ccm_profile("env:AMT_PW", "  <tls mode=\"server\">\n    " + issuer +
+                                          "\n  </tls>\n  <maintenance renew-certificate-days=\"" +
+                                          days + "\"/>\n"));
     };
     auto r = device.amtcfg({"--json", "configure", "--profile", profile("5"), "--escrow", escrow},
                            {}, k_env);
@@ -175,9 +189,9 @@ TEST_CASE("<tls> on a TLS-enforced AMT 19: the configured certificate replaces A
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.json()["tls"]["verified"] == true);
-    auto info = device.amtcfg({"--json", "info", "--password", "env:AMT_PW", "--amt-ca",
-                               lab_ca() + "/ca.pem"},
-                              {}, k_env);
+    auto info = device.amtcfg(
+        {"--json", "info", "--password", "env:AMT_PW", "--amt-ca", lab_ca() + "/ca.pem"}, {},
+        k_env);
     INFO(info.err);
     REQUIRE(info.status == 0);
     CHECK(info.json()["tls"]["chain"][0] == r.json()["tls"]["subject"]);

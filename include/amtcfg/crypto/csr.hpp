@@ -29,4 +29,8 @@ struct RequestContent {
 // for AMT to fill in. Error(amt_unavailable) when the key is not an RSA public key.
 Bytes null_signed_request(ByteView rsa_public_key, const RequestContent& content);
 
+// The PKCS#1 RSAPublicKey DER of a certificate's key (as AMT_PublicPrivateKeyPair.DERKey gives
+// a key pair's), to find the key pair a certificate belongs to; empty when it is not RSA.
+Bytes rsa_public_key_of_certificate(ByteView certificate_der);
+
 } // namespace amtcfg::crypto

@@ -22,11 +22,13 @@ inline constexpr std::string_view k_escrow_tls_pin = "amt-tls-certificate";
 std::shared_ptr<const http::AmtTrust>
 provisioning_trust(Environment& env, std::optional<http::AmtCertHash> amt_leaf = std::nullopt);
 
-// A provisioned AMT: --amt-ca, else the pin for `uuid` in the escrow file at `escrow_path`,
-// else --amt-insecure (warned about). Without any of them Error(tls_failed), naming what to give.
+// A provisioned AMT: --amt-ca, else `profile_trust` (the CA of the profile's <tls> issuer), else
+// the pin for `uuid` in the escrow file at `escrow_path`, else --amt-insecure (warned about).
+// Without any of them Error(tls_failed), naming what to give.
 std::shared_ptr<const http::AmtTrust>
 provisioned_trust(Environment& env, const std::string& uuid,
-                  const std::optional<std::string>& escrow_path);
+                  const std::optional<std::string>& escrow_path,
+                  std::shared_ptr<const http::AmtTrust> profile_trust = nullptr);
 
 // The first connection to a device this run just provisioned over a verified session: --amt-ca
 // when given, else trust on first use (the caller pins what it saw).
