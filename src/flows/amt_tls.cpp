@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace amtcfg::flows {
 
 namespace {
@@ -15,6 +17,10 @@ constexpr std::string_view k_pin_prefix = "sha256:";
 // The pin of `uuid` in the escrow file and where it came from, if there is one.
 std::optional<std::pair<Bytes, std::string>> escrowed_pin(const std::string& escrow_path,
                                                           const std::string& uuid) {
+    std::error_code error;
+    if (!std::filesystem::exists(escrow_path, error)) {
+        return std::nullopt; // nothing escrowed yet (maintain creates it when it first writes)
+    }
     profile::EscrowContents contents = profile::load_escrow(escrow_path);
     auto pin = contents.current(uuid, k_escrow_tls_pin);
     if (!pin || !pin->record->value) {

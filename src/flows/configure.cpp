@@ -76,6 +76,9 @@ PasswordEscrow prepare_escrow(Environment& env, const ConfigureOptions& options,
 
 ConfigureResult configure(Environment& env, const profile::Profile& profile,
                           const ConfigureOptions& options) {
+    // The <tls> issuer's CA is read first: unusable CA files (exit 3) or a CA that cannot be
+    // reached (exit 35) stop the run before the device is touched.
+    auto tls_trust = profile_tls_trust(env, profile);
     amthi::Client amthi(env.device, env.deadline);
     DeviceState device = read_device_state(env, amthi);
     check_mode_matches(device, profile);
@@ -100,7 +103,7 @@ ConfigureResult configure(Environment& env, const profile::Profile& profile,
                            options.escrow_path      ? options.escrow_path
                            : options.admin_password ? escrow_file_of(*options.admin_password)
                                                     : std::nullopt,
-                           profile_tls_trust(env, profile));
+                           tls_trust);
     }
     Activated activated =
         activating ? activate(env, amthi, device, profile, options.mode, escrow, result)

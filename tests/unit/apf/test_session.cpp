@@ -205,11 +205,13 @@ TEST_CASE("failures name what the host waited for", "[unit]") {
             CHECK_THAT(error.what(), Catch::Contains("the APF handshake"));
         }
     }
-    SECTION("AMT enforces TLS on local ports") {
+    SECTION("AMT takes only TLS on its local ports") {
         f.amt.ports = {k_port_https, k_port_asf_rmcp_secure};
         Session session(f.device, f.log, f.deadline);
+        CHECK(session.learn_forwarded_ports() ==
+              std::vector<std::uint32_t>{k_port_https, k_port_asf_rmcp_secure});
         CHECK_THROWS_WITH(session.open_channel(k_port_http),
-                          Catch::Contains("enforces TLS") && Catch::Contains("--transport lms"));
+                          Catch::Contains("only port 16993") && Catch::Contains("only TLS"));
     }
     SECTION("the command's deadline has passed") {
         Deadline expired{std::chrono::milliseconds(0)};
