@@ -1,10 +1,16 @@
 // configure with <tls>: AMT's certificate from a CA, verified over TLS; re-runs change nothing;
 // a CA that refuses is exit 35 and leaves AMT as it was (issue 12).
+#include "background.hpp"
 #include "sim_support.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace amtcfg::test;
 
@@ -55,6 +61,55 @@ std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
     args.insert(args.begin(), path.options.begin(), path.options.end());
     return args;
 }
+
+bool port_accepts(std::uint16_t port) {
+    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    bool ok = ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(probe);
+    return ok;
+}
+
+std::uint16_t free_port() {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t size = sizeof address;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size);
+    ::close(s);
+    return ntohs(address.sin_port);
+}
+
+// The Debian scep package's scepserver with a CA depot of its own, on a free loopback port.
+struct ScepServer {
+    TempDir dir;
+    std::uint16_t port = free_port();
+    std::unique_ptr<Background> process;
+
+    explicit ScepServer(const std::string& challenge) {
+        auto init = run({"scepserver", "ca", "-init", "-depot", dir.file("depot"), "-keySize",
+                         "2048", "-organization", "amtcfg test", "-country", "DE"});
+        INFO(init.err);
+        REQUIRE(init.status == 0);
+        process = std::make_unique<Background>(
+            std::vector<std::string>{"scepserver", "-depot", dir.file("depot"), "-port",
+                                     std::to_string(port), "-challenge", challenge});
+        // Ready when it accepts: a bounded backoff, 10 ms doubling, about 10 s in all.
+        auto pause = std::chrono::milliseconds(10);
+        for (int attempt = 0; attempt < 14 && !port_accepts(port); ++attempt) {
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+        }
+        INFO(process->err());
+        REQUIRE(port_accepts(port));
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/scep"; }
+};
 
 bool contains(const nlohmann::json& list, const std::string& value) {
     return std::find(list.begin(), list.end(), value) != list.end();
@@ -199,4 +254,30 @@ TEST_CASE("<tls> on a TLS-enforced AMT 19: the configured certificate replaces A
     INFO(again.err);
     CHECK(again.status == 0);
     CHECK(again.json()["changed"].empty());
+}
+
+TEST_CASE("<tls> from an SCEP server (Debian's scepserver): issued, served and verified; a wrong "
+          "challenge is exit 35 with AMT unchanged",
+          "[cli][tls]") {
+    auto via = path();
+    INFO("amtcfg " << via.options[1]);
+    ScepServer scep("amt-enrol-1");
+    SimDevice device;
+    auto profile =
+        device.write("scep.xml", tls_profile("<issuer type=\"scep\" url=\"" + scep.url() +
+                                             "\" challenge-source=\"env:SCEP_CHALLENGE\"/>"));
+    auto env = k_env;
+    env["SCEP_CHALLENGE"] = "wrong-one";
+    auto refused = device.amtcfg(over(via, {"configure", "--profile", profile}), via.sim, env);
+    INFO(refused.err);
+    CHECK(refused.status == 35);
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    CHECK(state.value("key_pairs", nlohmann::json::array()).empty());
+
+    env["SCEP_CHALLENGE"] = "amt-enrol-1";
+    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["tls"]["verified"] == true);
+    CHECK(r.json()["tls"]["issuer"].get<std::string>().find("amtcfg test") != std::string::npos);
 }
