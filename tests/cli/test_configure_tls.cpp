@@ -281,3 +281,49 @@ TEST_CASE("<tls> from an SCEP server (Debian's scepserver): issued, served and v
     CHECK(r.json()["tls"]["verified"] == true);
     CHECK(r.json()["tls"]["issuer"].get<std::string>().find("amtcfg test") != std::string::npos);
 }
+
+TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference and secret, served "
+          "and verified",
+          "[cli][tls]") {
+    // The mock answers every request with one fixed certificate, so the test makes it in advance
+    // for the key the simulated AMT will generate (the device file's pregenerated_keys).
+    TempDir dir;
+    auto made =
+        run({"sh", "-c",
+             "cd \"$0\" && openssl genrsa -traditional -out amt.key 2048 2>/dev/null && "
+             "openssl req -new -key amt.key -subj /CN=simhost -out amt.csr && "
+             "openssl x509 -req -in amt.csr -CA \"$1/ca.pem\" -CAkey \"$1/ca.key\" -CAcreateserial "
+             "-CAserial serial -days 30 -out amt.pem 2>/dev/null && "
+             "printf 'cmp-secret-1\\n' > secret",
+             dir.path(), lab_ca()});
+    INFO(made.err);
+    REQUIRE(made.status == 0);
+    auto port = free_port();
+    Background mock({"openssl", "cmp", "-port", std::to_string(port), "-srv_ref", "amt-ref",
+                     "-srv_secret", "file:" + dir.file("secret"), "-srv_cert", lab_ca() + "/ca.pem",
+                     "-srv_key", lab_ca() + "/ca.key", "-rsp_cert", dir.file("amt.pem"),
+                     "-rsp_extracerts", lab_ca() + "/ca.pem"});
+    auto pause = std::chrono::milliseconds(10);
+    for (int attempt = 0; attempt < 14 && !port_accepts(port); ++attempt) {
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
+    REQUIRE(port_accepts(port));
+
+    nlohmann::json device_file{{"pregenerated_keys", {file_content(dir.file("amt.key"))}}};
+    SimDevice device(device_file.dump());
+    auto profile = device.write(
+        "cmp.xml",
+        tls_profile("<issuer type=\"cmp\" url=\"http://127.0.0.1:" + std::to_string(port) +
+                        "/pkix/\" reference=\"amt-ref\" secret-source=\"env:CMP_SECRET\" "
+                        "trusted-ca=\"" +
+                        lab_ca() + "/ca.pem\"/>",
+                    " common-name=\"simhost\" dns-names=\"simhost\""));
+    auto env = k_env;
+    env["CMP_SECRET"] = "cmp-secret-1";
+    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["tls"]["verified"] == true);
+    CHECK(r.json()["tls"]["subject"] == "CN=simhost");
+}
