@@ -4,13 +4,12 @@
 #include "issuers.hpp"
 #include "ossl.hpp"
 
+#include "amtcfg/http/fetch.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
 #include <openssl/cmp.h>
 #include <openssl/err.h>
-#include <openssl/http.h>
-#include <openssl/ssl.h>
 
 #include <array>
 #include <optional>
@@ -20,7 +19,6 @@ namespace amtcfg::ca::detail {
 namespace {
 
 using CmpCtxPtr = std::unique_ptr<OSSL_CMP_CTX, Deleter<OSSL_CMP_CTX_free>>;
-using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX_free>>;
 void free_certificates(STACK_OF(X509) * stack) {
     sk_X509_pop_free(stack, X509_free);
 }
@@ -46,64 +44,15 @@ int forward_log(const char* /*function*/, const char* /*file*/, int /*line*/,
     return 1;
 }
 
-// https: the TLS layer under OpenSSL's HTTP client, verifying the server's certificate and
-// name with the trusted-ca file (or the system's CAs).
-struct TlsArgument {
-    SSL_CTX* context;
-    std::string host;
-};
-
-BIO* tls_callback(BIO* bio, void* argument, int connect, int detail) {
-    auto* tls = static_cast<TlsArgument*>(argument);
-    if (connect != 0 && detail != 0) { // connecting, and the URL is https
-        BIO* ssl_bio = BIO_new_ssl(tls->context, 1);
-        SSL* ssl = nullptr;
-        if (ssl_bio == nullptr ||
-            BIO_ctrl(ssl_bio, BIO_C_GET_SSL, 0, static_cast<void*>(&ssl)) != 1 ||
-            SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                     tls->host.data()) != 1 ||
-            SSL_set1_host(ssl, tls->host.c_str()) != 1) {
-            BIO_free(ssl_bio);
-            return nullptr;
-        }
-        return BIO_push(ssl_bio, bio);
-    }
-    if (connect == 0 && detail == 0) { // done, with an error: pop the SSL BIO it pushed
-        BIO* ssl_bio = bio;
-        bio = BIO_pop(bio);
-        BIO_free(ssl_bio);
-    }
-    return bio;
-}
-
-struct ParsedUrl {
-    bool tls = false;
-    std::string host;
-    int port = 0;
-    std::string path;
-};
-
-ParsedUrl parse_url(const std::string& url) {
-    int ssl = 0;
-    char* host = nullptr;
-    char* path = nullptr;
-    int port = 0;
-    if (OSSL_HTTP_parse_url(url.c_str(), &ssl, nullptr, &host, nullptr, &port, &path, nullptr,
-                            nullptr) != 1) {
-        ERR_clear_error();
-        throw Error(ErrorCategory::invalid_input, fmt::format("cannot parse the CMP URL {}", url));
-    }
-    ParsedUrl out{ssl != 0, host, port, path};
-    OPENSSL_free(host);
-    OPENSSL_free(path);
-    return out;
-}
+// RFC 6712 section 3.4: CMP messages travel over HTTP as application/pkixcmp.
+constexpr const char* k_cmp_media_type = "application/pkixcmp";
+constexpr std::size_t k_max_cmp_message = 1024 * 1024;
 
 class CmpIssuer final : public Issuer {
 public:
     CmpIssuer(const profile::Issuer& config, IssuerContext context)
         : m_url(config.url), m_reference(config.reference), m_trusted_ca(config.trusted_ca),
-          m_parsed(parse_url(config.url)), m_context(std::move(context)) {
+          m_context(std::move(context)) {
         if (config.secret) {
             m_secret_setting = clone_setting(*config.secret);
         }
@@ -125,8 +74,15 @@ public:
         }
         configure(ctx.get(), csr.get());
         t_log = &m_context.log;
+        m_transfer_error.reset();
+        http::FetchSession session; // the transaction's messages on one connection
+        m_session = &session;
         X509* issued = OSSL_CMP_exec_P10CR_ses(ctx.get());
         t_log = nullptr;
+        if (issued == nullptr && m_transfer_error) {
+            ERR_clear_error();
+            throw *m_transfer_error;
+        }
         if (issued == nullptr) {
             throw failure(ctx.get(), request);
         }
@@ -151,10 +107,11 @@ private:
     void configure(OSSL_CMP_CTX* ctx, X509_REQ* csr) {
         int seconds =
             std::max(1, m_context.deadline.remaining_ms(k_max_total_seconds * 1000) / 1000);
+        // The messages go through src/http's fetch() (libcurl): the same deadline, https trust
+        // (trusted-ca or the system's) and messages that name the URL as SCEP's.
         bool ok = OSSL_CMP_CTX_set_log_cb(ctx, forward_log) == 1 &&
-                  OSSL_CMP_CTX_set1_server(ctx, m_parsed.host.c_str()) == 1 &&
-                  OSSL_CMP_CTX_set_serverPort(ctx, m_parsed.port) == 1 &&
-                  OSSL_CMP_CTX_set1_serverPath(ctx, m_parsed.path.c_str()) == 1 &&
+                  OSSL_CMP_CTX_set_transfer_cb(ctx, transfer) == 1 &&
+                  OSSL_CMP_CTX_set_transfer_cb_arg(ctx, this) == 1 &&
                   OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_TOTAL_TIMEOUT, seconds) == 1 &&
                   OSSL_CMP_CTX_set_option(ctx, OSSL_CMP_OPT_MSG_TIMEOUT, seconds) == 1 &&
                   // A refusal may come unprotected (a wrong secret cannot be answered with it);
@@ -174,9 +131,6 @@ private:
         if (ok && !m_trusted_ca.empty()) {
             ok = OSSL_CMP_CTX_set0_trustedStore(ctx, trusted_store()) == 1;
         }
-        if (ok && m_parsed.tls) {
-            ok = configure_tls(ctx);
-        }
         if (!ok) {
             throw Error(ErrorCategory::internal,
                         "cannot configure the CMP client: " + last_error());
@@ -191,19 +145,47 @@ private:
         return store;
     }
 
-    bool configure_tls(OSSL_CMP_CTX* ctx) {
-        m_tls_context.reset(SSL_CTX_new(TLS_client_method()));
-        if (!m_tls_context) {
-            return false;
+    // OpenSSL's transfer callback: one request and its answer. C code calls it, so an Error is
+    // kept for issue() to throw and the callback returns no answer.
+    static OSSL_CMP_MSG* transfer(OSSL_CMP_CTX* ctx, const OSSL_CMP_MSG* request) {
+        auto* self = static_cast<CmpIssuer*>(OSSL_CMP_CTX_get_transfer_cb_arg(ctx));
+        try {
+            return self->post(request);
+        } catch (const Error& error) {
+            self->m_transfer_error = error;
+        } catch (const std::exception& error) {
+            self->m_transfer_error = Error(ErrorCategory::internal, error.what());
         }
-        SSL_CTX_set_verify(m_tls_context.get(), SSL_VERIFY_PEER, nullptr);
-        bool loaded =
-            m_trusted_ca.empty()
-                ? SSL_CTX_set_default_verify_paths(m_tls_context.get()) == 1
-                : SSL_CTX_load_verify_file(m_tls_context.get(), m_trusted_ca.c_str()) == 1;
-        m_tls_argument = TlsArgument{m_tls_context.get(), m_parsed.host};
-        return loaded && OSSL_CMP_CTX_set_http_cb(ctx, tls_callback) == 1 &&
-               OSSL_CMP_CTX_set_http_cb_arg(ctx, &*m_tls_argument) == 1;
+        return nullptr;
+    }
+
+    OSSL_CMP_MSG* post(const OSSL_CMP_MSG* message) const {
+        BioPtr encoded(BIO_new(BIO_s_mem()));
+        if (i2d_OSSL_CMP_MSG_bio(encoded.get(), message) != 1) {
+            throw Error(ErrorCategory::internal, "cannot encode a CMP message: " + last_error());
+        }
+        char* data = nullptr;
+        long size = BIO_get_mem_data(encoded.get(), &data);
+        http::FetchRequest request{m_url, Bytes(data, data + size), k_cmp_media_type, m_trusted_ca,
+                                   k_max_cmp_message};
+        http::FetchResponse response;
+        try {
+            response = m_session->fetch(request, m_context.deadline);
+        } catch (const Error& error) {
+            if (error.category() == ErrorCategory::timed_out) {
+                throw;
+            }
+            throw Error(ErrorCategory::certificate_failed, fmt::format("CMP: {}", error.what()));
+        }
+        BioPtr answer = memory_bio(response.body);
+        OSSL_CMP_MSG* out = d2i_OSSL_CMP_MSG_bio(answer.get(), nullptr);
+        if (out == nullptr) {
+            ERR_clear_error();
+            throw Error(ErrorCategory::certificate_failed,
+                        fmt::format("the CMP server at {} answered HTTP {} without a CMP message",
+                                    m_url, response.status));
+        }
+        return out;
     }
 
     Error failure(OSSL_CMP_CTX* ctx, const Request& request) const {
@@ -231,12 +213,11 @@ private:
     std::string m_url;
     std::string m_reference;
     std::string m_trusted_ca;
-    ParsedUrl m_parsed;
     std::optional<profile::SecretSetting> m_secret_setting;
     IssuerContext m_context;
     std::vector<Bytes> m_anchors;
-    SslCtxPtr m_tls_context;
-    std::optional<TlsArgument> m_tls_argument;
+    std::optional<Error> m_transfer_error;
+    http::FetchSession* m_session = nullptr; // during issue()
 };
 
 } // namespace

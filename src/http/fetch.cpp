@@ -42,41 +42,57 @@ struct ListDeleter {
 
 } // namespace
 
+struct FetchSession::Handle {
+    std::unique_ptr<CURL, EasyDeleter> easy;
+};
+
+FetchSession::FetchSession() : m_handle(std::make_unique<Handle>()) {}
+FetchSession::~FetchSession() = default;
+
 FetchResponse fetch(const FetchRequest& request, const Deadline& deadline) {
+    FetchSession session;
+    return session.fetch(request, deadline);
+}
+
+FetchResponse FetchSession::fetch(const FetchRequest& request, const Deadline& deadline) {
     deadline.check(fmt::format("before contacting {}", request.url));
-    std::unique_ptr<CURL, EasyDeleter> easy(libcurl().easy_init());
-    if (!easy) {
-        throw Error(ErrorCategory::internal, "cannot initialise libcurl");
-    }
     const CurlApi& curl = libcurl();
+    if (!m_handle->easy) {
+        m_handle->easy.reset(curl.easy_init());
+        if (!m_handle->easy) {
+            throw Error(ErrorCategory::internal, "cannot initialise libcurl");
+        }
+    } else {
+        curl.easy_reset(m_handle->easy.get()); // options only: the open connection stays
+    }
+    CURL* handle = m_handle->easy.get();
     Transfer transfer;
     transfer.max_body = request.max_body;
     char error_text[CURL_ERROR_SIZE] = {};
     std::unique_ptr<curl_slist, ListDeleter> headers;
-    curl.easy_setopt(easy.get(), CURLOPT_URL, request.url.c_str());
-    curl.easy_setopt(easy.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-    curl.easy_setopt(easy.get(), CURLOPT_NOSIGNAL, 1L);
-    curl.easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_text);
-    curl.easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &on_body);
-    curl.easy_setopt(easy.get(), CURLOPT_WRITEDATA, &transfer);
-    curl.easy_setopt(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, k_connect_timeout_ms);
+    curl.easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+    curl.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text);
+    curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, &on_body);
+    curl.easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    curl.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, k_connect_timeout_ms);
     int budget_ms = std::max(1, deadline.remaining_ms(k_max_request_ms));
-    curl.easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(budget_ms));
-    curl.easy_setopt(easy.get(), CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.max_body));
+    curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(budget_ms));
+    curl.easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
     if (!request.ca_file.empty()) {
-        curl.easy_setopt(easy.get(), CURLOPT_CAINFO, request.ca_file.c_str());
+        curl.easy_setopt(handle, CURLOPT_CAINFO, request.ca_file.c_str());
     }
     if (!request.post_content_type.empty()) {
         headers.reset(
             curl.slist_append(nullptr, ("Content-Type: " + request.post_content_type).c_str()));
         headers.reset(curl.slist_append(headers.release(), "Expect:"));
-        curl.easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
-        curl.easy_setopt(easy.get(), CURLOPT_POSTFIELDS, request.body.data());
-        curl.easy_setopt(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+        curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+        curl.easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+        curl.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                          static_cast<curl_off_t>(request.body.size()));
     }
-    CURLcode code = curl.easy_perform(easy.get());
+    CURLcode code = curl.easy_perform(handle);
     if (code != CURLE_OK) {
         if (code == CURLE_OPERATION_TIMEDOUT && budget_ms < k_max_request_ms) {
             throw Error(ErrorCategory::timed_out,
@@ -90,10 +106,10 @@ FetchResponse fetch(const FetchRequest& request, const Deadline& deadline) {
                     fmt::format("cannot reach {}: {}", request.url, detail));
     }
     long status = 0;
-    curl.easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     transfer.response.status = static_cast<int>(status);
     char* content_type = nullptr;
-    curl.easy_getinfo(easy.get(), CURLINFO_CONTENT_TYPE, &content_type);
+    curl.easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &content_type);
     if (content_type != nullptr) {
         transfer.response.content_type = content_type;
     }

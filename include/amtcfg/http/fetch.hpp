@@ -5,6 +5,7 @@
 #include "amtcfg/util/bytes.hpp"
 #include "amtcfg/util/deadline.hpp"
 
+#include <memory>
 #include <string>
 
 namespace amtcfg::http {
@@ -21,6 +22,22 @@ struct FetchResponse {
     int status = 0;
     std::string content_type; // as sent, may be empty
     Bytes body;
+};
+
+// Requests that share a connection while the server keeps it open (HTTP/1.1 keep-alive): the
+// messages of one CMP transaction, which some servers expect on one connection.
+class FetchSession {
+public:
+    FetchSession();
+    ~FetchSession();
+    FetchSession(const FetchSession&) = delete;
+    FetchSession& operator=(const FetchSession&) = delete;
+    // As fetch() below.
+    struct FetchResponse fetch(const FetchRequest& request, const Deadline& deadline);
+
+private:
+    struct Handle;
+    std::unique_ptr<Handle> m_handle;
 };
 
 // Error(server_unreachable) naming the URL when no HTTP answer arrives (cannot connect, TLS
