@@ -3,14 +3,12 @@
 #include "background.hpp"
 #include "sim_support.hpp"
 
+#include "fakes/loopback.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <thread>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace amtcfg::test;
 
@@ -62,33 +60,10 @@ std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
     return args;
 }
 
-bool port_accepts(std::uint16_t port) {
-    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    bool ok = ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(probe);
-    return ok;
-}
-
-std::uint16_t free_port() {
-    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t size = sizeof address;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size);
-    ::close(s);
-    return ntohs(address.sin_port);
-}
-
 // The Debian scep package's scepserver with a CA depot of its own, on a free loopback port.
 struct ScepServer {
     TempDir dir;
-    std::uint16_t port = free_port();
+    std::uint16_t port = closed_port();
     std::unique_ptr<Background> process;
 
     explicit ScepServer(const std::string& challenge) {
@@ -298,7 +273,7 @@ TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference a
              dir.path(), lab_ca()});
     INFO(made.err);
     REQUIRE(made.status == 0);
-    auto port = free_port();
+    auto port = closed_port();
     Background mock({"openssl", "cmp", "-port", std::to_string(port), "-srv_ref", "amt-ref",
                      "-srv_secret", "file:" + dir.file("secret"), "-srv_cert", lab_ca() + "/ca.pem",
                      "-srv_key", lab_ca() + "/ca.key", "-rsp_cert", dir.file("amt.pem"),

@@ -1,4 +1,4 @@
-// Loopback helpers for tests that need a TCP port nobody listens on.
+// Loopback helpers for tests: a TCP port nobody listens on, and whether one accepts.
 #pragma once
 
 #include <arpa/inet.h>
@@ -20,6 +20,19 @@ inline std::uint16_t closed_port() {
     ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &size); // NOLINT: sockaddr API
     ::close(probe);
     return ntohs(address.sin_port);
+}
+
+// Whether something accepts TCP connections on the loopback port.
+inline bool port_accepts(std::uint16_t port) {
+    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    bool ok =
+        ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0; // NOLINT
+    ::close(probe);
+    return ok;
 }
 
 } // namespace amtcfg::test

@@ -24,17 +24,6 @@ inline bool have_program(const std::string& path) {
     return ::access(path.c_str(), X_OK) == 0;
 }
 
-inline bool port_accepts(std::uint16_t port) {
-    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    bool ok = ::connect(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(probe);
-    return ok;
-}
-
 // A server process: argv, its output in `log`, stopped (SIGTERM, then reaped) on destruction.
 class ServerProcess {
 public:
