@@ -367,6 +367,16 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
         }
     }
     if (settings_due) {
+        if (tls.mode == profile::TlsMode::mutual) {
+            // Mutual authentication needs AMT's clock set (wsman.md section 8 step 8).
+            auto ta0 = wsman::get_low_accuracy_time_synch(client);
+            auto now = static_cast<std::uint32_t>(env.now());
+            auto synced = wsman::set_high_accuracy_time_synch(client, ta0.ta0, now, now);
+            if (!synced.ok()) {
+                throw step_failed("AMT_TimeSynchronizationService.SetHighAccuracyTimeSynch",
+                                  synced);
+            }
+        }
         wsman::put_tls_setting_data(client, wanted);
         wsman::put_tls_setting_data(client, wanted_local);
     }

@@ -302,3 +302,30 @@ TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference a
     CHECK(r.json()["tls"]["verified"] == true);
     CHECK(r.json()["tls"]["subject"] == "CN=simhost");
 }
+
+TEST_CASE("<tls> through a certmonger-style helper (exec), in mutual mode: issued, served, "
+          "verified",
+          "[cli][tls]") {
+    SimDevice device;
+    // The site's own helper: it signs the request in CERTMONGER_CSR with the lab CA.
+    auto helper = device.write(
+        "sign.sh", "#!/bin/sh\nset -e\nd=$(mktemp -d)\nprintf '%s\\n' \"$CERTMONGER_CSR\" > "
+                   "\"$d/req.pem\"\nopenssl x509 -req -in \"$d/req.pem\" -CA '" +
+                       lab_ca() + "/ca.pem' -CAkey '" + lab_ca() +
+                       "/ca.key' -CAcreateserial -CAserial \"$d/serial\" -days 30 "
+                       "-copy_extensions copy 2>/dev/null\nrm -rf \"$d\"\n");
+    auto profile = device.write(
+        "exec.xml", ccm_profile("env:AMT_PW", "  <tls mode=\"mutual\" trusted-root=\"" + lab_ca() +
+                                                  "/ca.pem\" trusted-cn=\"console.corp.example\">\n"
+                                                  "    <issuer type=\"exec\" command=\"sh " +
+                                                  helper + "\" trusted-ca=\"" + lab_ca() +
+                                                  "/ca.pem\"/>\n" + "  </tls>\n"));
+    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, k_env);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.json()["tls"]["verified"] == true);
+    CHECK(r.json()["tls"]["issuer"] == "CN=amtcfg Lab CA");
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    INFO(state.dump());
+    CHECK(state["clock_set"] == true);
+}
