@@ -232,8 +232,7 @@ TEST_CASE("AMT 19: Intel's On-Die CA root is the default, and no environment var
     // COMMAND is a shell, so with-sim.sh cannot tell the build from it: name the library of
     // amtcfg's build (the ASan one in the ASan build).
     std::string binary = amtcfg_binary();
-    env["AMTCFG_SIM_LIB"] =
-        binary.substr(0, binary.rfind('/')) + "/tests/sim/libamtcfg_sim.so";
+    env["AMTCFG_SIM_LIB"] = binary.substr(0, binary.rfind('/')) + "/tests/sim/libamtcfg_sim.so";
     auto argv = device.command({});
     argv.pop_back(); // amtcfg itself: a shell runs it with the exported path
     argv.insert(argv.end(),
