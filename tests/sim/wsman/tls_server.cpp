@@ -150,13 +150,6 @@ TlsServer::TlsServer(WsmanService& service, const std::string& dir) : m_service(
         m_bad = load_identity("bad", dir, tls_file::bad_chain, tls_file::bad_key);
         m_post = load_identity("post", dir, tls_file::post_cert, tls_file::post_key);
     }
-    m_ctx = SSL_CTX_new(TLS_server_method());
-    if (m_ctx == nullptr) {
-        throw std::runtime_error("cannot create the simulator's TLS context");
-    }
-    SSL_CTX_set_min_proto_version(m_ctx, TLS1_2_VERSION);
-    SSL_CTX_set_session_cache_mode(m_ctx, SSL_SESS_CACHE_SERVER);
-    SSL_CTX_set_cert_verify_callback(m_ctx, verify_callback, nullptr);
 }
 
 TlsServer::~TlsServer() {
@@ -164,6 +157,19 @@ TlsServer::~TlsServer() {
 }
 
 std::unique_ptr<StreamConnection> TlsServer::accept() {
+    // Made at the first TLS connection, not at start: libssl's set-up costs the measured
+    // process (amtcfg, which preloads the simulator) megabytes of RSS that a run without TLS
+    // (info, version) must not be charged with.
+    // (The LMS listener's thread and the APF side may both be first: once.)
+    std::call_once(m_ctx_made, [this] {
+        m_ctx = SSL_CTX_new(TLS_server_method());
+        if (m_ctx == nullptr) {
+            throw std::runtime_error("cannot create the simulator's TLS context");
+        }
+        SSL_CTX_set_min_proto_version(m_ctx, TLS1_2_VERSION);
+        SSL_CTX_set_session_cache_mode(m_ctx, SSL_SESS_CACHE_SERVER);
+        SSL_CTX_set_cert_verify_callback(m_ctx, verify_callback, nullptr);
+    });
     return std::make_unique<TlsConnection>(*this, m_service);
 }
 

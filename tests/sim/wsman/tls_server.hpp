@@ -10,6 +10,7 @@
 #include "wsman/connection.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 using SSL_CTX = struct ssl_ctx_st;
@@ -48,7 +49,8 @@ public:
 private:
     friend class TlsConnection;
     WsmanService& m_service;
-    SSL_CTX* m_ctx = nullptr;
+    SSL_CTX* m_ctx = nullptr; // made by the first accept()
+    std::once_flag m_ctx_made;
     std::unique_ptr<Identity> m_odca; // amt-chain.pem + amt-leaf.key
     std::unique_ptr<Identity> m_bad;  // bad-chain.pem + bad-leaf.key (tls-bad-chain)
     std::unique_ptr<Identity> m_post; // post.pem + post.key
