@@ -44,11 +44,6 @@ std::optional<std::pair<Bytes, std::string>> escrowed_pin(const std::string& esc
                                                    escrow_path, pin->status_time())};
 }
 
-std::shared_ptr<const http::AmtTrust> anchors_from_option(Environment& env) {
-    auto anchors = http::load_certificates_file(env.tls.ca_file);
-    return http::anchor_trust(std::move(anchors), fmt::format("--amt-ca {}", env.tls.ca_file));
-}
-
 } // namespace
 
 std::shared_ptr<const http::AmtTrust>
@@ -84,7 +79,7 @@ provisioned_trust(Environment& env, const std::string& uuid,
                   const std::optional<std::string>& escrow_path,
                   std::shared_ptr<const http::AmtTrust> profile_trust) {
     if (!env.tls.ca_file.empty() || profile_trust) {
-        auto trust = env.tls.ca_file.empty() ? std::move(profile_trust) : anchors_from_option(env);
+        auto trust = env.tls.ca_file.empty() ? std::move(profile_trust) : amt_ca_trust(env);
         return env.tls.insecure ? http::insecure_trust(std::move(trust)) : trust;
     }
     if (escrow_path) {
@@ -112,7 +107,7 @@ provisioned_trust(Environment& env, const std::string& uuid,
 
 std::shared_ptr<const http::AmtTrust> just_provisioned_trust(Environment& env) {
     if (!env.tls.ca_file.empty()) {
-        return anchors_from_option(env);
+        return amt_ca_trust(env);
     }
     return http::first_use_trust("the configure run that provisioned it over a verified session");
 }
@@ -127,6 +122,11 @@ std::shared_ptr<http::TlsContext> speak_tls(Environment& env,
     }
     env.use_tls(context);
     return context;
+}
+
+std::shared_ptr<const http::AmtTrust> amt_ca_trust(Environment& env) {
+    auto anchors = http::load_certificates_file(env.tls.ca_file);
+    return http::anchor_trust(std::move(anchors), fmt::format("--amt-ca {}", env.tls.ca_file));
 }
 
 bool tls_expected(Environment& env, const std::string& uuid,
@@ -144,12 +144,16 @@ std::optional<std::string> escrow_file_of(const SecretSource& source) {
     return std::nullopt;
 }
 
+std::string pin_text(ByteView leaf_sha256) {
+    return std::string(k_pin_prefix) + to_hex(leaf_sha256);
+}
+
 std::string pin_text(const http::TlsContext& tls) {
     const auto& verdict = tls.last_verdict();
     if (!verdict || verdict->leaf_sha256.empty()) {
         return {};
     }
-    return std::string(k_pin_prefix) + to_hex(verdict->leaf_sha256);
+    return pin_text(verdict->leaf_sha256);
 }
 
 } // namespace amtcfg::flows

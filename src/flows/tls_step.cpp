@@ -218,8 +218,7 @@ std::shared_ptr<const http::AmtTrust> issuer_trust(Environment& env, ca::Issuer&
         return http::anchor_trust(std::move(anchors), issuer.describe());
     }
     if (!env.tls.ca_file.empty()) {
-        return http::anchor_trust(http::load_certificates_file(env.tls.ca_file),
-                                  fmt::format("--amt-ca {}", env.tls.ca_file));
+        return amt_ca_trust(env);
     }
     throw Error(ErrorCategory::invalid_input,
                 fmt::format("{} names no CA certificate to verify AMT's new certificate against: "
@@ -392,7 +391,7 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
     // Later runs verify the certificate AMT now serves by this pin (TLS-enforced AMT 19+).
     escrow.record_in_effect(
         k_escrow_tls_pin,
-        Secret("sha256:" + to_hex(crypto::fingerprint(served, crypto::HashAlgorithm::sha256))));
+        Secret(pin_text(crypto::fingerprint(served, crypto::HashAlgorithm::sha256))));
 }
 
 } // namespace amtcfg::flows

@@ -30,6 +30,9 @@ provisioned_trust(Environment& env, const std::string& uuid,
                   const std::optional<std::string>& escrow_path,
                   std::shared_ptr<const http::AmtTrust> profile_trust = nullptr);
 
+// The certificates of --amt-ca as trust anchors (call only when it is given).
+std::shared_ptr<const http::AmtTrust> amt_ca_trust(Environment& env);
+
 // The first connection to a device this run just provisioned over a verified session: --amt-ca
 // when given, else trust on first use (the caller pins what it saw).
 std::shared_ptr<const http::AmtTrust> just_provisioned_trust(Environment& env);
@@ -49,7 +52,9 @@ bool tls_expected(Environment& env, const std::string& uuid,
 // The escrow file a --password SOURCE reads (escrow:FILE): where a certificate pin may be.
 std::optional<std::string> escrow_file_of(const SecretSource& source);
 
-// "sha256:<hex>" of the certificate the context's latest full handshake saw; empty if none.
+// The escrow's form of a pin: "sha256:<hex>".
+std::string pin_text(ByteView leaf_sha256);
+// The pin of the certificate the context's latest full handshake saw; empty if none.
 std::string pin_text(const http::TlsContext& tls);
 
 } // namespace amtcfg::flows
