@@ -24,15 +24,7 @@ public:
 
     FakeScep(X509* ca, EVP_PKEY* ca_key, std::vector<Answer> script, Bytes issued)
         : m_ca(ca), m_ca_key(ca_key), m_script(std::move(script)), m_issued(std::move(issued)) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_listen, 4);
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_listen = amtcfg::test::listen_loopback(m_port);
         m_thread = std::thread([this] { serve(); });
     }
     ~FakeScep() {

@@ -2,6 +2,8 @@
 // then chunked SOAP answers; plus a loopback socket server thread that speaks it.
 #pragma once
 
+#include "fakes/loopback.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -153,15 +155,7 @@ struct AmtHttp {
 class LoopbackServer {
 public:
     explicit LoopbackServer(AmtHttp& amt) : m_amt(amt) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_listen, 4);
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_listen = amtcfg::test::listen_loopback(m_port);
         (void)!::pipe(m_stop);
         m_thread = std::thread([this] { serve(); });
     }

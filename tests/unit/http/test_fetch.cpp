@@ -20,15 +20,7 @@ namespace {
 class OneShotServer {
 public:
     explicit OneShotServer(std::string response) : m_response(std::move(response)) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_listen, 1);
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_listen = amtcfg::test::listen_loopback(m_port, 1);
         m_thread = std::thread([this] { serve(); });
     }
     ~OneShotServer() {

@@ -3,6 +3,8 @@
 // a time, and records what it saw of each handshake.
 #pragma once
 
+#include "fakes/loopback.hpp"
+
 #include "unit/http/amt_http.hpp"
 #include "unit/http/test_certificates.hpp"
 
@@ -57,15 +59,7 @@ public:
         if (options.min_version != 0) {
             SSL_CTX_set_min_proto_version(m_ctx, options.min_version);
         }
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_listen, 4);
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_listen = amtcfg::test::listen_loopback(m_port);
         (void)!::pipe(m_stop);
         m_thread = std::thread([this] { serve(); });
     }
