@@ -268,21 +268,9 @@ int TlsConnection::verify_mutual(void* store_context) {
             X509_free(cert);
         }
     }
-    X509_STORE_CTX* check = X509_STORE_CTX_new();
-    X509_STORE_CTX_init(check, anchors, leaf, sent);
     // Intermediates added as trusted roots (AMT 11.8+) are anchors too.
-    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(check), X509_V_FLAG_PARTIAL_CHAIN);
-    auto now = m_service.environment().now();
-    X509_STORE_CTX_set_time(check, 0,
-                            static_cast<time_t>(now + m_plan->device.clock_offset_seconds));
-    bool verified = X509_verify_cert(check) == 1;
-    std::string error =
-        verified ? "" : X509_verify_cert_error_string(X509_STORE_CTX_get_error(check));
-    X509_STORE_CTX_free(check);
-    X509_STORE_free(anchors);
-    ERR_clear_error();
-    if (!verified) {
-        return refuse("the client certificate does not verify to a trusted root: " + error);
+    if (auto error = verify_at_amt_time(anchors, leaf, sent, X509_V_FLAG_PARTIAL_CHAIN)) {
+        return refuse("the client certificate does not verify to a trusted root: " + *error);
     }
     if (!committed.trusted_cn.empty()) {
         std::array<char, 256> cn{};
@@ -301,6 +289,25 @@ int TlsConnection::verify_mutual(void* store_context) {
 // wsman.md 7.4 (SHBC): the client's leaf hash, with the algorithm StartConfigurationHBased
 // named, equals the ServerCertHash recorded then; the chain verifies up to a self-signed root
 // the client sends; that root's SHA-256 or SHA-384 is an active trusted hash of the device.
+std::optional<std::string> TlsConnection::verify_at_amt_time(X509_STORE* anchors, X509* leaf,
+                                                             STACK_OF(X509) * sent,
+                                                             unsigned long flags) {
+    X509_STORE_CTX* check = X509_STORE_CTX_new();
+    X509_STORE_CTX_init(check, anchors, leaf, sent);
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(check), flags);
+    auto now = m_service.environment().now();
+    X509_STORE_CTX_set_time(check, 0,
+                            static_cast<time_t>(now + m_plan->device.clock_offset_seconds));
+    std::optional<std::string> error;
+    if (X509_verify_cert(check) != 1) {
+        error = X509_verify_cert_error_string(X509_STORE_CTX_get_error(check));
+    }
+    X509_STORE_CTX_free(check);
+    X509_STORE_free(anchors);
+    ERR_clear_error();
+    return error;
+}
+
 int TlsConnection::verify_shbc(void* store_context) {
     auto* store = static_cast<X509_STORE_CTX*>(store_context);
     X509* leaf = X509_STORE_CTX_get0_cert(store);
@@ -330,18 +337,8 @@ int TlsConnection::verify_shbc(void* store_context) {
     }
     X509_STORE* anchors = X509_STORE_new();
     X509_STORE_add_cert(anchors, root);
-    X509_STORE_CTX* check = X509_STORE_CTX_new();
-    X509_STORE_CTX_init(check, anchors, leaf, sent);
-    auto now = m_service.environment().now();
-    X509_STORE_CTX_set_time(check, 0,
-                            static_cast<time_t>(now + m_plan->device.clock_offset_seconds));
-    bool verified = X509_verify_cert(check) == 1;
-    std::string error =
-        verified ? "" : X509_verify_cert_error_string(X509_STORE_CTX_get_error(check));
-    X509_STORE_CTX_free(check);
-    X509_STORE_free(anchors);
-    if (!verified) {
-        return refuse("the client chain does not verify to its root: " + error);
+    if (auto error = verify_at_amt_time(anchors, leaf, sent, 0)) {
+        return refuse("the client chain does not verify to its root: " + *error);
     }
     if (auto problem = root_hash_problem(der_of(root), m_plan->device)) {
         return refuse(*problem);

@@ -11,10 +11,14 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 using SSL_CTX = struct ssl_ctx_st;
 using SSL = struct ssl_st;
+struct x509_st;
+struct x509_store_st;
+struct stack_st_X509;
 
 namespace amtcfg::sim {
 
@@ -80,6 +84,9 @@ public:
 private:
     bool start(); // at the first byte: picks the certificate and the client-certificate rule
     int verify_shbc(void* store_context);
+    // Verifies `leaf` with `sent` to `anchors` (freed) at AMT's clock; the error, if any.
+    std::optional<std::string> verify_at_amt_time(x509_store_st* anchors, x509_st* leaf,
+                                                  stack_st_X509* sent, unsigned long flags);
     int verify_mutual(void* store_context);
     std::string drain();
     void shutdown_cleanly();

@@ -61,7 +61,7 @@ inline test::ParsedResponse generate(DigestClient& admin, int algorithm = 0, int
 }
 
 inline std::string reference(std::string_view class_name, std::string_view selector,
-                      std::string_view value) {
+                             std::string_view value) {
     return fmt::format("<a:Address>{}</a:Address><a:ReferenceParameters><w:ResourceURI>{}"
                        "</w:ResourceURI><w:SelectorSet><w:Selector Name=\"{}\">{}</w:Selector>"
                        "</w:SelectorSet></a:ReferenceParameters>",
@@ -69,7 +69,7 @@ inline std::string reference(std::string_view class_name, std::string_view selec
 }
 
 inline test::ParsedResponse sign_request(DigestClient& admin, const std::string& key_id,
-                                  const std::string& request, int algorithm = 1) {
+                                         const std::string& request, int algorithm = 1) {
     return admin.invoke(
         k_pkms, "GeneratePKCS10RequestEx",
         fmt::format("<h:KeyPair>{}</h:KeyPair><h:SigningAlgorithm>{}</h:SigningAlgorithm>"
@@ -78,13 +78,15 @@ inline test::ParsedResponse sign_request(DigestClient& admin, const std::string&
                     request));
 }
 
-inline test::ParsedResponse add(DigestClient& admin, const std::string& certificate, bool root = false) {
+inline test::ParsedResponse add(DigestClient& admin, const std::string& certificate,
+                                bool root = false) {
     return admin.invoke(k_pkms, root ? "AddTrustedRootCertificate" : "AddCertificate",
                         "<h:CertificateBlob>" + certificate + "</h:CertificateBlob>");
 }
 
-inline std::string context_body(const std::string& certificate_id,
-                         std::string_view collection = "TLSProtocolEndpoint Instances Collection") {
+inline std::string
+context_body(const std::string& certificate_id,
+             std::string_view collection = "TLSProtocolEndpoint Instances Collection") {
     return fmt::format("<h:AMT_TLSCredentialContext xmlns:h=\"{}\"><h:ElementInContext>{}"
                        "</h:ElementInContext><h:ElementProvidingContext>{}"
                        "</h:ElementProvidingContext></h:AMT_TLSCredentialContext>",
@@ -101,7 +103,7 @@ create_context(DigestClient& admin, const std::string& certificate_id,
 }
 
 inline test::ParsedResponse remove(DigestClient& admin, std::string_view class_name,
-                            const std::string& instance_id) {
+                                   const std::string& instance_id) {
     return admin.post(test::envelope(action::remove, test::class_uri(class_name), "",
                                      {{"InstanceID", instance_id}}));
 }
@@ -138,7 +140,7 @@ struct KeyAndCertificate {
 
 // A key generated in AMT and its certificate from `ca`, added to AMT.
 inline KeyAndCertificate key_with_certificate(DigestClient& admin, const test::TestCa& ca,
-                                       const std::string& cn = "amt.sim.example") {
+                                              const std::string& cn = "amt.sim.example") {
     KeyAndCertificate out;
     out.key_id = element_text(generate(admin).body, "Selector");
     out.certificate = ca.issue_for_key(der_key(admin, out.key_id), cn);
