@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace amtcfg {
@@ -33,6 +34,25 @@ public:
     // waits for the client. Throws amtcfg::Error when the carrier fails.
     virtual void pump() = 0;
     // What the stream is, for messages: "LME (APF channel to port 16992)".
+    virtual std::string describe() const = 0;
+};
+
+// A two-way byte connection that its owner reaches directly: the connection to a provisioning
+// server (libcurl CONNECT_ONLY, through a proxy and TLS as configured), and the relay's raw
+// connections to local AMT. Blocking calls are bounded by the deadline their maker was given.
+class ByteChannel {
+public:
+    virtual ~ByteChannel() = default;
+    // Writes all of `bytes`. Throws amtcfg::Error when the peer is gone, or timed_out.
+    virtual void send(std::string_view bytes) = 0;
+    // Appends what has arrived to `out`, waiting at most `timeout_ms` for the first byte (0: do
+    // not wait; -1: until the deadline). Returns false once the peer has closed and everything
+    // was read; true otherwise, also when nothing came in time. Throws amtcfg::Error on failure.
+    virtual bool receive(std::string& out, int timeout_ms) = 0;
+    // The descriptors a caller's poll() must wait on to learn that receive() has something
+    // (a channel that buffers, as TLS does, returns from receive(out, 0) first).
+    virtual void add_wait_descriptors(std::vector<pollfd>& out) const = 0;
+    // What the channel is, for messages: "wss://rps.example/activate through proxy ...".
     virtual std::string describe() const = 0;
 };
 

@@ -1,0 +1,79 @@
+// A WebSocket client connection (RFC 6455) over a ByteChannel: the opening handshake, text
+// messages in both directions, ping/pong and the closing handshake.
+#pragma once
+
+#include "amtcfg/util/deadline.hpp"
+#include "amtcfg/util/stream.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace amtcfg::ws {
+
+// The opening handshake's request (RFC 6455 section 4.1) for `host` (with ":port" when not the
+// scheme's default) and `path` (with its query), with the base64 nonce `key`.
+std::string upgrade_request(std::string_view host, std::string_view path, std::string_view key);
+// Sec-WebSocket-Accept for `key`: base64(SHA-1(key + the RFC's GUID)).
+std::string accept_value(std::string_view key);
+
+struct CloseInfo {
+    std::uint16_t code = 1005; // 1005: the close frame had no code (RFC 6455 section 7.4.1)
+    std::string reason;
+};
+
+struct Limits {
+    // A message (all its fragments) longer than this is refused: the connection is closed with
+    // 1009 and Error(server_unreachable) is thrown. RPS itself closes over 100 KB.
+    std::size_t max_message = 1024 * 1024;
+};
+
+// Every blocking call is bounded by `deadline` (Error(timed_out) naming what was awaited).
+// A server that breaks the protocol (a bad handshake answer, a bad frame, a binary message,
+// a message over the limit) is Error(server_unreachable) naming what it did. Masking keys and
+// the handshake nonce come from `random_bytes` (crypto::random_bytes in amtcfg; tests may pass
+// their own).
+class Connection {
+public:
+    using RandomBytes = std::function<void(std::uint8_t* out, std::size_t size)>;
+
+    Connection(ByteChannel& channel, const Deadline& deadline, RandomBytes random_bytes,
+               Limits limits = {});
+
+    // Sends the upgrade request and checks the 101 answer (status, Upgrade, Connection and
+    // Sec-WebSocket-Accept). A non-101 answer names its status line. Bytes after the answer's
+    // header are kept as the first frames.
+    void open(std::string_view host, std::string_view path);
+
+    void send_text(std::string_view message);
+
+    // The next whole text message, reassembled from its fragments. Pings are answered with
+    // pongs and pongs ignored on the way. Waits at most `timeout_ms` (0: only what already
+    // arrived; -1: until the deadline). Returns nothing when no message came in time or when the
+    // server closed: closed() then says so, and close_info() says how (a close frame is
+    // answered; the end of the stream without one is code 1006).
+    std::optional<std::string> receive_text(int timeout_ms);
+
+    bool closed() const { return m_close.has_value(); }
+    const std::optional<CloseInfo>& close_info() const { return m_close; }
+
+    // Sends a close frame with `code` (1000: normal) and waits, within the deadline, for the
+    // server's answering close frame or the end of the stream. Does nothing once closed.
+    void close(std::uint16_t code = 1000, std::string_view reason = {});
+
+    ByteChannel& channel() { return m_channel; }
+
+private:
+    ByteChannel& m_channel;
+    const Deadline& m_deadline;
+    RandomBytes m_random_bytes;
+    Limits m_limits;
+    std::string m_received; // bytes read from the channel, not yet fed to the decoder
+    std::optional<CloseInfo> m_close;
+    // (implementation state: the frame decoder and the message being reassembled)
+};
+
+} // namespace amtcfg::ws
