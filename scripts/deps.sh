@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages amtcfg needs to build and test; does nothing when all are present.
-# scep (scepserver) and certmonger are the real CA software the issuer tests run against.
+# scep (scepserver) and certmonger are the real CA software the issuer tests run against;
+# tinyproxy is the real HTTP proxy the server-connection tests tunnel through.
 set -euo pipefail
 packages=(cmake g++ make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   libfmt-dev nlohmann-json3-dev catch2 openssl python3 iproute2
-  scep certmonger)
+  scep certmonger tinyproxy)
 [ "${AMTCFG_WITH_CLANG:-0}" = 1 ] && packages+=(clang libclang-rt-dev clang-format clang-tidy)
 missing=()
 for p in "${packages[@]}"; do

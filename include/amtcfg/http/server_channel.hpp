@@ -45,7 +45,7 @@ struct ServerOptions {
 // Error(server_unreachable) with the URL, the proxy if any, and libcurl's reason (resolve,
 // refused, proxy refused CONNECT with its status); Error(tls_failed) when the server's
 // certificate fails verification, with the reason; Error(timed_out).
-std::unique_ptr<ByteChannel> connect_server(const ServerOptions& options,
-                                            const Deadline& deadline, Log& log);
+std::unique_ptr<ByteChannel> connect_server(const ServerOptions& options, const Deadline& deadline,
+                                            Log& log);
 
 } // namespace amtcfg::http

@@ -3,8 +3,11 @@
 #pragma once
 
 #include "amtcfg/util/deadline.hpp"
+#include "amtcfg/util/error.hpp"
 #include "amtcfg/util/stream.hpp"
+#include "amtcfg/ws/frame.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -19,6 +22,14 @@ namespace amtcfg::ws {
 std::string upgrade_request(std::string_view host, std::string_view path, std::string_view key);
 // Sec-WebSocket-Accept for `key`: base64(SHA-1(key + the RFC's GUID)).
 std::string accept_value(std::string_view key);
+
+// Close status codes used here (RFC 6455 section 7.4.1).
+inline constexpr std::uint16_t k_close_normal = 1000;
+inline constexpr std::uint16_t k_close_protocol_error = 1002;
+inline constexpr std::uint16_t k_close_unsupported_data = 1003;
+inline constexpr std::uint16_t k_close_no_status = 1005;
+inline constexpr std::uint16_t k_close_abnormal = 1006; // never sent: the stream just ended
+inline constexpr std::uint16_t k_close_too_big = 1009;
 
 struct CloseInfo {
     std::uint16_t code = 1005; // 1005: the close frame had no code (RFC 6455 section 7.4.1)
@@ -73,7 +84,24 @@ private:
     Limits m_limits;
     std::string m_received; // bytes read from the channel, not yet fed to the decoder
     std::optional<CloseInfo> m_close;
-    // (implementation state: the frame decoder and the message being reassembled)
+    FrameDecoder m_decoder;
+    std::string m_message;     // the fragments of the message being reassembled
+    bool m_in_message = false; // a text frame without FIN came, its continuations follow
+    bool m_close_sent = false; // close() sent its frame and awaits the answer
+    bool m_ended = false;      // the channel reported the end of the stream
+
+    std::array<std::uint8_t, 4> new_mask();
+    void send_frame(Opcode opcode, std::string_view payload);
+    // Reads once, waiting at most `wait_ms`; false when the stream ended.
+    bool read_more(int wait_ms);
+    // Handles the frames already received; returns a message once one is complete.
+    std::optional<std::string> drain();
+    // Handles one frame; returns the message it completed, if any.
+    std::optional<std::string> handle(Frame frame);
+    void on_close_frame(std::string_view payload);
+    // Sends a close frame with `code` (best effort: the peer may be gone), marks the
+    // connection closed and returns Error(server_unreachable) with `what` for the caller to throw.
+    Error fail(std::uint16_t code, const std::string& what);
 };
 
 } // namespace amtcfg::ws

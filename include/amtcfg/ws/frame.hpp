@@ -25,6 +25,18 @@ struct Frame {
     std::string payload; // unmasked
 };
 
+// What a frame's header says, before its payload has arrived.
+struct FrameHeader {
+    bool fin = true;
+    Opcode opcode = Opcode::text;
+    std::uint64_t payload_size = 0;
+};
+
+// Whether `opcode` is a control frame's (close, ping, pong: the high bit of the opcode).
+constexpr bool is_control(Opcode opcode) {
+    return (static_cast<std::uint8_t>(opcode) & 0x8U) != 0;
+}
+
 // One frame on the wire. A client masks every frame with `mask` (RFC 6455 section 5.3); a
 // server sends none. Control frames must be final and carry at most 125 bytes: encode_frame
 // throws std::invalid_argument otherwise (a caller's bug, not outside input).
@@ -41,12 +53,26 @@ public:
         : m_max_payload(max_payload), m_expect_masked(expect_masked) {}
 
     void feed(std::string_view bytes) { m_buffer.append(bytes); }
+    // As feed(), taking the bytes out of `bytes` (left empty): no copy when nothing is pending,
+    // which is the usual case of a reader that feeds whatever the socket gave it.
+    void feed_from(std::string& bytes);
+    // The next frame's header once it has arrived, or nothing yet. Throws as next() does for a
+    // header that breaks RFC 6455, except for the size limit: a caller that enforces a limit of
+    // its own (a whole message's) looks here before the payload is read.
+    std::optional<FrameHeader> peek() const;
     // The next whole frame, or nothing until more bytes are fed.
     std::optional<Frame> next();
     // Bytes fed and not yet returned as a frame.
     std::size_t pending() const { return m_buffer.size() - m_offset; }
 
 private:
+    struct Parsed {
+        FrameHeader header;
+        std::size_t header_size = 0;
+        std::array<std::uint8_t, 4> mask{};
+    };
+    std::optional<Parsed> parse_header() const;
+
     std::size_t m_max_payload;
     bool m_expect_masked;
     std::string m_buffer;
