@@ -14,10 +14,10 @@
 namespace amtcfg::ws {
 namespace {
 
-constexpr std::size_t k_nonce_size = 16;          // RFC 6455 section 4.1: a 16-byte nonce
-constexpr std::size_t k_max_answer_head = 16384;  // the 101 answer is a few hundred bytes
-constexpr std::size_t k_max_close_reason = 123;   // 125 bytes of payload less the code
-constexpr int k_wait_cap_ms = 60'000;             // one poll() at most, without a deadline
+constexpr std::size_t k_nonce_size = 16;         // RFC 6455 section 4.1: a 16-byte nonce
+constexpr std::size_t k_max_answer_head = 16384; // the 101 answer is a few hundred bytes
+constexpr std::size_t k_max_close_reason = 123;  // 125 bytes of payload less the code
+constexpr int k_wait_cap_ms = 60'000;            // one poll() at most, without a deadline
 
 std::string close_payload(std::uint16_t code, std::string_view reason) {
     std::string out;

@@ -71,8 +71,8 @@ std::string encode_frame(Opcode opcode, std::string_view payload, bool fin,
     std::size_t start = out.size();
     out.resize(start + payload.size());
     for (std::size_t i = 0; i < payload.size(); ++i) {
-        out[start + i] = static_cast<char>(static_cast<std::uint8_t>(payload[i]) ^
-                                           (*mask)[i % k_mask_size]);
+        out[start + i] =
+            static_cast<char>(static_cast<std::uint8_t>(payload[i]) ^ (*mask)[i % k_mask_size]);
     }
     return out;
 }
@@ -131,7 +131,8 @@ std::optional<FrameDecoder::Parsed> FrameDecoder::parse_header() const {
     if (length == k_length_64 && (size >> 63U) != 0) {
         throw violation("a 64-bit payload length with the most significant bit set");
     }
-    if ((length == k_length_16 && size < k_length_16) || (length == k_length_64 && size <= 0xFFFF)) {
+    if ((length == k_length_16 && size < k_length_16) ||
+        (length == k_length_64 && size <= 0xFFFF)) {
         throw violation(fmt::format("a payload length of {} not in its shortest form", size));
     }
     parsed.header.payload_size = size;

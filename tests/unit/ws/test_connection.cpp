@@ -105,8 +105,9 @@ struct Opened {
     Connection connection;
     explicit Opened(Limits limits = {}, std::string after = "")
         : connection(channel, deadline, counting_random(), limits) {
-        answer_with(channel, [](const std::string& key) { return answer_101(accept_value(key)); },
-                    std::move(after));
+        answer_with(
+            channel, [](const std::string& key) { return answer_101(accept_value(key)); },
+            std::move(after));
         connection.open("rps.test", "/activate");
     }
 };
@@ -145,16 +146,21 @@ TEST_CASE("an answer that does not accept the upgrade is refused and named", "[u
     FakeChannel channel;
     Deadline deadline(std::chrono::seconds(30));
     Connection connection(channel, deadline, counting_random());
-    std::string expected;
+    auto expect_refusal = [&](const std::string& expected) {
+        Error error = error_of([&] { connection.open("rps.test", "/activate"); });
+        CHECK(error.category() == ErrorCategory::server_unreachable);
+        CHECK_THAT(std::string(error.what()),
+                   Catch::Contains(expected) && Catch::Contains("ws://rps.test/activate"));
+    };
     SECTION("a wrong Sec-WebSocket-Accept") {
         answer_with(channel, [](const std::string&) { return answer_101(accept_value("other")); });
-        expected = "Sec-WebSocket-Accept does not match";
+        expect_refusal("Sec-WebSocket-Accept does not match");
     }
     SECTION("a status other than 101 names the status line") {
         answer_with(channel, [](const std::string&) {
             return std::string("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
         });
-        expected = "\"HTTP/1.1 403 Forbidden\"";
+        expect_refusal("\"HTTP/1.1 403 Forbidden\"");
     }
     SECTION("no Upgrade field") {
         answer_with(channel, [](const std::string& key) {
@@ -162,22 +168,19 @@ TEST_CASE("an answer that does not accept the upgrade is refused and named", "[u
                    "Sec-WebSocket-Accept: " +
                    accept_value(key) + "\r\n\r\n";
         });
-        expected = "Upgrade: websocket";
+        expect_refusal("Upgrade: websocket");
     }
     SECTION("an extension that was not offered") {
         answer_with(channel, [](const std::string& key) {
-            return answer_101(accept_value(key), "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+            return answer_101(accept_value(key),
+                              "Sec-WebSocket-Extensions: permessage-deflate\r\n");
         });
-        expected = "not offered";
+        expect_refusal("not offered");
     }
     SECTION("the server closes before answering") {
         channel.ends = true;
-        expected = "closed the connection without answering";
+        expect_refusal("closed the connection without answering");
     }
-    Error error = error_of([&] { connection.open("rps.test", "/activate"); });
-    CHECK(error.category() == ErrorCategory::server_unreachable);
-    CHECK_THAT(std::string(error.what()),
-               Catch::Contains(expected) && Catch::Contains("ws://rps.test/activate"));
 }
 
 TEST_CASE("an answer arriving in pieces is put together", "[unit]") {
@@ -229,13 +232,11 @@ TEST_CASE("a fragmented message is reassembled and a ping in between answered", 
 
 TEST_CASE("a message over the limit closes with 1009 and fails", "[unit]") {
     Opened opened(Limits{10});
-    SECTION("in one frame") {
-        opened.channel.incoming = {server_frame(Opcode::text, "0123456789A")};
-    }
-    SECTION("in fragments that are each under the limit") {
-        opened.channel.incoming = {server_frame(Opcode::text, "012345", false),
-                                   server_frame(Opcode::continuation, "6789A")};
-    }
+    auto script = GENERATE(std::vector<std::string>{server_frame(Opcode::text, "0123456789A")},
+                           // fragments that are each under the limit
+                           std::vector<std::string>{server_frame(Opcode::text, "012345", false),
+                                                    server_frame(Opcode::continuation, "6789A")});
+    opened.channel.incoming = {script.begin(), script.end()};
     Error error = error_of([&] { opened.connection.receive_text(-1); });
     CHECK(error.category() == ErrorCategory::server_unreachable);
     CHECK_THAT(std::string(error.what()), Catch::Contains("over the limit of 10 bytes"));
@@ -266,16 +267,15 @@ TEST_CASE("a binary message is refused with 1003", "[unit]") {
 
 TEST_CASE("a frame that breaks the protocol closes with 1002 and fails", "[unit]") {
     Opened opened;
-    SECTION("a masked frame from the server") {
-        opened.channel.incoming = {encode_frame(Opcode::text, "x", true, {{1, 2, 3, 4}})};
-    }
-    SECTION("a continuation without a message") {
-        opened.channel.incoming = {server_frame(Opcode::continuation, "x")};
-    }
-    SECTION("a new message inside a fragmented one") {
-        opened.channel.incoming = {server_frame(Opcode::text, "a", false),
-                                   server_frame(Opcode::text, "b")};
-    }
+    auto script = GENERATE(
+        // a masked frame from the server
+        std::vector<std::string>{encode_frame(Opcode::text, "x", true, {{1, 2, 3, 4}})},
+        // a continuation without a message
+        std::vector<std::string>{server_frame(Opcode::continuation, "x")},
+        // a new message inside a fragmented one
+        std::vector<std::string>{server_frame(Opcode::text, "a", false),
+                                 server_frame(Opcode::text, "b")});
+    opened.channel.incoming = {script.begin(), script.end()};
     Error error = error_of([&] { opened.connection.receive_text(-1); });
     CHECK(error.category() == ErrorCategory::server_unreachable);
     auto frames = client_frames(opened.channel);

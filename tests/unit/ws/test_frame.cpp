@@ -94,8 +94,8 @@ TEST_CASE("every length form round-trips at its boundaries", "[unit]") {
         std::size_t header; // unmasked
         int length_byte;
     };
-    auto form = GENERATE(Case{0, 2, 0}, Case{125, 2, 125}, Case{126, 4, 126},
-                         Case{65535, 4, 126}, Case{65536, 10, 127}, Case{70000, 10, 127});
+    auto form = GENERATE(Case{0, 2, 0}, Case{125, 2, 125}, Case{126, 4, 126}, Case{65535, 4, 126},
+                         Case{65536, 10, 127}, Case{70000, 10, 127});
     std::string payload(form.size, 'x');
     for (std::size_t i = 0; i < payload.size(); ++i) {
         payload[i] = static_cast<char>(i * 7);
