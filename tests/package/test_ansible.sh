@@ -39,7 +39,9 @@ VARS
 
 # Runs the playbook with VAULT-FILE; sets $status and $output.
 play() {
-    output=$(ansible-playbook -i localhost, -c local -e "@$tmp/vars.yml" \
+    # -vvv: the module arguments and the commands Ansible runs are printed, and must not
+    # hold the password either.
+    output=$(ansible-playbook -vvv -i localhost, -c local -e "@$tmp/vars.yml" \
         -e "amtcfg_vault_file=$1" "$source_dir/examples/ansible/site.yml" 2>&1)
     status=$?
     case $output in *"$password"* | *"$wrong"*) fail "a password is in ansible's output" ;; esac
