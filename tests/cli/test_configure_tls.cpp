@@ -260,6 +260,8 @@ TEST_CASE("<tls> from an SCEP server (Debian's scepserver): issued, served and v
 TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference and secret, served "
           "and verified",
           "[cli][tls]") {
+    auto via = path();
+    INFO("amtcfg " << via.options[1]);
     // The mock answers every request with one fixed certificate, so the test makes it in advance
     // for the key the simulated AMT will generate (the device file's pregenerated_keys).
     TempDir dir;
@@ -296,7 +298,7 @@ TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference a
                     " common-name=\"simhost\" dns-names=\"simhost\""));
     auto env = k_env;
     env["CMP_SECRET"] = "cmp-secret-1";
-    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, env);
+    auto r = device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.json()["tls"]["verified"] == true);
@@ -306,6 +308,8 @@ TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference a
 TEST_CASE("<tls> through a certmonger-style helper (exec), in mutual mode: issued, served, "
           "verified",
           "[cli][tls]") {
+    auto via = path();
+    INFO("amtcfg " << via.options[1]);
     SimDevice device;
     // The site's own helper: it signs the request in CERTMONGER_CSR with the lab CA.
     auto helper = device.write(
@@ -320,7 +324,8 @@ TEST_CASE("<tls> through a certmonger-style helper (exec), in mutual mode: issue
                                                   "    <issuer type=\"exec\" command=\"sh " +
                                                   helper + "\" trusted-ca=\"" + lab_ca() +
                                                   "/ca.pem\"/>\n" + "  </tls>\n"));
-    auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, k_env);
+    auto r =
+        device.amtcfg(over(via, {"--json", "configure", "--profile", profile}), via.sim, k_env);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.json()["tls"]["verified"] == true);
