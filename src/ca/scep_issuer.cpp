@@ -125,6 +125,11 @@ public:
             return decode_cert_rep(pki_operation(caps, body), certificates.all, transaction,
                                    message.sender_nonce);
         };
+        // Always PKCSReq, renewals too, even when GetCACaps offers "Renewal": RFC 8894 section
+        // 3.3.1.2 has a RenewalReq signed with the existing certificate and its key, and that
+        // key never leaves AMT, which signs nothing but PKCS#10 requests. A RenewalReq signed by
+        // the transient key would claim a renewal nothing authenticates; the PKCSReq with the
+        // challenge is what the CA accepts for a new key.
         m_context.log.debug("scep: PKCSReq for {} (transaction {})", request.subject, transaction);
         CertRep rep = exchange(scep_message_type::pkcs_req, request.csr_der);
         Backoff backoff(k_first_poll, k_max_poll);

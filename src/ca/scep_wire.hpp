@@ -16,6 +16,8 @@ namespace amtcfg::ca::detail {
 // RFC 8894 section 3.2.1.2: messageType values (PrintableString of the decimal number).
 namespace scep_message_type {
 inline constexpr std::string_view cert_rep = "3";
+// Never sent: a RenewalReq is signed with the existing certificate's key, which only AMT holds
+// (scep_issuer.cpp, issue()).
 inline constexpr std::string_view renewal_req = "17";
 inline constexpr std::string_view pkcs_req = "19";
 inline constexpr std::string_view cert_poll = "20"; // GetCertInitial in older drafts

@@ -22,8 +22,11 @@ class FakeScep {
 public:
     enum class Answer { pending, success };
 
-    FakeScep(X509* ca, EVP_PKEY* ca_key, std::vector<Answer> script, Bytes issued)
-        : m_ca(ca), m_ca_key(ca_key), m_script(std::move(script)), m_issued(std::move(issued)) {
+    // `caps` is what GetCACaps answers (RFC 8894 section 3.5.2: one capability a line).
+    FakeScep(X509* ca, EVP_PKEY* ca_key, std::vector<Answer> script, Bytes issued,
+             std::string caps = "POSTPKIOperation\nSHA-256\nAES\n")
+        : m_ca(ca), m_ca_key(ca_key), m_script(std::move(script)), m_issued(std::move(issued)),
+          m_caps(std::move(caps)) {
         m_listen = amtcfg::test::listen_loopback(m_port);
         m_thread = std::thread([this] { serve(); });
     }
@@ -129,7 +132,7 @@ private:
                    "\r\nConnection: close\r\n\r\n" + body;
         };
         if (request.find("operation=GetCACaps") != std::string::npos) {
-            return respond("text/plain", "POSTPKIOperation\nSHA-256\nAES\n");
+            return respond("text/plain", m_caps);
         }
         if (request.find("operation=GetCACert") != std::string::npos) {
             Bytes ca = der(m_ca, i2d_X509);
@@ -176,6 +179,7 @@ private:
     std::vector<Answer> m_script;
     std::size_t m_next = 0;
     Bytes m_issued;
+    std::string m_caps;
     std::mutex m_mutex;
     std::vector<std::string> m_types;
     int m_listen = -1;

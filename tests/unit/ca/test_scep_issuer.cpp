@@ -169,3 +169,32 @@ TEST_CASE("scep: a pending request is polled with CertPoll until it is issued", 
           }) == ErrorCategory::timed_out);
     CHECK(slow.message_types().size() >= 2);
 }
+
+TEST_CASE("scep: a CA that offers Renewal still gets a PKCSReq (AMT holds the certificate's key)",
+          "[unit]") {
+    // RFC 8894 section 3.3.1.2: a RenewalReq is signed with the existing certificate's key. That
+    // key is inside AMT, which signs only PKCS#10 requests, so amtcfg renews with a new key and
+    // a PKCSReq carrying the challenge, which the CA accepts as for the first certificate.
+    TempDir dir;
+    make_ca(dir);
+    Cert ca = read_pem(dir.file("ca.pem"));
+    std::unique_ptr<BIO, Free_<BIO_free>> bio(BIO_new_file(dir.file("ca.key").c_str(), "r"));
+    Key ca_key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    auto key = rsa_key();
+    Bytes request = signed_request(key.get(), "ws01.corp.example");
+    Context file_context;
+    profile::Issuer file;
+    file.type = profile::IssuerType::file;
+    file.ca_certificate = dir.file("ca.pem");
+    file.ca_key = dir.file("ca.key");
+    Bytes issued = ca::make_issuer(file, file_context.get())->issue({request, ""}).certificate_der;
+
+    FakeScep server(ca.get(), ca_key.get(), {FakeScep::Answer::success}, issued,
+                    "Renewal\nPOSTPKIOperation\nSHA-256\nAES\nSCEPStandard\n");
+    Context context(Deadline(std::chrono::seconds(30)));
+    auto config = scep_config(server.url());
+    config.challenge.reset();
+    auto result = ca::make_issuer(config, context.get())->issue({request, "CN=ws01"});
+    CHECK(result.certificate_der == issued);
+    CHECK(server.message_types() == std::vector<std::string>{"19"}); // PKCSReq, not 17
+}
