@@ -68,6 +68,7 @@ Error step_failed(std::string_view what, const wsman::MethodResult& result) {
 // What AMT has now, read once.
 struct Current {
     std::vector<wsman::PublicKeyCertificate> certificates;
+    std::optional<wsman::TlsCredentialContext> context;
     std::optional<wsman::PublicKeyCertificate> bound; // the credential context's certificate
     std::optional<crypto::Certificate> parsed;        // `bound`, read
     std::optional<wsman::TlsSettingData> remote;
@@ -78,8 +79,12 @@ Current read_current(wsman::Client& client) {
     Current current;
     current.certificates = wsman::enumerate_public_key_certificates(client);
     auto contexts = wsman::enumerate_tls_credential_contexts(client);
+    if (!contexts.empty()) {
+        current.context = contexts.front();
+    }
     for (const auto& certificate : current.certificates) {
-        if (!contexts.empty() && certificate.instance_id == contexts.front()) {
+        if (current.context &&
+            certificate.instance_id == current.context->certificate_instance_id) {
             current.bound = certificate;
             try {
                 current.parsed = crypto::parse_certificate(
@@ -359,8 +364,8 @@ void run_tls_step(Environment& env, WsmanSession& session, const profile::Profil
                 }
             }
         }
-        if (current.bound) {
-            wsman::put_tls_credential_context(client, installed->certificate_id);
+        if (current.context) {
+            wsman::put_tls_credential_context(client, *current.context, installed->certificate_id);
         } else {
             wsman::create_tls_credential_context(client, installed->certificate_id);
         }

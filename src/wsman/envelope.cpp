@@ -19,11 +19,24 @@ Request make(std::string_view act, std::string_view resource_uri, std::string_vi
     return r;
 }
 
+void add_selector_set(Element& parent, const std::vector<Selector>& selectors);
+
+// Address, then ReferenceParameters{ResourceURI, SelectorSet} (reference section 4).
+void add_reference_content(Element& epr, const EndpointReference& reference) {
+    epr.add(ns::addressing, "Address", reference.address.empty() ? k_anonymous : reference.address);
+    Element& params = epr.add(ns::addressing, "ReferenceParameters");
+    params.add(ns::wsman, "ResourceURI", reference.resource_uri);
+    add_selector_set(params, reference.selectors);
+}
+
 void add_selector_set(Element& parent, const std::vector<Selector>& selectors) {
     Element& set = parent.add(ns::wsman, "SelectorSet");
     for (const auto& s : selectors) {
-        Element& sel = set.add(ns::wsman, "Selector", s.value);
+        Element& sel = set.add(ns::wsman, "Selector", s.reference ? "" : s.value);
         sel.attributes.push_back({"", "Name", s.name});
+        if (s.reference) {
+            add_reference_content(sel.add(ns::addressing, "EndpointReference"), *s.reference);
+        }
     }
 }
 
@@ -85,10 +98,7 @@ Request make_invoke(std::string_view resource_uri, std::string_view method,
 Element make_endpoint_reference(std::string_view element_ns, std::string_view element_name,
                                 std::string_view resource_uri, const std::vector<Selector>& sel) {
     Element epr{std::string(element_ns), std::string(element_name), {}, {}, {}};
-    epr.add(ns::addressing, "Address", k_anonymous);
-    Element& params = epr.add(ns::addressing, "ReferenceParameters");
-    params.add(ns::wsman, "ResourceURI", resource_uri);
-    add_selector_set(params, sel);
+    add_reference_content(epr, {std::string(k_anonymous), std::string(resource_uri), sel});
     return epr;
 }
 
@@ -121,7 +131,12 @@ EndpointReference parse_endpoint_reference(const Element& element) {
             if (name.empty()) {
                 throw DecodeError(element.name + " has a selector without a Name");
             }
-            out.selectors.push_back({std::string(name), selector->text});
+            Selector read{std::string(name), selector->text};
+            if (const Element* nested = selector->find(ns::addressing, "EndpointReference")) {
+                read.reference =
+                    std::make_shared<EndpointReference>(parse_endpoint_reference(*nested));
+            }
+            out.selectors.push_back(std::move(read));
         }
     }
     return out;

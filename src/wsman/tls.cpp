@@ -149,29 +149,51 @@ TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settin
 
 namespace {
 
-// The context binding a certificate to the TLS endpoint collection (Create and Put bodies).
-Element credential_context(std::string_view certificate_instance_id) {
+Element context_body(const EndpointReference& element, const EndpointReference& provider) {
     std::string uri = class_uri(k_credential_context);
     Element context{uri, std::string(k_credential_context), {}, {}, {}};
     context.children.push_back(
-        make_endpoint_reference(uri, "ElementInContext", class_uri(k_certificate),
-                                {{"InstanceID", std::string(certificate_instance_id)}}));
-    context.children.push_back(
-        make_endpoint_reference(uri, "ElementProvidingContext", class_uri(k_endpoint_collection),
-                                {{"ElementName", std::string(k_endpoint_collection_name)}}));
+        make_endpoint_reference(uri, "ElementInContext", element.resource_uri, element.selectors));
+    context.children.push_back(make_endpoint_reference(uri, "ElementProvidingContext",
+                                                       provider.resource_uri, provider.selectors));
     return context;
+}
+
+EndpointReference certificate_reference(std::string_view certificate_instance_id) {
+    return {std::string(k_anonymous),
+            class_uri(k_certificate),
+            {{"InstanceID", std::string(certificate_instance_id)}}};
+}
+
+TlsCredentialContext context_from(const Element& e) {
+    TlsCredentialContext out;
+    if (const Element* epr = e.find(e.ns, "ElementInContext")) {
+        out.element_in_context = parse_endpoint_reference(*epr);
+        out.certificate_instance_id = out.element_in_context.selector("InstanceID");
+    }
+    if (const Element* epr = e.find(e.ns, "ElementProvidingContext")) {
+        out.element_providing_context = parse_endpoint_reference(*epr);
+    }
+    return out;
 }
 
 } // namespace
 
-void put_tls_credential_context(Client& client, std::string_view certificate_instance_id) {
-    client.put(class_uri(k_credential_context), credential_context(certificate_instance_id));
+void put_tls_credential_context(Client& client, const TlsCredentialContext& current,
+                                std::string_view certificate_instance_id) {
+    client.put(class_uri(k_credential_context),
+               context_body(certificate_reference(certificate_instance_id),
+                            current.element_providing_context));
 }
 
 CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id) {
     std::string uri = class_uri(k_credential_context);
-    Request request = make_create(uri, credential_context(certificate_instance_id));
+    EndpointReference collection{std::string(k_anonymous),
+                                 class_uri(k_endpoint_collection),
+                                 {{"ElementName", std::string(k_endpoint_collection_name)}}};
+    Request request =
+        make_create(uri, context_body(certificate_reference(certificate_instance_id), collection));
     Reply reply = client.exchange(request);
     if (!reply.fault) {
         return CreateOutcome::created;
@@ -182,11 +204,17 @@ CreateOutcome create_tls_credential_context(Client& client,
     throw fault_error(*reply.fault, request.what);
 }
 
-std::vector<std::string> enumerate_tls_credential_contexts(Client& client) {
-    return enumerate_as<std::string>(client, k_credential_context, [](const Element& e) {
-        const Element* epr = e.find(e.ns, "ElementInContext");
-        return epr != nullptr ? epr_selector(*epr, "InstanceID") : std::string();
-    });
+void delete_tls_credential_context(Client& client, const TlsCredentialContext& context) {
+    client.remove(
+        class_uri(k_credential_context),
+        {{"ElementInContext", {}, std::make_shared<EndpointReference>(context.element_in_context)},
+         {"ElementProvidingContext",
+          {},
+          std::make_shared<EndpointReference>(context.element_providing_context)}});
+}
+
+std::vector<TlsCredentialContext> enumerate_tls_credential_contexts(Client& client) {
+    return enumerate_as<TlsCredentialContext>(client, k_credential_context, context_from);
 }
 
 } // namespace amtcfg::wsman

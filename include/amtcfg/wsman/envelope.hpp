@@ -5,6 +5,7 @@
 #include "amtcfg/wsman/xml.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,9 +13,15 @@
 
 namespace amtcfg::wsman {
 
+struct EndpointReference;
+
 struct Selector {
     std::string name; // "InstanceID", "Name", ...
     std::string value;
+    // A selector whose value is an endpoint reference instead of text (DSP0226 7.3: written as
+    // a:EndpointReference inside w:Selector), as AMT_TLSCredentialContext is addressed by its two
+    // references (ElementInContext, ElementProvidingContext). `value` is then unused.
+    std::shared_ptr<const EndpointReference> reference = nullptr;
 };
 
 // One WS-Man request before it gets a MessageID. `body` is the single child of the SOAP Body

@@ -69,15 +69,28 @@ std::vector<TlsSettingData> enumerate_tls_setting_data(Client& client);
 // the InstanceID selector.
 TlsSettingData put_tls_setting_data(Client& client, const TlsSettingData& settings);
 
+// An AMT_TLSCredentialContext as AMT lists it: an association of two endpoint references and no
+// key property of its own, so these references are what names it.
+struct TlsCredentialContext {
+    std::string certificate_instance_id;         // ElementInContext's InstanceID
+    EndpointReference element_in_context;        // -> AMT_PublicKeyCertificate
+    EndpointReference element_providing_context; // -> AMT_TLSProtocolEndpointCollection
+};
+std::vector<TlsCredentialContext> enumerate_tls_credential_contexts(Client& client);
+
 // AMT_TLSCredentialContext Create binding the certificate to the TLS endpoint collection.
 // AlreadyExists is an answer, not an error (RPS and rpc-go treat it as done).
 enum class CreateOutcome { created, already_existed };
 CreateOutcome create_tls_credential_context(Client& client,
                                             std::string_view certificate_instance_id);
 // Binds another certificate to the existing context (rpc-go's updateTLSCredentialContext, when
-// TLS is already on): a Put of the same body, without selectors (AMT has one such context).
-void put_tls_credential_context(Client& client, std::string_view certificate_instance_id);
-// The certificate (AMT_PublicKeyCertificate InstanceID) each TLS credential context binds.
-std::vector<std::string> enumerate_tls_credential_contexts(Client& client);
+// TLS is already on): a Put with no header selectors, as RPS and rpc-go send it (AMT finds the
+// instance from the body), whose ElementProvidingContext echoes the one AMT listed for
+// `current` (RPS: a hand-built one is refused by AMT 22).
+void put_tls_credential_context(Client& client, const TlsCredentialContext& current,
+                                std::string_view certificate_instance_id);
+// Deletes the context with the two references AMT listed as its selectors, each holding a
+// nested endpoint reference (RPS unconfiguration.ts deleteTLSCredentialContext).
+void delete_tls_credential_context(Client& client, const TlsCredentialContext& context);
 
 } // namespace amtcfg::wsman

@@ -173,21 +173,6 @@ std::string reference_xml(std::string_view resource_uri,
                        ns::anonymous, resource_uri, set);
 }
 
-std::optional<EndpointRef> read_reference(pugi::xml_node node) {
-    auto params = child(node, ns::addressing, "ReferenceParameters");
-    if (!params) {
-        return std::nullopt;
-    }
-    EndpointRef out;
-    out.resource_uri = child(params, ns::wsman, "ResourceURI").child_value();
-    for (auto selector : child(params, ns::wsman, "SelectorSet").children()) {
-        if (selector.type() == pugi::node_element && local_name(selector) == "Selector") {
-            out.selectors[selector.attribute("Name").value()] = selector.child_value();
-        }
-    }
-    return out;
-}
-
 std::string bool_text(bool value) {
     return value ? "true" : "false";
 }

@@ -110,13 +110,6 @@ std::string bool_text(bool value);
 // prefixes b = addressing, c = wsman): Address and ReferenceParameters, as XML.
 std::string reference_xml(std::string_view resource_uri,
                           const std::vector<std::pair<std::string, std::string>>& selectors);
-// An endpoint reference read from a request element (Address, ReferenceParameters{ResourceURI,
-// SelectorSet}); nothing when `node` has no ReferenceParameters.
-struct EndpointRef {
-    std::string resource_uri;
-    std::map<std::string, std::string> selectors; // text selectors only
-};
-std::optional<EndpointRef> read_reference(pugi::xml_node node);
 
 // Settings-type classes live in DeviceState::classes; these read and replace them.
 std::vector<Instance> stored_instances(const DeviceState& state, std::string_view class_name);

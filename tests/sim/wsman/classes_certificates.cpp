@@ -307,9 +307,12 @@ std::vector<Instance> context_instances(CallContext& context) {
                      {"ElementProvidingContext", collection_reference()}}};
 }
 
+enum class CollectionName { either, as_reported };
+
 // The body's ElementInContext must name a stored certificate that is not a trusted root and
-// whose key AMT holds; ElementProvidingContext the TLS endpoint collection (either name).
-std::uint32_t context_certificate(CallContext& context) {
+// whose key AMT holds; ElementProvidingContext the TLS endpoint collection: on Create by either
+// name, on Put by the name AMT reports (RPS: AMT 22 refuses a Put that does not echo it).
+std::uint32_t context_certificate(CallContext& context, CollectionName accepted) {
     auto body = context.request.body;
     auto uri = amt_uri("AMT_TLSCredentialContext");
     if (!body || local_name(body) != "AMT_TLSCredentialContext" || namespace_of(body) != uri) {
@@ -325,7 +328,8 @@ std::uint32_t context_certificate(CallContext& context) {
     }
     auto name = provider->selectors["ElementName"];
     if (provider->resource_uri != amt_uri(k_collection_class) ||
-        (name != k_collection_name && name != k_collection_name_sent)) {
+        (name != k_collection_name &&
+         (accepted == CollectionName::as_reported || name != k_collection_name_sent))) {
         throw WsmanFault(fault::invalid_parameter,
                          "ElementProvidingContext is not the TLS protocol endpoint collection");
     }
@@ -355,7 +359,7 @@ std::string create_context(CallContext& context) {
     if (store.credential_context) {
         throw WsmanFault(fault::already_exists, "a TLS credential context exists");
     }
-    auto handle = context_certificate(context);
+    auto handle = context_certificate(context, CollectionName::either);
     store.credential_context = handle;
     return fmt::format(
         "<b:Address>{}</b:Address><b:ReferenceParameters><c:ResourceURI>{}</c:ResourceURI>"
@@ -367,11 +371,49 @@ std::string create_context(CallContext& context) {
         selector_reference("ElementProvidingContext", collection_reference()));
 }
 
+// The context has no key property: its two references are its selectors, each holding a nested
+// endpoint reference (as ResourceCreated names it; RPS deletes it so). Missing or extra
+// selectors: e:InvalidSelectors; selectors naming another certificate or collection:
+// b:DestinationUnreachable, no such instance (DSP0226; unconfirmed for AMT, README.md).
+void check_context_selectors(CallContext& context, bool required) {
+    const auto& request = context.request;
+    if (request.selectors.empty() && request.reference_selectors.empty() && !required) {
+        return; // a Put names the one context by its body, as RPS and rpc-go send it
+    }
+    const auto& references = request.reference_selectors;
+    auto element = references.find("ElementInContext");
+    auto provider = references.find("ElementProvidingContext");
+    if (!request.selectors.empty() || references.size() != 2 || element == references.end() ||
+        provider == references.end()) {
+        throw WsmanFault(fault::invalid_selectors,
+                         "AMT_TLSCredentialContext is named by the selectors ElementInContext and "
+                         "ElementProvidingContext, each an endpoint reference");
+    }
+    const auto& store = context.state.wsman.certificates;
+    auto certificate = element->second.selectors.find("InstanceID");
+    auto collection = provider->second.selectors.find("ElementName");
+    bool same_certificate =
+        element->second.resource_uri == amt_uri(k_certificate_class) &&
+        certificate != element->second.selectors.end() && store.credential_context &&
+        handle_of(certificate->second, k_certificate_prefix) == store.credential_context;
+    bool same_collection = provider->second.resource_uri == amt_uri(k_collection_class) &&
+                           collection != provider->second.selectors.end() &&
+                           collection->second == k_collection_name;
+    if (!same_certificate || !same_collection) {
+        throw WsmanFault(fault::destination_unreachable,
+                         "no TLS credential context has these ElementInContext and "
+                         "ElementProvidingContext references");
+    }
+}
+
 void put_context(CallContext& context, const Instance&) {
-    context.state.wsman.certificates.credential_context = context_certificate(context);
+    check_context_selectors(context, false);
+    context.state.wsman.certificates.credential_context =
+        context_certificate(context, CollectionName::as_reported);
 }
 
 void remove_context(CallContext& context, const Instance&) {
+    check_context_selectors(context, true);
     context.state.wsman.certificates.credential_context.reset();
 }
 

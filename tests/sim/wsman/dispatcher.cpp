@@ -126,8 +126,8 @@ std::string pull(CallContext& context, const ClassSpec& spec) {
 }
 
 // The instance a Get, Put or Delete addresses. Instances named by endpoint references (the TLS
-// credential context) have selectors holding nested references, which the header parser keeps
-// no text of: the class has at most one instance, and that one is meant.
+// credential context): the class has at most one instance; its handlers check the reference
+// selectors (SoapRequest::reference_selectors) themselves.
 Instance addressed(CallContext& context, const ClassSpec& spec) {
     auto instances = spec.instances(context);
     if (!spec.references.empty() && spec.create != nullptr) {

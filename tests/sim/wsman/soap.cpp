@@ -73,18 +73,37 @@ std::string text_of(pugi::xml_node node) {
     return node ? node.child_value() : std::string();
 }
 
-std::map<std::string, std::string> parse_selectors(pugi::xml_node header) {
-    std::map<std::string, std::string> selectors;
+void parse_selectors(pugi::xml_node header, SoapRequest& request) {
     auto set = child(header, ns::wsman, "SelectorSet");
     for (auto node : set.children()) {
-        if (node.type() == pugi::node_element && local_name(node) == "Selector") {
-            selectors[node.attribute("Name").value()] = node.child_value();
+        if (node.type() != pugi::node_element || local_name(node) != "Selector") {
+            continue;
+        }
+        std::string name = node.attribute("Name").value();
+        if (auto nested = child(node, ns::addressing, "EndpointReference")) {
+            request.reference_selectors[name] = read_reference(nested).value_or(EndpointRef{});
+        } else {
+            request.selectors[name] = node.child_value();
         }
     }
-    return selectors;
 }
 
 } // namespace
+
+std::optional<EndpointRef> read_reference(pugi::xml_node node) {
+    auto params = child(node, ns::addressing, "ReferenceParameters");
+    if (!params) {
+        return std::nullopt;
+    }
+    EndpointRef out;
+    out.resource_uri = child(params, ns::wsman, "ResourceURI").child_value();
+    for (auto selector : child(params, ns::wsman, "SelectorSet").children()) {
+        if (selector.type() == pugi::node_element && local_name(selector) == "Selector") {
+            out.selectors[selector.attribute("Name").value()] = selector.child_value();
+        }
+    }
+    return out;
+}
 
 SoapRequest parse_request(std::string_view xml) {
     SoapRequest request;
@@ -103,7 +122,7 @@ SoapRequest parse_request(std::string_view xml) {
     request.action = text_of(child(header, ns::addressing, "Action"));
     request.resource_uri = text_of(child(header, ns::wsman, "ResourceURI"));
     request.message_id = text_of(child(header, ns::addressing, "MessageID"));
-    request.selectors = parse_selectors(header);
+    parse_selectors(header, request);
     request.body = body.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
     if (request.action.empty() || request.resource_uri.empty()) {
         throw WsmanFault(fault::schema_validation_error, "no Action or ResourceURI header");

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -52,12 +53,23 @@ std::string_view local_name(pugi::xml_node node);
 // The first child element with this namespace and local name (order ignored).
 pugi::xml_node child(pugi::xml_node parent, std::string_view ns_uri, std::string_view name);
 
+// An endpoint reference read from a request element (Address, ReferenceParameters{ResourceURI,
+// SelectorSet}); nothing when `node` has no ReferenceParameters.
+struct EndpointRef {
+    std::string resource_uri;
+    std::map<std::string, std::string> selectors; // text selectors only
+};
+std::optional<EndpointRef> read_reference(pugi::xml_node node);
+
 struct SoapRequest {
     std::shared_ptr<pugi::xml_document> document;
     std::string action;
     std::string resource_uri;
     std::string message_id;
-    std::map<std::string, std::string> selectors;
+    std::map<std::string, std::string> selectors; // text selectors
+    // Selectors whose value is an a:EndpointReference (DSP0226: how an association such as
+    // AMT_TLSCredentialContext is named), by name; they are not in `selectors`.
+    std::map<std::string, EndpointRef> reference_selectors;
     pugi::xml_node body; // the first element inside Body, or empty
 };
 

@@ -229,3 +229,75 @@ TEST_CASE("TLS credential context Create binds the certificate; AlreadyExists is
         CHECK_THAT(e.what(), Catch::Contains("AMT_TLSCredentialContext Create"));
     }
 }
+
+TEST_CASE("TLS credential context: read with its references, deleted by them as nested "
+          "selectors, Put echoing the collection AMT listed",
+          "[unit]") {
+    Fixture f;
+    const std::string collection =
+        "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSProtocolEndpointCollection";
+    // In a Pull, h: is the class namespace (g: is enumeration's).
+    std::string element = epr("ElementInContext", k_cert, "Intel(r) AMT Certificate: Handle: 1");
+    element.replace(element.find("<g:"), 3, "<h:");
+    element.replace(element.find("</g:"), 4, "</h:");
+    f.pull(k_ctx, "<h:AMT_TLSCredentialContext>" + element +
+                      "<h:ElementProvidingContext><b:Address>http://schemas.xmlsoap.org/ws/2004/"
+                      "08/addressing/role/anonymous</b:Address><b:ReferenceParameters>"
+                      "<c:ResourceURI>" +
+                      collection +
+                      "</c:ResourceURI><c:SelectorSet><c:Selector Name=\"ElementName\">"
+                      "TLSProtocolEndpoint Instances Collection</c:Selector></c:SelectorSet>"
+                      "</b:ReferenceParameters></h:ElementProvidingContext>"
+                      "</h:AMT_TLSCredentialContext>");
+    auto contexts = enumerate_tls_credential_contexts(f.client);
+    REQUIRE(contexts.size() == 1);
+    CHECK(contexts[0].certificate_instance_id == "Intel(r) AMT Certificate: Handle: 1");
+    CHECK(contexts[0].element_providing_context.selector("ElementName") ==
+          "TLSProtocolEndpoint Instances Collection");
+
+    f.http.reply(200, amt_response(k_transfer + "/DeleteResponse", k_ctx, "", k_transfer));
+    delete_tls_credential_context(f.client, contexts[0]);
+    const std::string reference_head =
+        "<a:EndpointReference><a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/"
+        "anonymous</a:Address><a:ReferenceParameters><w:ResourceURI>";
+    CHECK(f.http.posted[2] ==
+          expected_envelope(k_transfer + "/Delete", k_ctx, "3",
+                            "<w:SelectorSet><w:Selector Name=\"ElementInContext\">" +
+                                reference_head + k_cert +
+                                "</w:ResourceURI><w:SelectorSet><w:Selector Name=\"InstanceID\">"
+                                "Intel(r) AMT Certificate: Handle: 1</w:Selector></w:SelectorSet>"
+                                "</a:ReferenceParameters></a:EndpointReference></w:Selector>"
+                                "<w:Selector Name=\"ElementProvidingContext\">" +
+                                reference_head + collection +
+                                "</w:ResourceURI><w:SelectorSet><w:Selector Name=\"ElementName\">"
+                                "TLSProtocolEndpoint Instances Collection</w:Selector>"
+                                "</w:SelectorSet></a:ReferenceParameters></a:EndpointReference>"
+                                "</w:Selector></w:SelectorSet>",
+                            "<Body/>"));
+
+    f.http.reply(200,
+                 amt_response(k_transfer + "/PutResponse", k_ctx, "<g:AMT_TLSCredentialContext/>"));
+    put_tls_credential_context(f.client, contexts[0], "Intel(r) AMT Certificate: Handle: 2");
+    CHECK(f.http.posted[3] == expected_envelope(k_transfer + "/Put", k_ctx, "4", "", R"(<Body>
+            <h:AMT_TLSCredentialContext xmlns:h="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSCredentialContext">
+              <h:ElementInContext>
+                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
+                <a:ReferenceParameters>
+                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_PublicKeyCertificate</w:ResourceURI>
+                  <w:SelectorSet>
+                    <w:Selector Name="InstanceID">Intel(r) AMT Certificate: Handle: 2</w:Selector>
+                  </w:SelectorSet>
+                </a:ReferenceParameters>
+              </h:ElementInContext>
+              <h:ElementProvidingContext>
+                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
+                <a:ReferenceParameters>
+                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSProtocolEndpointCollection</w:ResourceURI>
+                  <w:SelectorSet>
+                    <w:Selector Name="ElementName">TLSProtocolEndpoint Instances Collection</w:Selector>
+                  </w:SelectorSet>
+                </a:ReferenceParameters>
+              </h:ElementProvidingContext>
+            </h:AMT_TLSCredentialContext>
+          </Body>)"));
+}

@@ -102,6 +102,31 @@ create_context(DigestClient& admin, const std::string& certificate_id,
                                      context_body(certificate_id, collection)));
 }
 
+// The header selectors naming a TLS credential context: its two references, nested.
+inline std::map<std::string, std::string>
+context_selectors(const std::string& certificate_id,
+                  std::string_view collection = "TLSProtocolEndpoint Instances Collection") {
+    auto nested = [](const std::string& reference) {
+        return "<a:EndpointReference>" + reference + "</a:EndpointReference>";
+    };
+    return {{"ElementInContext",
+             nested(reference("AMT_PublicKeyCertificate", "InstanceID", certificate_id))},
+            {"ElementProvidingContext",
+             nested(reference("AMT_TLSProtocolEndpointCollection", "ElementName", collection))}};
+}
+
+inline test::ParsedResponse remove_context(DigestClient& admin,
+                                           const std::map<std::string, std::string>& selectors) {
+    return admin.post(
+        test::envelope(action::remove, test::class_uri("AMT_TLSCredentialContext"), "", selectors));
+}
+
+inline test::ParsedResponse put_context(DigestClient& admin, const std::string& body,
+                                        const std::map<std::string, std::string>& selectors = {}) {
+    return admin.post(
+        test::envelope(action::put, test::class_uri("AMT_TLSCredentialContext"), body, selectors));
+}
+
 inline test::ParsedResponse remove(DigestClient& admin, std::string_view class_name,
                                    const std::string& instance_id) {
     return admin.post(test::envelope(action::remove, test::class_uri(class_name), "",

@@ -248,7 +248,12 @@ std::string der_key_of(DigestClient& admin, const std::string& key_id) {
 
 namespace {
 
-std::string context_body(const std::string& certificate_id) {
+// Create sends the collection name Open AMT sends; Put echoes the one AMT reports (wsman.md
+// section 6, and RPS for Put).
+constexpr const char* k_collection_sent = "TLSProtocolEndpointInstances Collection";
+constexpr const char* k_collection_reported = "TLSProtocolEndpoint Instances Collection";
+
+std::string context_body(const std::string& certificate_id, const char* collection) {
     return fmt::format(
         "<h:AMT_TLSCredentialContext xmlns:h=\"{0}\"><h:ElementInContext>"
         "<a:Address>{1}</a:Address><a:ReferenceParameters><w:ResourceURI>{2}"
@@ -256,11 +261,11 @@ std::string context_body(const std::string& certificate_id) {
         "</w:Selector></w:SelectorSet></a:ReferenceParameters></h:ElementInContext>"
         "<h:ElementProvidingContext><a:Address>{1}</a:Address><a:ReferenceParameters>"
         "<w:ResourceURI>{4}</w:ResourceURI><w:SelectorSet><w:Selector "
-        "Name=\"ElementName\">TLSProtocolEndpointInstances Collection</w:Selector>"
+        "Name=\"ElementName\">{5}</w:Selector>"
         "</w:SelectorSet></a:ReferenceParameters></h:ElementProvidingContext>"
         "</h:AMT_TLSCredentialContext>",
         class_uri("AMT_TLSCredentialContext"), ns::anonymous, class_uri("AMT_PublicKeyCertificate"),
-        certificate_id, class_uri("AMT_TLSProtocolEndpointCollection"));
+        certificate_id, class_uri("AMT_TLSProtocolEndpointCollection"), collection);
 }
 
 // GenerateKeyPair, GeneratePKCS10RequestEx, the CA, AddCertificate.
@@ -303,7 +308,7 @@ void commit(DigestClient& admin) {
 TlsConfigured renew_tls(DigestClient& admin, const TestCa& ca, const std::string& cn) {
     auto out = key_and_certificate(admin, ca, cn);
     auto put = admin.post(envelope(action::put, class_uri("AMT_TLSCredentialContext"),
-                                   context_body(out.certificate_id)));
+                                   context_body(out.certificate_id, k_collection_reported)));
     REQUIRE(put.status == 200);
     commit(admin);
     return out;
@@ -326,7 +331,7 @@ TlsConfigured configure_tls(DigestClient& admin, const TestCa& ca, const TlsChoi
         REQUIRE(element_text(set.body, "ReturnValue") == "0");
     }
     auto context = admin.post(envelope(action::create, class_uri("AMT_TLSCredentialContext"),
-                                       context_body(out.certificate_id)));
+                                       context_body(out.certificate_id, k_collection_sent)));
     REQUIRE(context.status == 200);
     auto put = [&](const char* id, bool enabled) {
         auto response =

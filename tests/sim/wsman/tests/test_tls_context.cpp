@@ -46,12 +46,63 @@ TEST_CASE("the TLS credential context binds one certificate; a second Create Alr
         CHECK(remove(device.admin, "AMT_PublicPrivateKeyPair", first.key_id).status == 200);
     }
     SECTION("Delete removes it; then Create works again") {
-        auto removed = device.admin.post(
-            test::envelope(action::remove, test::class_uri("AMT_TLSCredentialContext"), ""));
+        auto removed = remove_context(device.admin, context_selectors(first.certificate_id));
         CHECK(removed.status == 200);
         CHECK(!device.state().wsman.certificates.credential_context);
         CHECK(create_context(device.admin, first.certificate_id).status == 200);
     }
+}
+
+TEST_CASE("Delete and Put of the credential context check its selectors", "[unit][sim][certs]") {
+    Device device;
+    test::TestCa ca;
+    auto bound = key_with_certificate(device.admin, ca);
+    auto other = key_with_certificate(device.admin, ca, "amt2.sim.example");
+    REQUIRE(create_context(device.admin, bound.certificate_id).status == 200);
+    auto still_bound = [&] {
+        return device.state().wsman.certificates.credential_context ==
+               std::optional<std::uint32_t>(0);
+    };
+    REQUIRE(bound.certificate_id == "Intel(r) AMT Certificate: Handle: 0");
+
+    // Missing, partial or text selectors do not name it (go-wsman-messages' Delete sends one
+    // text selector Name).
+    CHECK(subcode(remove_context(device.admin, {})) == "e:InvalidSelectors");
+    CHECK(subcode(remove_context(device.admin, {{"Name", bound.certificate_id}})) ==
+          "e:InvalidSelectors");
+    auto partial = context_selectors(bound.certificate_id);
+    partial.erase("ElementProvidingContext");
+    CHECK(subcode(remove_context(device.admin, partial)) == "e:InvalidSelectors");
+    // Selectors naming another certificate or collection name no instance.
+    CHECK(subcode(remove_context(device.admin, context_selectors(other.certificate_id))) ==
+          "b:DestinationUnreachable");
+    CHECK(subcode(remove_context(device.admin,
+                                 context_selectors(bound.certificate_id,
+                                                   "TLSProtocolEndpointInstances Collection"))) ==
+          "b:DestinationUnreachable");
+    CHECK(still_bound());
+
+    // Put: header selectors, when sent, must name this context; the body must echo the
+    // collection as AMT reports it.
+    CHECK(subcode(put_context(device.admin, context_body(other.certificate_id),
+                              context_selectors(other.certificate_id))) ==
+          "b:DestinationUnreachable");
+    CHECK(subcode(
+              put_context(device.admin, context_body(other.certificate_id,
+                                                     "TLSProtocolEndpointInstances Collection"))) ==
+          "e:InvalidParameter");
+    CHECK(still_bound());
+    CHECK(put_context(device.admin, context_body(other.certificate_id),
+                      context_selectors(bound.certificate_id))
+              .status == 200);
+    CHECK(device.state().wsman.certificates.credential_context == std::optional<std::uint32_t>(1));
+
+    CHECK(remove_context(device.admin, context_selectors(other.certificate_id)).status == 200);
+    CHECK(!device.state().wsman.certificates.credential_context);
+    CHECK(subcode(remove_context(device.admin, context_selectors(other.certificate_id))) ==
+          "b:DestinationUnreachable");
+    CHECK(subcode(put_context(device.admin, context_body(other.certificate_id))) ==
+          "b:DestinationUnreachable");
 }
 
 TEST_CASE("the credential context refuses what is not AMT's certificate with its key",
