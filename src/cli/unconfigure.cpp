@@ -17,6 +17,34 @@ struct UnconfigureArgs {
     bool partial = false;
 };
 
+// null when unconfigure went through AMTHI (no WS-Man session to remove anything with).
+nlohmann::json tls_removed_json(const std::optional<flows::TlsRemoval>& tls) {
+    if (!tls) {
+        return nullptr;
+    }
+    nlohmann::json out = {{"credential_context", tls->credential_context},
+                          {"certificates", tls->certificates},
+                          {"key_pairs", tls->key_pairs}};
+    if (!tls->error.empty()) {
+        out["error"] = tls->error;
+    }
+    return out;
+}
+
+std::string tls_removed_text(const std::optional<flows::TlsRemoval>& tls) {
+    if (!tls || (!tls->credential_context && tls->error.empty())) {
+        return "";
+    }
+    std::string text = fmt::format("Removed before: {}{} certificate(s), {} key pair(s).\n",
+                                   tls->credential_context ? "the TLS credential context, " : "",
+                                   tls->certificates.size(), tls->key_pairs.size());
+    if (!tls->error.empty()) {
+        text += "Could not remove the rest of amtcfg's TLS objects (unprovisioning erases them): " +
+                tls->error + "\n";
+    }
+    return text;
+}
+
 } // namespace
 
 Runner add_unconfigure(CLI::App& command) {
@@ -42,9 +70,11 @@ Runner add_unconfigure(CLI::App& command) {
                                {"method", r.method},
                                {"partial", args->partial},
                                {"control_mode", r.control_mode},
-                               {"provisioning_state", r.provisioning_state}};
-        session.output.result(json, fmt::format("AMT was unconfigured ({} -> {}, via {}).\n",
-                                                r.control_mode_before, r.control_mode, r.method));
+                               {"provisioning_state", r.provisioning_state},
+                               {"tls_removed", tls_removed_json(r.tls)}};
+        session.output.result(json, fmt::format("AMT was unconfigured ({} -> {}, via {}).\n{}",
+                                                r.control_mode_before, r.control_mode, r.method,
+                                                tls_removed_text(r.tls)));
         return 0;
     };
 }

@@ -6,11 +6,14 @@
 #include "wsman_session.hpp"
 
 #include "amtcfg/amthi/client.hpp"
+#include "amtcfg/crypto/csr.hpp"
+#include "amtcfg/crypto/pkcs12.hpp"
 #include "amtcfg/flows/admin_password.hpp"
 #include "amtcfg/flows/amt_tls.hpp"
 #include "amtcfg/util/error.hpp"
 #include "amtcfg/util/secret_input.hpp"
 #include "amtcfg/wsman/setup.hpp"
+#include "amtcfg/wsman/tls.hpp"
 
 #include <fmt/format.h>
 
@@ -32,19 +35,71 @@ void unprovision_over_amthi(amthi::Client& amthi, ControlMode mode) {
     }
 }
 
-void unprovision_over_wsman(Environment& env, const Secret& password, UnprovisionScope scope) {
+// Deletes what <tls> put into AMT, as RPS deletes the TLS objects before it configures a device
+// again (reference/wsman.md section 9): the context first (a bound certificate cannot go), then
+// its certificate, then that certificate's key pair. Trusted roots are left: without the profile
+// amtcfg cannot tell the ones it added from others, and Unprovision erases them.
+void remove_tls_objects(wsman::Client& client, TlsRemoval& removal) {
+    for (const auto& context : wsman::enumerate_tls_credential_contexts(client)) {
+        wsman::delete_tls_credential_context(client, context);
+        removal.credential_context = true;
+        Bytes key;
+        for (const auto& certificate : wsman::enumerate_public_key_certificates(client)) {
+            if (certificate.instance_id == context.certificate_instance_id) {
+                key = crypto::rsa_public_key_of_certificate(
+                    crypto::base64_decode(certificate.x509_certificate));
+                wsman::delete_public_key_certificate(client, certificate.instance_id);
+                removal.certificates.push_back(certificate.instance_id);
+            }
+        }
+        for (const auto& pair : wsman::enumerate_public_private_key_pairs(client)) {
+            if (!key.empty() && crypto::base64_decode(pair.der_key) == key) {
+                wsman::delete_public_private_key_pair(client, pair.instance_id);
+                removal.key_pairs.push_back(pair.instance_id);
+            }
+        }
+    }
+}
+
+TlsRemoval remove_tls_objects(Environment& env, wsman::Client& client) {
+    TlsRemoval removal;
+    try {
+        remove_tls_objects(client, removal);
+    } catch (const Error& e) {
+        if (e.category() == ErrorCategory::auth_failed ||
+            e.category() == ErrorCategory::timed_out) {
+            throw;
+        }
+        removal.error = e.what();
+        env.log.warning("cannot remove amtcfg's TLS objects from AMT before unprovisioning ({}); "
+                        "unprovisioning erases AMT's certificates and keys anyway",
+                        e.what());
+    }
+    return removal;
+}
+
+TlsRemoval unprovision_over_wsman(Environment& env, const Secret& password,
+                                  UnprovisionScope scope) {
     env.log.add_secret(password.reveal());
     WsmanSession session(env, "admin", password);
+    TlsRemoval removal = remove_tls_objects(env, session.client());
     auto result = scope == UnprovisionScope::partial ? wsman::partial_unprovision(session.client())
                                                      : wsman::unprovision(session.client());
     if (!result.ok()) {
+        // The removal is not committed, but a later CommitChanges would find TLS on without
+        // a certificate: say so.
         throw Error(
             ErrorCategory::unconfigure_failed,
-            fmt::format("AMT_SetupAndConfigurationService.{} returned {}; AMT is "
-                        "unchanged",
+            fmt::format("AMT_SetupAndConfigurationService.{} returned {}; AMT is still "
+                        "activated{}",
                         scope == UnprovisionScope::partial ? "PartialUnprovision" : "Unprovision",
-                        result.describe()));
+                        result.describe(),
+                        removal.credential_context
+                            ? ", but without its TLS certificate, which amtcfg removed first "
+                              "(configure with <tls> puts one back)"
+                            : ""));
     }
+    return removal;
 }
 
 } // namespace
@@ -73,8 +128,8 @@ UnconfigureResult unconfigure(Environment& env, const UnconfigureOptions& option
     if (options.admin_password && !stuck) {
         require_ws_man_ready(device);
         secure_provisioned(env, device, escrow_file_of(*options.admin_password));
-        unprovision_over_wsman(env, read_admin_password(env, *options.admin_password, device.uuid),
-                               options.scope);
+        result.tls = unprovision_over_wsman(
+            env, read_admin_password(env, *options.admin_password, device.uuid), options.scope);
         result.method = "wsman";
     } else if (stuck && device.tls_enforced &&
                amthi.stop_configuration() == amthi::k_status_success) {

@@ -334,3 +334,74 @@ TEST_CASE("<tls> through a certmonger-style helper (exec), in mutual mode: issue
     INFO(state.dump());
     CHECK(state["clock_set"] == true);
 }
+
+TEST_CASE("unconfigure removes amtcfg's TLS objects before Unprovision and says what it removed",
+          "[cli][tls]") {
+    SimDevice device;
+    auto profile = device.write("tls.xml", tls_profile(file_issuer()));
+    auto configure = [&] {
+        auto r = device.amtcfg({"--json", "configure", "--profile", profile}, {}, k_env);
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+        REQUIRE(r.json()["tls"]["verified"] == true);
+    };
+    auto state = [&] { return nlohmann::json::parse(file_content(device.state_file())); };
+    auto unconfigure = [&](const std::vector<std::string>& sim) {
+        return device.amtcfg(
+            {"--json", "unconfigure", "--password", "env:AMT_PW", "--amt-ca", lab_ca() + "/ca.pem"},
+            sim, k_env);
+    };
+
+    // Unprovision refused: what amtcfg removed before it is gone, AMT is still activated.
+    configure();
+    REQUIRE(!state()["tls_credential_context"].is_null());
+    auto refused =
+        unconfigure({"--fault", "wsman-return:AMT_SetupAndConfigurationService.Unprovision=1"});
+    INFO(refused.err);
+    CHECK(refused.status == 33);
+    CHECK(refused.err.find("without its TLS certificate") != std::string::npos);
+    auto after = state();
+    CHECK(after["control_mode"] == 1);
+    CHECK(after["tls_credential_context"].is_null());
+    CHECK(after["certificates"].empty());
+    CHECK(after["key_pairs"].empty());
+
+    // AMT gets a certificate again (a new context); unconfigure names what it removed.
+    configure();
+    auto before = state();
+    REQUIRE(before["certificates"].size() == 1);
+    REQUIRE(before["key_pairs"].size() == 1);
+    auto r = unconfigure({});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    auto removed = r.json()["tls_removed"];
+    CHECK(removed["credential_context"] == true);
+    CHECK(removed["certificates"] ==
+          nlohmann::json::array({"Intel(r) AMT Certificate: Handle: " +
+                                 std::to_string(before["certificates"][0]["handle"].get<int>())}));
+    CHECK(removed["key_pairs"] ==
+          nlohmann::json::array({"Intel(r) AMT Key: Handle: " +
+                                 std::to_string(before["key_pairs"][0]["handle"].get<int>())}));
+    CHECK(!removed.contains("error"));
+    CHECK(r.json()["control_mode"] == "pre-provisioning");
+
+    // A removal AMT refuses is reported; unprovisioning, which erases them, goes on.
+    configure();
+    auto faulted = unconfigure({"--fault", "wsman-fault:AMT_TLSCredentialContext.Delete"});
+    INFO(faulted.err);
+    REQUIRE(faulted.status == 0);
+    auto reported = faulted.json()["tls_removed"];
+    CHECK(reported["credential_context"] == false);
+    CHECK(reported["error"].get<std::string>().find("AMT_TLSCredentialContext Delete") !=
+          std::string::npos);
+    CHECK(faulted.err.find("cannot remove amtcfg's TLS objects") != std::string::npos);
+    CHECK(faulted.json()["control_mode"] == "pre-provisioning");
+
+    // Over AMTHI (CCM, no password) there is no WS-Man session: nothing is claimed.
+    configure();
+    auto amthi = device.amtcfg({"--json", "unconfigure"}, {}, k_env);
+    INFO(amthi.err);
+    REQUIRE(amthi.status == 0);
+    CHECK(amthi.json()["method"] == "amthi");
+    CHECK(amthi.json()["tls_removed"].is_null());
+}

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace amtcfg::flows {
 
@@ -15,11 +16,23 @@ struct UnconfigureOptions {
     UnprovisionScope scope = UnprovisionScope::full;
 };
 
+// amtcfg's TLS objects removed over WS-Man before Unprovision: the TLS credential context, the
+// certificate it bound and that certificate's key pair (by InstanceID). Intel's reference says
+// full unprovisioning erases the certificates anyway, so a failure is reported, not fatal.
+struct TlsRemoval {
+    bool credential_context = false;
+    std::vector<std::string> certificates;
+    std::vector<std::string> key_pairs;
+    std::string error; // why the removal stopped; empty when everything there was is gone
+};
+
 struct UnconfigureResult {
     std::string control_mode_before; // "ccm" / "acm" / "pre-provisioning" (stuck "in")
     std::string method;              // "amthi" or "wsman"
     std::string control_mode;        // after, as AMTHI reports it
     std::string provisioning_state;  // after
+    // Set when unconfigure ran over WS-Man (not over AMTHI, which has no WS-Man session).
+    std::optional<TlsRemoval> tls;
 };
 
 // Throws Error: wrong_state (14) on a pre-provisioned device, auth_failed (21) when ACM needs
