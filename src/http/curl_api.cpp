@@ -43,6 +43,8 @@ CurlApi load() {
     find(library, "curl_easy_cleanup", api.easy_cleanup);
     find(library, "curl_easy_perform", api.easy_perform);
     find(library, "curl_easy_reset", api.easy_reset);
+    find(library, "curl_easy_send", api.easy_send);
+    find(library, "curl_easy_recv", api.easy_recv);
     find(library, "curl_multi_init", api.multi_init);
     find(library, "curl_multi_add_handle", api.multi_add_handle);
     find(library, "curl_multi_remove_handle", api.multi_remove_handle);

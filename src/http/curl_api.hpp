@@ -17,6 +17,8 @@ struct CurlApi {
     decltype(&curl_easy_cleanup) easy_cleanup;
     decltype(&curl_easy_perform) easy_perform; // fetch(): one request to a non-AMT server
     decltype(&curl_easy_reset) easy_reset;     // FetchSession: new options, same connection
+    decltype(&curl_easy_send) easy_send;       // connect_server(): a CONNECT_ONLY connection
+    decltype(&curl_easy_recv) easy_recv;
     decltype(&curl_multi_init) multi_init;
     decltype(&curl_multi_add_handle) multi_add_handle;
     decltype(&curl_multi_remove_handle) multi_remove_handle;

@@ -128,8 +128,13 @@ std::string redact_headers(std::string_view headers) {
         std::size_t end = headers.find('\n', start);
         std::string_view line = headers.substr(
             start, end == std::string_view::npos ? std::string_view::npos : end - start + 1);
-        out += header_value(line, "authorization") ? "Authorization: (redacted)\r\n"
-                                                   : std::string(line);
+        if (header_value(line, "authorization")) {
+            out += "Authorization: (redacted)\r\n";
+        } else if (header_value(line, "proxy-authorization")) {
+            out += "Proxy-Authorization: (redacted)\r\n"; // a CONNECT to a proxy
+        } else {
+            out += line;
+        }
         start += line.size();
     }
     return out.substr(0, out.find_last_not_of("\r\n") + 1);

@@ -17,7 +17,7 @@ namespace amtcfg::http {
 Error curl_failure(CURLcode code, const char* detail, const std::string& path,
                    const Deadline& deadline);
 
-// With -vvv, logs the headers curl sends and receives; Authorization values are replaced.
+// With -vvv, logs the headers curl sends and receives; credentials are replaced.
 void install_trace(CURL* easy, Log& log);
 
 // The trimmed value of header `name` (lower case) if `line` is that header.
@@ -29,7 +29,7 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
 enum class HeaderLine { status, field, end_of_head };
 HeaderLine note_header_line(std::string_view line, std::string& content_type);
 
-// Headers as the trace shows them: Authorization values never appear.
+// Headers as the trace shows them: Authorization and Proxy-Authorization values never appear.
 std::string redact_headers(std::string_view headers);
 
 // A socket from a PumpedStream is connected already; curl must not connect() it.

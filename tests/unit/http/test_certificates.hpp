@@ -116,6 +116,7 @@ struct IssueOptions {
     long valid_from_s = -3600; // relative to now
     long valid_until_s = 3600L * 24 * 365;
     std::string extended_key_usage; // "clientAuth", "serverAuth" or none
+    std::string subject_alt_name;   // "IP:127.0.0.1", "DNS:rps.test" or none
 };
 
 // Issues a certificate with a fresh P-256 key, signed by `issuer` (self-signed when null).
@@ -150,6 +151,9 @@ inline Issued issue(const IssueOptions& options, const Issued* issuer) {
     }
     if (!options.extended_key_usage.empty()) {
         extensions.emplace_back(NID_ext_key_usage, options.extended_key_usage);
+    }
+    if (!options.subject_alt_name.empty()) {
+        extensions.emplace_back(NID_subject_alt_name, options.subject_alt_name);
     }
     for (const auto& [nid, value] : extensions) {
         X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str());

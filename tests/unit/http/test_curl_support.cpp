@@ -54,6 +54,12 @@ TEST_CASE("redact_headers: Authorization values never reach the trace", "[unit]"
     CHECK(shown.find("admin") == std::string::npos);
 }
 
+TEST_CASE("redact_headers: a proxy's Basic credentials never reach the trace", "[unit]") {
+    std::string shown = redact_headers("CONNECT rps.example:443 HTTP/1.1\r\n"
+                                       "Proxy-Authorization: Basic dXNlcjpwYTU1\r\n\r\n");
+    CHECK(shown == "CONNECT rps.example:443 HTTP/1.1\r\nProxy-Authorization: (redacted)");
+}
+
 TEST_CASE("curl_failure: TLS failures are tls_failed with libcurl's reason", "[unit]") {
     Deadline deadline;
     for (CURLcode code : {CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
