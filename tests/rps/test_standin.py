@@ -313,6 +313,40 @@ class CcmEndToEnd(StandInTest):
             self.assertNotIn(ADMIN_PASSWORD, f.read())
 
 
+class AcmAdminSetup(StandInTest):
+    def test_acm_activation(self):
+        certs = os.path.join(self.tmp, "certs")
+        subprocess.run([os.path.join(ROOT, "tests", "certs", "make-test-certs.sh"), certs],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(certs, "root.sha256")) as f:
+            root_hash = f.read().strip()
+        self.standin.stop()
+        acm = {"activation": "acm", "admin_password": ADMIN_PASSWORD,
+               "mebx_password": "Mebx-Pass-1", "domain_suffix": "example.com",
+               "provisioning_cert": os.path.join(certs, "good.pfx"),
+               "provisioning_cert_password": "test-pfx-pw",
+               "redirection": {"kvm": False, "sol": False, "ider": True, "user_consent": "kvm"}}
+        self.standin = StandIn(self.tmp, {"acm": acm})
+        hashes = [{"name": "test root", "algorithm": "sha256", "hash": root_hash,
+                   "default": False, "active": True}]
+        device = self.device(dns_suffix="example.com", cert_hashes=hashes)
+        result, _, _ = run(self.standin.port, message("activate --profile acm", payload_for(
+            DEVICE, fqdn="example.com", certHashes=[root_hash])), device.lms_port)
+        self.assertEqual(result["method"], "success", result)
+        self.assertEqual(json.loads(result["message"])["Status"], "Admin control mode.")
+        state = device.state()
+        self.assertEqual((state["control_mode"], state["mebx_password"]), (2, "Mebx-Pass-1"))
+        self.assertEqual(state["wsman_classes"]["AMT_RedirectionService"][0]["EnabledState"],
+                         "32769")  # IDER only
+        self.assertEqual(state["wsman_classes"]["IPS_OptInService"][0]["OptInRequired"], "1")
+        chain = [w["status"] for w in self.standin.records("wsman")
+                 if w["action"].endswith("/AddNextCertInChain")]
+        self.assertEqual(chain, [200, 200, 200])
+        self.assertEqual(self.standin.vault()[UUID]["mebx_password"], "Mebx-Pass-1")
+        with open(self.standin.record_file) as f:
+            self.assertNotIn("Mebx-Pass-1", f.read())
+
+
 class Refusals(StandInTest):
     def assert_error(self, first, text):
         result, _, relayed = run(self.standin.port, first)

@@ -30,8 +30,11 @@ std::string_view trim(std::string_view text) {
 
 std::size_t parse_size(std::string_view text, int base, const char* what) {
     std::size_t value = 0;
+    // The whole token must be the number (RFC 7230 sections 3.3.2 and 4.1): "5g" or "12 34"
+    // are malformed, not 5 or 12.
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-    if (ec != std::errc() || end == text.data() || value > k_max_body) {
+    if (ec != std::errc() || end == text.data() || end != text.data() + text.size() ||
+        value > k_max_body) {
         throw HttpParseError(std::string("bad ") + what + ": '" + std::string(text) + "'");
     }
     return value;
@@ -62,12 +65,28 @@ std::string find_header(const HeaderList& headers, std::string_view name) {
     return {};
 }
 
+namespace {
+
+// Connection is a comma-separated list of options (RFC 7230 section 6.1), in any case.
+bool has_token(std::string_view list, std::string_view token) {
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        if (iequals(trim(list.substr(0, comma)), token)) {
+            return true;
+        }
+        list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
+    }
+    return false;
+}
+
+} // namespace
+
 bool HttpRequest::wants_close() const {
     auto connection = find_header(headers, "Connection");
     if (version == "HTTP/1.0") {
-        return !iequals(connection, "keep-alive");
+        return !has_token(connection, "keep-alive");
     }
-    return iequals(connection, "close");
+    return has_token(connection, "close");
 }
 
 // Returns the offset of the body, or nothing while the head is incomplete.
@@ -109,12 +128,20 @@ std::optional<std::size_t> RequestParser::parse_chunked(std::size_t start,
         line = trim(line.substr(0, line.find(';'))); // chunk extensions are ignored
         auto size = parse_size(line, 16, "chunk size");
         pos = line_end + 2;
-        if (size == 0) {
-            auto trailer_end = m_buffer.find("\r\n", pos); // no trailers expected
-            if (trailer_end == std::string::npos) {
-                return std::nullopt;
+        if (size == 0) { // trailer fields may follow, then an empty line (RFC 7230 4.1.2)
+            while (true) {
+                auto trailer_end = m_buffer.find("\r\n", pos);
+                if (trailer_end == std::string::npos) {
+                    return std::nullopt;
+                }
+                if (trailer_end == pos) {
+                    return trailer_end + 2;
+                }
+                if (m_buffer.find(':', pos) > trailer_end) {
+                    throw HttpParseError("bad trailer line");
+                }
+                pos = trailer_end + 2;
             }
-            return trailer_end + 2;
         }
         if (m_buffer.size() < pos + size + 2) {
             return std::nullopt;
@@ -134,7 +161,14 @@ std::optional<HttpRequest> RequestParser::next() {
         return std::nullopt;
     }
     std::size_t consumed = 0;
-    if (iequals(find_header(request.headers, "Transfer-Encoding"), "chunked")) {
+    auto encoding = find_header(request.headers, "Transfer-Encoding");
+    // A request whose final transfer coding is not chunked has no knowable length: 400
+    // (RFC 7230 section 3.3.3, item 3). Transfer-Encoding wins over Content-Length.
+    auto last_coding = trim(std::string_view(encoding).substr(encoding.rfind(',') + 1));
+    if (!encoding.empty() && !iequals(last_coding, "chunked")) {
+        throw HttpParseError("unsupported transfer coding '" + encoding + "'");
+    }
+    if (!encoding.empty()) {
         auto end = parse_chunked(*body_start, request.body);
         if (!end) {
             return std::nullopt;

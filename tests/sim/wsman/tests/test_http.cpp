@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 using namespace amtcfg::sim;
 
 TEST_CASE("a Content-Length request is parsed even when fed byte by byte", "[unit][sim]") {
@@ -47,11 +49,56 @@ TEST_CASE("keep-alive: two pipelined requests come out one after the other", "[u
     CHECK(second->wants_close());
 }
 
+TEST_CASE("a request shaped as RPS relays it: chunked, Connection: close", "[unit][sim]") {
+    // rps-protocol.md section 4: Host <uuid>:16992, chunked body, Connection: close.
+    std::string body = "<Envelope>" + std::string(300, 'x') + "</Envelope>";
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", body.size());
+    RequestParser parser;
+    parser.feed("POST /wsman HTTP/1.1\r\nHost: 8c8a0a58-1d23-4c5e-9a3b-5e2f1a7c9d01:16992\r\n"
+                "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n");
+    auto request = parser.next();
+    REQUIRE(request);
+    CHECK(request->body == body);
+    CHECK(request->wants_close());
+    CHECK(parser.idle());
+}
+
+TEST_CASE("Connection is a list of options in any case (RFC 7230 6.1)", "[unit][sim]") {
+    RequestParser parser;
+    parser.feed("POST /a HTTP/1.1\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n"
+                "POST /b HTTP/1.0\r\nConnection: TE, Keep-Alive\r\nContent-Length: 0\r\n\r\n");
+    auto first = parser.next();
+    auto second = parser.next();
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->wants_close());
+    CHECK_FALSE(second->wants_close());
+}
+
+TEST_CASE("trailer fields after the last chunk are consumed (RFC 7230 4.1.2)", "[unit][sim]") {
+    RequestParser parser;
+    parser.feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                "X-Trailer: 1\r\nY: 2\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 1\r\n\r\nB");
+    auto first = parser.next();
+    auto second = parser.next();
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->body == "abc");
+    CHECK(second->target == "/b");
+    CHECK(parser.idle());
+}
+
 TEST_CASE("malformed requests are rejected", "[unit][sim]") {
-    auto bad = GENERATE(as<std::string>{}, "GARBAGE\r\n\r\n", "POST /x HTTP/2\r\n\r\n",
-                        "POST /x HTTP/1.1\r\nno colon\r\n\r\n",
-                        "POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-                        "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+    auto bad = GENERATE(
+        as<std::string>{}, "GARBAGE\r\n\r\n", "POST /x HTTP/2\r\n\r\n",
+        "POST /x HTTP/1.1\r\nContent-Length: 5g\r\n\r\nhello",
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5g\r\nhello\r\n",
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n",
+        "POST /x HTTP/1.1\r\nno colon\r\n\r\n", "POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
     RequestParser parser;
     parser.feed(bad);
     CHECK_THROWS_AS(parser.next(), HttpParseError);
