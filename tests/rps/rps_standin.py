@@ -32,6 +32,7 @@ import signal
 import socket
 import ssl
 import sys
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -86,6 +87,9 @@ def main(argv):
             Handler(sock, options, recorder).run()
         except OSError as error:
             recorder.event("refused", stage="connection", reason=str(error))
+        except Exception as error:  # a bug in the stand-in: say so, keep serving the next test
+            traceback.print_exc()
+            recorder.event("refused", stage="internal", reason=repr(error))
         finally:
             sock.close()
 

@@ -211,6 +211,13 @@ def run(port, first, lms_port=None, heartbeat_status="success", context=None):
     """Sends the first message and plays the client until success/error; returns (result
     message, progress texts, relayed count)."""
     client = Client(port, context)
+    try:
+        return _play(client, first, lms_port, heartbeat_status)
+    finally:
+        client.sock.close()
+
+
+def _play(client, first, lms_port, heartbeat_status):
     client.send_json(first)
     progress, relayed = [], 0
     while True:
@@ -441,6 +448,59 @@ class WebSocketRules(StandInTest):
         client.send_frame(0x0, text[10:])
         self.assertIn("nosuch", client.receive_json()["message"])
         self.assertEqual(client.close(), 1000)
+
+
+def drain(client):
+    """Reads until the stand-in closes TCP (so everything it records is on disk)."""
+    try:
+        while client.sock.recv(65536):
+            pass
+    except ConnectionError:
+        pass
+    client.sock.close()
+
+
+class CloseMidFlow(StandInTest):
+    scenario = "close-mid-flow"
+
+    def test_closed_without_close_frame_after_two_requests(self):
+        device = self.device()
+        with self.assertRaises(ConnectionError):
+            run(self.standin.port, message("activate --profile office", payload_for(DEVICE)),
+                device.lms_port)
+        self.assertEqual(len(self.standin.records("wsman")), 2)
+        self.assertEqual(self.standin.records("result"), [])
+
+
+class Oversized(StandInTest):
+    scenario = "oversized"
+
+    def test_client_closing_1009_is_recorded(self):
+        client = Client(self.standin.port)
+        client.send_json(message("activate --profile office", payload_for(DEVICE)))
+        b0, b1 = client._need(2)
+        self.assertEqual((b0, b1 & 0x7F), (0x81, 127))
+        (length,) = struct.unpack("!Q", client._need(8))
+        self.assertEqual(length, 2 * 1024 * 1024)
+        client.send_frame(0x8, struct.pack("!H", 1009))  # what a client with a limit does
+        drain(client)
+        self.assertEqual(self.standin.records("client-close")[-1]["code"], 1009)
+
+
+class EvilPort(StandInTest):
+    scenario = "evil-port"
+
+    def test_refusing_client_is_recorded(self):
+        client = Client(self.standin.port)
+        client.send_json(message("activate --profile office", payload_for(DEVICE)))
+        msg = client.receive_json()
+        raw = base64.b64decode(msg["payload"])
+        self.assertTrue(raw.startswith(b"POST http://127.0.0.1:22/wsman HTTP/1.1\r\n"))
+        self.assertIn(b"\r\nHost: 127.0.0.1:22\r\n", raw)
+        client.send_frame(0x8, struct.pack("!H", 1008))
+        drain(client)
+        self.assertEqual(self.standin.records("evil-port")[-1]["response"], False)
+        self.assertEqual(self.standin.records("client-close")[-1]["code"], 1008)
 
 
 class Wss(unittest.TestCase):

@@ -89,6 +89,6 @@ class Recorder:
     def __init__(self, path):
         self._file = open(path, "a", encoding="utf-8")
 
-    def event(self, name, **fields):
-        self._file.write(json.dumps({"event": name, **fields}) + "\n")
+    def event(self, kind, /, **fields):
+        self._file.write(json.dumps({"event": kind, **fields}) + "\n")
         self._file.flush()

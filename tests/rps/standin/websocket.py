@@ -124,7 +124,7 @@ class Connection:
         # on_event(name, **fields) is called before a close frame goes out (the client's close
         # echoed, or ours on a protocol error), so that whoever waits for that frame finds the
         # event already recorded.
-        self.on_event = lambda name, **fields: None
+        self.on_event = lambda kind, /, **fields: None
 
     def _need(self, n):
         while len(self._buffer) < n:
