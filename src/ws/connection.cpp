@@ -69,10 +69,13 @@ void Connection::open(std::string_view host, std::string_view path) {
         m_deadline.check("waiting for " + m_channel.describe() +
                          " to answer the WebSocket upgrade");
         if (!m_channel.receive(m_received, m_deadline.remaining_ms(k_wait_cap_ms))) {
-            throw Error(ErrorCategory::server_unreachable,
-                        fmt::format("{}: the server closed the connection without answering "
-                                    "the WebSocket upgrade",
-                                    m_channel.describe()));
+            m_ended = true; // the last bytes may have come with the end: looked at once more
+            if (!answer_head_size(m_received)) {
+                throw Error(ErrorCategory::server_unreachable,
+                            fmt::format("{}: the server closed the connection without "
+                                        "answering the WebSocket upgrade",
+                                        m_channel.describe()));
+            }
         }
     }
     try {

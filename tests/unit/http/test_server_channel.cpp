@@ -302,8 +302,16 @@ TEST_CASE("connect_server: no_proxy bypasses the proxy of the environment", "[un
     CHECK_THAT(std::string(error.what()),
                Catch::Contains("through proxy " + absent + " (from http_proxy)"));
 
-    environment.set("no_proxy", "localhost,127.0.0.1");
+    environment.set("no_proxy", "localhost, 127.0.0.1");
     auto channel = connect_server(options_for(url), deadline, log);
+    CHECK(channel->describe() == url);
+    check_upgrade_and_echo(*channel);
+    channel.reset();
+
+    // libcurl applies no_proxy to --proxy as well.
+    ServerOptions options = options_for(url);
+    options.proxy = absent;
+    channel = connect_server(options, deadline, log);
     CHECK(channel->describe() == url);
     check_upgrade_and_echo(*channel);
 }

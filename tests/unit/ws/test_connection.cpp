@@ -20,6 +20,7 @@ class FakeChannel : public ByteChannel {
 public:
     std::deque<std::string> incoming;
     bool ends = false;
+    bool ends_with_last_chunk = false; // the end is reported together with the last bytes
     std::string sent;
     std::vector<int> waits;
     std::function<void(FakeChannel&)> on_send;
@@ -37,7 +38,7 @@ public:
         }
         out += incoming.front();
         incoming.pop_front();
-        return true;
+        return !(ends_with_last_chunk && incoming.empty());
     }
     void add_wait_descriptors(std::vector<pollfd>&) const override {}
     std::string describe() const override { return "ws://rps.test/activate"; }
@@ -320,6 +321,21 @@ TEST_CASE("the end of the stream without a close frame is 1006", "[unit]") {
     REQUIRE(opened.connection.closed());
     CHECK(opened.connection.close_info()->code == k_close_abnormal);
     CHECK(client_frames(opened.channel).empty()); // nothing is sent to a stream that ended
+}
+
+TEST_CASE("bytes that come together with the end of the stream are still read", "[unit]") {
+    FakeChannel channel;
+    channel.ends = true;
+    channel.ends_with_last_chunk = true;
+    Deadline deadline(std::chrono::seconds(30));
+    Connection connection(channel, deadline, counting_random());
+    answer_with(
+        channel, [](const std::string& key) { return answer_101(accept_value(key)); },
+        server_frame(Opcode::text, "last words"));
+    connection.open("rps.test", "/activate");
+    CHECK(connection.receive_text(-1) == "last words");
+    CHECK_FALSE(connection.receive_text(-1));
+    CHECK(connection.close_info()->code == k_close_abnormal);
 }
 
 TEST_CASE("close() sends its code and waits for the server's answer", "[unit]") {
