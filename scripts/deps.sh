@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   libfmt-dev nlohmann-json3-dev catch2 openssl python3 iproute2
   scep certmonger tinyproxy
-  dpkg-dev file lintian ansible-core)
+  dpkg-dev file lintian ansible-core python3-jsonschema)
 [ "${AMTCFG_WITH_CLANG:-0}" = 1 ] && packages+=(clang libclang-rt-dev clang-format clang-tidy)
 missing=()
 for p in "${packages[@]}"; do

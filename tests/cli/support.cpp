@@ -1,6 +1,8 @@
 // Process running and temp directories for the CLI tests.
 #include "support.hpp"
 
+#include "json_contract.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -82,6 +84,7 @@ Run run(const std::vector<std::string>& argv, const std::map<std::string, std::s
     result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
     result.out = file_content(io.file("out"));
     result.err = file_content(io.file("err"));
+    check_json_contract(argv, result); // a --json output that breaks its schema fails this test
     return result;
 }
 
