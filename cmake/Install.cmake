@@ -57,3 +57,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/completions/amtcfg
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES ${CMAKE_SOURCE_DIR}/scripts/amtcfg-maintain-task.xml
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# The JSON Schemas of the --json results (amtcfg(1) JSON RESULTS); their $id names this place.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/schema/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/schema
+        FILES_MATCHING PATTERN "*.schema.json")

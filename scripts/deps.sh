@@ -3,7 +3,8 @@
 # scep (scepserver) and certmonger are the real CA software the issuer tests run against;
 # tinyproxy is the real HTTP proxy the server-connection tests tunnel through.
 # dpkg-dev (dpkg-shlibdeps) and file serve cpack -G DEB; lintian and ansible-core the package
-# and Ansible tests (tests/package).
+# and Ansible tests (tests/package); python3-jsonschema checks the CLI tests' --json results
+# against docs/schema/ (tests/cli/validate_json.py).
 set -euo pipefail
 packages=(cmake g++ make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   libfmt-dev nlohmann-json3-dev catch2 openssl python3 iproute2

@@ -127,6 +127,9 @@ same_as "$root/usr/share/doc/amtcfg/examples/ccm-basic.xml" "$source_dir/example
 same_as "$root/usr/share/doc/amtcfg/examples/ansible/site.yml" \
     "$source_dir/examples/ansible/site.yml"
 same_as "$root/usr/share/doc/amtcfg/copyright" "$source_dir/packaging/copyright"
+for schema in "$source_dir"/docs/schema/*.schema.json; do
+    same_as "$root/usr/share/doc/amtcfg/schema/$(basename "$schema")" "$schema"
+done
 gzip -dc "$root/usr/share/doc/amtcfg/changelog.Debian.gz" 2>/dev/null |
     head -1 | grep -q "^amtcfg ($version-1) " || fail "changelog.Debian.gz does not name $version-1"
 # gzip -n: no name and no time stamp in the header (bytes 4-7 are the time).
