@@ -21,12 +21,14 @@ Interface (fixed; tests/rps/README.md has the details):
   deactivation.
 - --record: one JSON object per line, flushed at once: payload (secrets as ***), wsman (action,
   HTTP status), result (method, message), client-close (code, frame), refused (stage, reason),
-  heartbeat, scenario, evil-port, connect. Secrets are never recorded.
+  heartbeat, scenario, evil-port, connect, tunnel. Secrets are never recorded.
 - --scenario: normal (default), refuse-version, close-mid-flow, oversized, evil-port, heartbeat.
-- --ondie-root: AMT 19's On-Die CA root for the TLS tunnel (accepted; the tunnel is not done yet).
+- --ondie-root: the On-Die CA root that AMT 19's certificate must chain to in the TLS tunnel
+  (payload tlsEnforced: port_switch, port_switch_ack, then TLS records as tls_data).
 """
 
 import argparse
+import faulthandler
 import os
 import signal
 import socket
@@ -65,6 +67,7 @@ def parse_arguments(argv):
 def main(argv):
     options = parse_arguments(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1: where is it stuck?
     context = None
     if options.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -1,246 +1,24 @@
 #!/usr/bin/python3
-"""Tests of the RPS stand-in without amtcfg: a minimal WebSocket client of its own (masked
-frames) that relays the stand-in's wsman requests to the simulator's LMS listener, byte for
-byte. Run: /usr/bin/python3 tests/rps/test_standin.py --sim-lib build/tests/sim/libamtcfg_sim.so
-(ctest entry rps_standin). The simulator runs in a helper process started through
-scripts/with-sim.sh --lms (the same script amtcfg's tests use)."""
+"""Tests of the RPS stand-in without amtcfg: a minimal client (harness.py) relays the stand-in's
+wsman requests and TLS records to the simulator's LMS listener, byte for byte. Run:
+/usr/bin/python3 tests/rps/test_standin.py --sim-lib build/tests/sim/libamtcfg_sim.so
+(ctest entry rps_standin)."""
 
 import argparse
 import base64
 import json
 import os
 import shutil
-import socket
 import ssl
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-PYTHON = "/usr/bin/python3"
-STANDIN = os.path.join(HERE, "rps_standin.py")
-WITH_SIM = os.path.join(ROOT, "scripts", "with-sim.sh")
-SIM_LIB = None  # set by main()
-DEADLINE = 30.0
-
-UUID = "4c4c4544-0042-3510-8052-b3c04f4b4e32"
-LSA_PASSWORD = "Lsa-Pass-standin-0123456789"
-ADMIN_PASSWORD = "P@ssw0rd-Standin1"
-
-
-# -- the simulated device: a helper process that hosts the simulator's LMS listener ----------
-class Device:
-    def __init__(self, tmp, device):
-        self.device_file = os.path.join(tmp, "device.json")
-        self.state_file = os.path.join(tmp, "sim-state.json")
-        with open(self.device_file, "w") as f:
-            json.dump(device, f)
-        env = dict(os.environ, AMTCFG_SIM_LIB=SIM_LIB, AMTCFG_SIM_LMS_PROGRAM="python3",
-                   ASAN_OPTIONS="detect_leaks=0")
-        env.pop("AMTCFG_LMS_PORT", None)
-        self.proc = subprocess.Popen(
-            [WITH_SIM, "--lms", "--device-file", self.device_file, "--state", self.state_file,
-             "--", PYTHON, os.path.abspath(__file__), "--lms-host"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        line = self.proc.stdout.readline()  # the host prints the port once the listener is up
-        if not line.strip().isdigit():
-            raise RuntimeError(f"the simulator did not start: {line!r}")
-        self.lms_port = int(line)
-
-    def state(self):
-        with open(self.state_file) as f:
-            return json.load(f)
-
-    def stop(self):
-        self.proc.stdin.close()  # EOF: the host exits, the simulator saves the state
-        self.proc.wait(DEADLINE)
-        self.proc.stdout.close()
-
-
-def lms_host():
-    print(os.environ["AMTCFG_LMS_PORT"], flush=True)
-    sys.stdin.read()
-
-
-# -- the stand-in -------------------------------------------------------------------------------
-class StandIn:
-    def __init__(self, tmp, profiles, scenario="normal", tls=None):
-        self.tmp = tmp
-        self.record_file = os.path.join(tmp, "record.jsonl")
-        self.state_file = os.path.join(tmp, "vault.json")
-        port_file = os.path.join(tmp, "port")
-        if os.path.exists(port_file):
-            os.unlink(port_file)
-        profiles_file = os.path.join(tmp, "profiles.json")
-        with open(profiles_file, "w") as f:
-            json.dump({"profiles": profiles}, f)
-        args = [PYTHON, STANDIN, "--port-file", port_file, "--profiles", profiles_file,
-                "--state", self.state_file, "--record", self.record_file, "--scenario", scenario]
-        if tls:
-            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
-        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-        self.proc = subprocess.Popen(args, env=env)
-        end = time.monotonic() + DEADLINE
-        while not os.path.exists(port_file):  # the port file appears by rename, complete
-            if self.proc.poll() is not None or time.monotonic() > end:
-                raise RuntimeError("the stand-in did not start")
-            time.sleep(0.01)
-        with open(port_file) as f:
-            self.port = int(f.read())
-
-    def records(self, event=None):
-        with open(self.record_file) as f:
-            rows = [json.loads(line) for line in f]
-        return [r for r in rows if event is None or r["event"] == event]
-
-    def vault(self):
-        with open(self.state_file) as f:
-            return json.load(f)["devices"]
-
-    def stop(self):
-        self.proc.terminate()
-        return self.proc.wait(DEADLINE)
-
-
-# -- a minimal WebSocket client ------------------------------------------------------------------
-class Client:
-    def __init__(self, port, context=None, path="/activate"):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
-        self.sock = context.wrap_socket(sock, server_hostname="127.0.0.1") if context else sock
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.sock.recv(1)
-            if not chunk:
-                raise ConnectionError("closed during the handshake")
-            head += chunk
-        import hashlib
-        accept = base64.b64encode(hashlib.sha1(
-            (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
-        assert head.startswith(b"HTTP/1.1 101 "), head
-        assert f"Sec-WebSocket-Accept: {accept}".encode() in head, head
-
-    def send_frame(self, opcode, payload, masked=True, fin=True):
-        first = (0x80 if fin else 0) | opcode
-        n = len(payload)
-        bit = 0x80 if masked else 0
-        if n < 126:
-            head = struct.pack("!BB", first, bit | n)
-        elif n < 65536:
-            head = struct.pack("!BBH", first, bit | 126, n)
-        else:
-            head = struct.pack("!BBQ", first, bit | 127, n)
-        if masked:
-            mask = os.urandom(4)
-            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-            head += mask
-        self.sock.sendall(head + payload)
-
-    def send_json(self, obj):
-        self.send_frame(0x1, json.dumps(obj).encode())
-
-    def _need(self, n):
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("closed")
-            data += chunk
-        return data
-
-    def receive_frame(self):
-        b0, b1 = self._need(2)
-        assert not b1 & 0x80, "server frames are never masked"
-        n = b1 & 0x7F
-        if n == 126:
-            (n,) = struct.unpack("!H", self._need(2))
-        elif n == 127:
-            (n,) = struct.unpack("!Q", self._need(8))
-        return b0 & 0x0F, self._need(n)
-
-    def receive_json(self):
-        opcode, data = self.receive_frame()
-        assert opcode == 0x1, f"opcode {opcode}"
-        return json.loads(data)
-
-    def close(self, code=1000):
-        self.send_frame(0x8, struct.pack("!H", code))
-        opcode, data = self.receive_frame()
-        assert opcode == 0x8
-        self.sock.close()
-        return struct.unpack("!H", data[:2])[0]
-
-
-def payload_for(device, **extra):
-    payload = {"ver": device["amt_version"], "build": device["build"], "sku": device["sku"],
-               "uuid": device["uuid"], "username": "$$OsAdmin", "password": LSA_PASSWORD,
-               "currentMode": device["control_mode"], "hostname": "standin-host", "fqdn": "",
-               "client": "RPC", "certHashes": [h["hash"] for h in device.get("cert_hashes", [])],
-               "hostnameInfo": {"dnsSuffixOS": "corp.example", "hostname": "standin-host"},
-               "progressSupported": True}
-    payload.update(extra)
-    return payload
-
-
-def message(method, payload, version="4.0.0"):
-    return {"method": method, "apiKey": "key", "appVersion": "test", "protocolVersion": version,
-            "status": "ok", "message": "ok", "tenantId": "", "fqdn": "",
-            "payload": base64.b64encode(json.dumps(payload).encode()).decode()}
-
-
-def relay(raw, lms_port):
-    """What a client's relay does: the request to local AMT as it is, the answer back whole."""
-    with socket.create_connection(("127.0.0.1", lms_port), timeout=DEADLINE) as sock:
-        sock.sendall(raw)
-        data = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return data
-            data += chunk
-
-
-def run(port, first, lms_port=None, heartbeat_status="success", context=None):
-    """Sends the first message and plays the client until success/error; returns (result
-    message, progress texts, relayed count)."""
-    client = Client(port, context)
-    try:
-        return _play(client, first, lms_port, heartbeat_status)
-    finally:
-        client.sock.close()
-
-
-def _play(client, first, lms_port, heartbeat_status):
-    client.send_json(first)
-    progress, relayed = [], 0
-    while True:
-        msg = client.receive_json()
-        assert msg["protocolVersion"] == "4.0.0"
-        if msg["method"] == "wsman":
-            raw = relay(base64.b64decode(msg["payload"]), lms_port)
-            relayed += 1
-            client.send_json({"method": "response", "apiKey": "key", "appVersion": "test",
-                              "protocolVersion": "4.0.0", "status": "ok", "message": "ok",
-                              "payload": base64.b64encode(raw).decode(), "tenantId": ""})
-        elif msg["method"] == "heartbeat_request":
-            client.send_json({"method": "heartbeat_response", "apiKey": "key",
-                              "appVersion": "test", "protocolVersion": "4.0.0",
-                              "status": heartbeat_status, "message": "", "payload": "",
-                              "tenantId": ""})
-        elif msg["method"] == "progress":
-            progress.append(msg["message"])
-        else:
-            assert msg["method"] in ("success", "error"), msg
-            assert client.close() == 1000
-            return msg, progress, relayed
-
+import harness
+from harness import (ADMIN_PASSWORD, LSA_PASSWORD, ROOT, UUID, Client, Device, StandIn,
+                     message, payload_for, run)
 
 DEVICE = {"amt_version": "16.1.25", "build": "2051", "sku": "16392", "uuid": UUID,
           "control_mode": 0, "provisioning_state": 0,
@@ -258,8 +36,8 @@ class StandInTest(unittest.TestCase):
         self.standin = StandIn(self.tmp, {"office": CCM}, self.scenario)
         self.addCleanup(lambda: self.assertEqual(self.standin.stop(), 0))
 
-    def device(self, **changes):
-        device = Device(self.tmp, dict(DEVICE, **changes))
+    def device(self, faults=(), **changes):
+        device = Device(self.tmp, dict(DEVICE, **changes), faults)
         self.addCleanup(device.stop)
         return device
 
@@ -352,6 +130,60 @@ class AcmAdminSetup(StandInTest):
         self.assertEqual(self.standin.vault()[UUID]["mebx_password"], "Mebx-Pass-1")
         with open(self.standin.record_file) as f:
             self.assertNotIn("Mebx-Pass-1", f.read())
+
+
+def amt19_device():
+    with open(os.path.join(ROOT, "tests", "sim", "devices", "amt19-pre.json")) as f:
+        device = json.load(f)
+    device.update(uuid=UUID, local_system_account={"username": "$$OsAdmin",
+                                                   "password": LSA_PASSWORD})
+    return device
+
+
+class TlsTunnel(StandInTest):
+    """AMT 19 with TLS enforced: port_switch, then TLS run by the stand-in through tls_data,
+    verified against the simulator's On-Die CA root before provisioning."""
+
+    def start(self, faults=()):
+        device = Device(self.tmp, amt19_device(), faults)
+        self.addCleanup(device.stop)
+        self.standin.stop()
+        self.standin = StandIn(self.tmp, {"office": CCM}, ondie_root=device.ondie_root)
+        return device
+
+    def test_ccm_and_deactivation_through_the_tunnel(self):
+        device = self.start()
+        amt19 = amt19_device()
+        payload = payload_for(amt19, tlsEnforced=True)
+        result, _, _ = run(self.standin.port, message("activate --profile office", payload),
+                           device.lms_port)
+        self.assertEqual(result["method"], "success", result)
+        state = device.state()
+        self.assertEqual((state["control_mode"], state["provisioning_state"]), (1, 2))
+        handshakes = [t for t in self.standin.records("tunnel") if t["step"] == "handshake"]
+        self.assertTrue(handshakes[0]["ok"] and handshakes[0]["verified"], handshakes)
+        self.assertTrue(any(h["resumed"] for h in handshakes), handshakes)
+        commit = [w["status"] for w in self.standin.records("wsman")
+                  if w["action"].endswith("/CommitChanges")]
+        self.assertEqual(commit, [200])
+        self.assertEqual(self.standin.records("wsman")[0]["status"], 401)
+
+        activated = dict(payload, currentMode=1, password=ADMIN_PASSWORD)
+        result, _, _ = run(self.standin.port, message(
+            f"deactivate --password {ADMIN_PASSWORD}", activated), device.lms_port)
+        self.assertEqual(result["method"], "success", result)
+        self.assertEqual(device.state()["control_mode"], 0)
+
+    def test_chain_not_from_the_ondie_root_is_refused(self):
+        device = self.start(faults=("tls-bad-chain",))
+        result, _, _ = run(self.standin.port, message(
+            "activate --profile office", payload_for(amt19_device(), tlsEnforced=True)),
+            device.lms_port)
+        self.assertEqual(result["method"], "error")
+        self.assertIn("certificate verify failed", result["message"])
+        self.assertEqual(self.standin.records("wsman"), [])  # no request went out
+        handshake = [t for t in self.standin.records("tunnel") if t["step"] == "handshake"]
+        self.assertEqual([h["ok"] for h in handshake], [False])
 
 
 class Refusals(StandInTest):
@@ -522,15 +354,11 @@ class Wss(unittest.TestCase):
 
 
 def main():
-    global SIM_LIB
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lms-host", action="store_true")
     parser.add_argument("--sim-lib")
     options, rest = parser.parse_known_args()
-    if options.lms_host:
-        return lms_host()
-    SIM_LIB = os.path.abspath(options.sim_lib or os.path.join(ROOT, "build", "tests", "sim",
-                                                              "libamtcfg_sim.so"))
+    default = os.path.join(ROOT, "build", "tests", "sim", "libamtcfg_sim.so")
+    harness.SIM_LIB = os.path.abspath(options.sim_lib or default)
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
 
 

@@ -11,6 +11,7 @@ import uuid as uuidlib
 
 from . import flows, store, validator, websocket
 from .session import Abort, FlowError, Session
+from .tunnel import Tunnel
 from .validator import Refusal
 
 CLIENT_TIMEOUT = 60  # seconds a client may take for one answer before the stand-in gives up
@@ -116,9 +117,20 @@ class Handler:
             return self._evil_port(session)
         vault = store.Vault(self.options.state)
         vault.load()
+        flow = self._checked_flow(session, vault)
+        if session.payload.get("tlsEnforced") is True:
+            # Verified against the On-Die CA only before provisioning, as RPS does.
+            verify = session.command == "activate" and session.payload.get("currentMode") == 0
+            session.tunnel = Tunnel(session, self.options.ondie_root, verify)
+            session.tunnel.port_switch()
+        return flow()
+
+    def _checked_flow(self, session, vault):
+        """Validator checks for the command; returns the flow to run."""
         payload, command = session.payload, session.command
         if command == "activate":
-            return self._activate(session, vault)
+            profile = self._check_activation(session)
+            return lambda: flows.activate(session, profile, vault)
         if command in ("deactivate", "maintenance"):
             action = "deactivation" if command == "deactivate" else "maintenance"
             if command == "maintenance" and not payload.get("task"):
@@ -132,11 +144,12 @@ class Handler:
             validator.verify_amt_version(payload, action)
             if not payload.get("force"):
                 validator.verify_password_matches(payload, vault.get(session.uuid))
-            return flows.deactivate(session, vault) if command == "deactivate" else \
-                flows.maintain(session)
+            if command == "deactivate":
+                return lambda: flows.deactivate(session, vault)
+            return lambda: flows.maintain(session)
         raise Refusal(f"Device {session.uuid} Not a supported method received from AMT device")
 
-    def _activate(self, session, vault):
+    def _check_activation(self, session):
         payload = session.payload
         validator.verify_amt_version(payload, "activation")
         if not payload.get("password"):
@@ -148,15 +161,12 @@ class Handler:
                           "of available AMT profiles.")
         if payload.get("currentMode") not in (0, 1, 2):
             raise Refusal(f"Device {session.uuid} activation failed. It is in unknown mode.")
-        if payload.get("tlsEnforced") is True:
-            raise FlowError("TLS-enforced devices (the TLS tunnel) are not supported by the "
-                            "stand-in yet")
         if profile["activation"] == "acm":
             if float(re.match(r"\d+", str(payload["ver"])).group(0)) >= 19:
                 raise FlowError("ACM on AMT 19 and later (Secure Host-Based Configuration) is "
                                 "not supported by the stand-in")
             validator.verify_acm(payload, profile)
-        return flows.activate(session, profile, vault)
+        return profile
 
     def _oversized(self, session):
         """One 2 MiB text message; records how the client reacts (it must close with 1009)."""

@@ -109,15 +109,32 @@ def activate(session, profile, vault):
             ("NetAdminPassEncryptionType", 2), ("NetworkAdminPassword", ha1)]), digest)
         _expect_zero(answer, "Failed to activate in client control mode.")
         status = _status("Client control mode.")
+    admin = digest.for_user("admin", password)  # UPDATE_CREDENTIALS
+    if session.tunnel is not None:
+        _commit(session, admin)
     mebx = profile.get("mebx_password") if acm else None
     vault.put(session.uuid, password, mebx)  # SAVE_DEVICE_TO_SECRET_PROVIDER
-    admin = Digest("admin", password)  # UPDATE_CREDENTIALS
     if mebx:
         answer = session.call(session.envelopes.method(
             "AMT_SetupAndConfigurationService", "SetMEBxPassword", [("Password", mebx)]), admin)
         _expect_zero(answer, "Failed to set the MEBx password.")
     configure_features(session, admin, profile["redirection"])
     return status
+
+
+def _commit(session, admin):
+    """TLS-enforced devices stay "in provisioning" until CommitChanges as admin (wsman.md 7.1
+    step 5); on failure Unprovision(1). Later tunnels are not verified: after CCM RPS has no
+    trust anchor for AMT's self-signed certificate."""
+    session.progress("committing the activation")
+    env = session.envelopes
+    answer = session.call(env.method("AMT_SetupAndConfigurationService", "CommitChanges"), admin)
+    if answer.return_value() != 0:
+        session.call(env.method("AMT_SetupAndConfigurationService", "Unprovision",
+                                [("ProvisioningMode", 1)]), admin)
+        raise FlowError(f"Device {session.uuid} activation failed. CommitChanges returned "
+                        f"{answer.return_value()}.")
+    session.tunnel.verify = False
 
 
 def _reactivate(session, profile, vault):
@@ -140,7 +157,7 @@ def _reactivate(session, profile, vault):
         ("Username", "admin"), ("DigestPassword", base64.b64encode(raw).decode())]), digest)
     _expect_zero(answer, "Failed to change the AMT password.")
     vault.put(session.uuid, password, profile.get("mebx_password") if wants_acm else None)
-    configure_features(session, Digest("admin", password), profile["redirection"])
+    configure_features(session, digest.for_user("admin", password), profile["redirection"])
     return _status("already enabled in admin mode." if mode == 2 else
                    "already enabled in client mode.")
 

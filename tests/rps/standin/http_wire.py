@@ -9,13 +9,16 @@ def md5_hex(text):
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
-def build_request(body, uuid, port, authorization=None):
-    """A complete request as RPS wraps it: Host <uuid>:<port>, chunked body, Connection: close."""
+def build_request(body, uuid, port, authorization=None, keep_alive=False):
+    """A complete request as RPS wraps it: Host <uuid>:<port>, chunked body, Connection: close
+    (keep-alive inside RPS's persistent TLS tunnel)."""
     data = body.encode("utf-8")
     head = "POST /wsman HTTP/1.1\r\n"
     if authorization:
         head += f"Authorization: {authorization}\r\n"
-    head += f"Host: {uuid}:{port}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    connection = "keep-alive" if keep_alive else "close"
+    head += (f"Host: {uuid}:{port}\r\nTransfer-Encoding: chunked\r\n"
+             f"Connection: {connection}\r\n\r\n")
     return head.encode() + f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n"
 
 
@@ -39,6 +42,13 @@ class Digest:
         self.password = password
         self.challenge = None
         self.nc = 0
+
+    def for_user(self, username, password):
+        """Other credentials on the same nonce, as RPS keeps its challenge when it switches to
+        admin; nc keeps counting because the device counts per nonce."""
+        other = Digest(username, password)
+        other.challenge, other.nc = self.challenge, self.nc
+        return other
 
     def take_challenge(self, challenge):
         self.challenge = challenge
@@ -123,3 +133,21 @@ def parse_response(data):
     else:
         response.body = rest
     return response
+
+
+def response_complete(data):
+    """Whether data holds one whole response by its framing (no framing: only at the close)."""
+    if b"\r\n\r\n" not in data:
+        return False
+    try:
+        response = parse_response(data)
+    except ResponseError:
+        return False
+    encoding = response.header("Transfer-Encoding")
+    return (encoding is not None and encoding.lower() == "chunked") or \
+        response.header("Content-Length") is not None
+
+
+def response_closes(data):
+    connection = parse_response(data).header("Connection") or ""
+    return "close" in [t.strip().lower() for t in connection.split(",")]

@@ -10,6 +10,7 @@ from . import http_wire, validator, websocket, wsman
 APP_VERSION = "2.40.0-standin"
 # AMT's local WS-Man port as RPS puts it into Host (rps DataProcessor setConnectionParams).
 AMT_PORT = 16992
+AMT_TLS_PORT = 16993
 # Each wsman request goes out at most this often (first try, after a challenge, after stale).
 _MAX_TRIES = 3
 
@@ -32,6 +33,7 @@ class Session:
         self.relayed = 0
         self.progress_supported = False
         self.uuid = ""
+        self.tunnel = None  # a tunnel.Tunnel when the device enforces TLS (AMT 19+)
 
     # -- the envelope -------------------------------------------------------------------------
     def send(self, method, status, message="", payload=None):
@@ -69,9 +71,12 @@ class Session:
 
     # -- the relay ----------------------------------------------------------------------------
     def exchange_raw(self, raw):
-        """Sends one raw HTTP request as `wsman` and returns the client's raw response bytes."""
-        self.send("wsman", "ok", "ok", base64.b64encode(raw).decode())
+        """Sends one raw HTTP request (as `wsman`, or through the TLS tunnel) and returns the
+        raw response bytes."""
         self.relayed += 1
+        if self.tunnel is not None:
+            return self.tunnel.exchange(raw)
+        self.send("wsman", "ok", "ok", base64.b64encode(raw).decode())
         reply = self.wait_for("response")
         try:
             return base64.b64decode(reply.get("payload") or "", validate=True)
@@ -83,7 +88,10 @@ class Session:
         parsed 200 answer, or raises FlowError."""
         for _ in range(_MAX_TRIES):
             authorization = digest.header()
-            raw = http_wire.build_request(request.envelope, self.uuid, AMT_PORT, authorization)
+            tls = self.tunnel is not None
+            raw = http_wire.build_request(request.envelope, self.uuid,
+                                          AMT_TLS_PORT if tls else AMT_PORT, authorization,
+                                          keep_alive=tls)
             data = self.exchange_raw(raw)
             try:
                 response = http_wire.parse_response(data)
