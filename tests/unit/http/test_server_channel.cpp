@@ -239,6 +239,17 @@ TEST_CASE("connect_server: an expired deadline is timed_out", "[unit]") {
     CHECK(error.category() == ErrorCategory::timed_out);
 }
 
+TEST_CASE("connect_server: a server that never answers the TLS handshake is timed_out", "[unit]") {
+    ProxyEnvironment environment;
+    std::uint16_t port = 0;
+    int listener = amtcfg::test::listen_loopback(port); // the kernel accepts; nobody speaks
+    Deadline deadline(std::chrono::milliseconds(300));
+    Error error = connect_error(options_for(url_of("wss", port)), deadline);
+    ::close(listener);
+    CHECK(error.category() == ErrorCategory::timed_out);
+    CHECK_THAT(std::string(error.what()), Catch::Contains(url_of("wss", port)));
+}
+
 TEST_CASE("connect_server: through a real proxy with --proxy", "[unit]") {
     ProxyEnvironment environment;
     ServerTls tls;
