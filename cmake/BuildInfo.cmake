@@ -6,7 +6,8 @@ set(AMTCFG_BUILD_VERSION "${VERSION}")
 set(AMTCFG_BUILD_COMMIT "")
 if(GIT_EXECUTABLE AND EXISTS "${SOURCE_DIR}/.git")
   # --always: a checkout without tags still names its commit; --dirty: uncommitted changes.
-  execute_process(COMMAND "${GIT_EXECUTABLE}" describe --always --dirty
+  # --no-optional-locks: a build never takes the index lock from a git command running beside it.
+  execute_process(COMMAND "${GIT_EXECUTABLE}" --no-optional-locks describe --always --dirty
                   WORKING_DIRECTORY "${SOURCE_DIR}"
                   OUTPUT_VARIABLE described OUTPUT_STRIP_TRAILING_WHITESPACE
                   RESULT_VARIABLE status ERROR_QUIET)
