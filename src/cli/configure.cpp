@@ -1,5 +1,6 @@
 // `amtcfg configure`: activate and converge AMT to a profile; --dry-run shows the plan.
 #include "flow_environment.hpp"
+#include "remote.hpp"
 #include "session.hpp"
 
 #include "amtcfg/flows/configure.hpp"
@@ -19,7 +20,25 @@ struct ConfigureArgs {
     std::string password;
     std::string escrow;
     bool dry_run = false;
+    RemoteArgs remote;
 };
+
+// configure --server: the server's profile NAME, its checks of the local options.
+int configure_remotely(Session& session, const ConfigureArgs& args) {
+    if (!args.escrow.empty()) {
+        throw Error(ErrorCategory::usage, "--escrow does not apply with --server: the "
+                                          "provisioning server generates and keeps the passwords");
+    }
+    flows::RemoteOptions options;
+    options.command = flows::RemoteCommand::activate;
+    options.profile = args.profile;
+    options.dry_run = args.dry_run;
+    if (!args.password.empty()) {
+        options.password = parse_secret_source(args.password);
+        warn_if_literal(session, *options.password, "--password");
+    }
+    return run_remote_command(session, args.remote, std::move(options));
+}
 
 nlohmann::json to_json(const flows::ConfigureResult& r, bool dry_run) {
     nlohmann::json plan = nlohmann::json::array();
@@ -81,8 +100,11 @@ std::string to_text(const flows::ConfigureResult& r, bool dry_run) {
 
 Runner add_configure(CLI::App& command) {
     auto args = std::make_shared<ConfigureArgs>();
-    command.add_option("--profile", args->profile, "the XML profile to converge AMT to")
-        ->type_name("FILE")
+    command
+        .add_option("--profile", args->profile,
+                    "the XML profile to converge AMT to (with --server: the name of the "
+                    "server's profile)")
+        ->type_name("FILE|NAME")
         ->required();
     command
         .add_option("--password", args->password,
@@ -95,8 +117,13 @@ Runner add_configure(CLI::App& command) {
                     "append generated passwords to FILE (0600) before setting them")
         ->type_name("FILE");
     command.add_flag("--dry-run", args->dry_run,
-                     "print the plan (current -> wanted), change nothing");
+                     "print the plan (current -> wanted), change nothing; with --server, the "
+                     "request with its password masked, sending nothing");
+    add_remote_options(command, args->remote, true);
     return [args](Session& session) {
+        if (!args->remote.server.empty()) {
+            return configure_remotely(session, *args);
+        }
         flows::ConfigureOptions options;
         options.mode = args->dry_run ? flows::RunMode::dry_run : flows::RunMode::apply;
         if (!args->password.empty()) {

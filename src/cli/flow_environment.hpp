@@ -17,6 +17,7 @@ public:
     flows::Environment& get() { return *m_environment; }
     // The path WS-Man took (LMS or LME) and its APF counters, for -v output and bench.sh.
     const flows::AmtLink& link() const { return *m_link; }
+    flows::AmtLink& link() { return *m_link; }
 
 private:
     std::unique_ptr<mei::Device> m_device;

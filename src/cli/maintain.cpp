@@ -1,5 +1,6 @@
 // `amtcfg maintain`: keep a configured AMT healthy; quiet and exit 0 when nothing is due.
 #include "flow_environment.hpp"
+#include "remote.hpp"
 #include "session.hpp"
 
 #include "amtcfg/flows/maintain.hpp"
@@ -22,7 +23,46 @@ struct MaintainArgs {
     bool sync_hostname = false;
     bool sync_ip = false;
     bool rotate_password = false;
+    bool sync_device_info = false;
+    RemoteArgs remote;
 };
+
+// maintain --server: exactly one task per session, as the RPS protocol carries it.
+int maintain_remotely(Session& session, const MaintainArgs& args) {
+    std::vector<rps::MaintenanceTask> tasks;
+    if (args.sync_clock) {
+        tasks.push_back(rps::MaintenanceTask::sync_clock);
+    }
+    if (args.sync_hostname) {
+        tasks.push_back(rps::MaintenanceTask::sync_hostname);
+    }
+    if (args.sync_ip) {
+        tasks.push_back(rps::MaintenanceTask::sync_ip);
+    }
+    if (args.sync_device_info) {
+        tasks.push_back(rps::MaintenanceTask::sync_device_info);
+    }
+    if (args.rotate_password) {
+        tasks.push_back(rps::MaintenanceTask::change_password);
+    }
+    if (tasks.size() != 1) {
+        throw Error(ErrorCategory::usage,
+                    "maintain --server takes exactly one of --sync-clock, --sync-hostname, "
+                    "--sync-ip, --sync-device-info and --rotate-password (one per run: the RPS "
+                    "protocol carries one task per session)");
+    }
+    if (args.automatic || !args.profile.empty() || !args.escrow.empty()) {
+        throw Error(ErrorCategory::usage,
+                    "--auto, --profile and --escrow do not apply with --server: the server "
+                    "decides and keeps the passwords");
+    }
+    flows::RemoteOptions options;
+    options.command = flows::RemoteCommand::maintain;
+    options.task = tasks.front();
+    options.password = parse_secret_source(args.password);
+    warn_if_literal(session, *options.password, "--password");
+    return run_remote_command(session, args.remote, std::move(options));
+}
 
 std::string to_text(const flows::MaintainResult& r) {
     std::string text;
@@ -61,7 +101,16 @@ Runner add_maintain(CLI::App& command) {
         .add_option("--escrow", args->escrow,
                     "append new passwords to FILE (0600) before setting them")
         ->type_name("FILE");
+    command.add_flag("--sync-device-info", args->sync_device_info,
+                     "with --server: send the device's facts to the server again");
+    add_remote_options(command, args->remote, false);
     return [args](Session& session) {
+        if (!args->remote.server.empty()) {
+            return maintain_remotely(session, *args);
+        }
+        if (args->sync_device_info) {
+            throw Error(ErrorCategory::usage, "--sync-device-info needs --server");
+        }
         flows::MaintainOptions options;
         options.admin_password = parse_secret_source(args->password);
         warn_if_literal(session, options.admin_password, "--password");

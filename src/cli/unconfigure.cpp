@@ -1,5 +1,6 @@
 // `amtcfg unconfigure`: return AMT to the unconfigured (pre-provisioning) state.
 #include "flow_environment.hpp"
+#include "remote.hpp"
 #include "session.hpp"
 
 #include "amtcfg/flows/unconfigure.hpp"
@@ -15,6 +16,8 @@ namespace {
 struct UnconfigureArgs {
     std::string password;
     bool partial = false;
+    bool force = false;
+    RemoteArgs remote;
 };
 
 // null when unconfigure went through AMTHI (no WS-Man session to remove anything with).
@@ -45,6 +48,23 @@ std::string tls_removed_text(const std::optional<flows::TlsRemoval>& tls) {
     return text;
 }
 
+int unconfigure_remotely(Session& session, const UnconfigureArgs& args) {
+    if (args.password.empty()) {
+        throw Error(ErrorCategory::usage,
+                    "unconfigure --server needs --password: the server checks it before it "
+                    "deactivates AMT");
+    }
+    if (args.partial) {
+        throw Error(ErrorCategory::usage, "--partial does not apply with --server");
+    }
+    flows::RemoteOptions options;
+    options.command = flows::RemoteCommand::deactivate;
+    options.password = parse_secret_source(args.password);
+    warn_if_literal(session, *options.password, "--password");
+    options.force = args.force;
+    return run_remote_command(session, args.remote, std::move(options));
+}
+
 } // namespace
 
 Runner add_unconfigure(CLI::App& command) {
@@ -56,7 +76,17 @@ Runner add_unconfigure(CLI::App& command) {
         ->type_name("SOURCE");
     command.add_flag("--partial", args->partial,
                      "ACM only: partial unprovision, keeping what AMT keeps in that case");
+    command.add_flag("--force", args->force,
+                     "with --server: ask the server to deactivate even if it does not know the "
+                     "device (RPS -f)");
+    add_remote_options(command, args->remote, false);
     return [args](Session& session) {
+        if (!args->remote.server.empty()) {
+            return unconfigure_remotely(session, *args);
+        }
+        if (args->force) {
+            throw Error(ErrorCategory::usage, "--force needs --server");
+        }
         flows::UnconfigureOptions options;
         if (!args->password.empty()) {
             options.admin_password = parse_secret_source(args->password);

@@ -1,6 +1,7 @@
 // Choosing between LMS and amtcfg's own APF tunnel, and building http::Clients for the choice.
 #include "amtcfg/flows/amt_link.hpp"
 
+#include "amtcfg/http/socket_channel.hpp"
 #include "amtcfg/util/error.hpp"
 
 #include <fmt/format.h>
@@ -132,6 +133,17 @@ std::unique_ptr<http::Client> AmtLink::client(http::Credentials credentials) {
         return client;
     }
     return std::make_unique<ExplainingClient>(std::move(client), m_lms_refusal);
+}
+
+std::unique_ptr<ByteChannel> AmtLink::raw_channel(std::uint16_t port) {
+    if (!m_path) {
+        choose_path();
+    }
+    if (m_path == TransportPath::lms) {
+        std::uint16_t lms = m_options.lms_port != 0 ? m_options.lms_port : port;
+        return http::connect_loopback(m_options.lms_address, lms, m_deadline);
+    }
+    return http::connect_pumped(stream_to(port), m_deadline);
 }
 
 bool AmtLink::local_tls_only() {

@@ -122,8 +122,7 @@ int major_version(std::string_view version) {
     return ec == std::errc{} ? major : 0;
 }
 
-InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
-                     const Deadline& deadline) {
+InfoResult read_amthi_facts(mei::Device& device, const Deadline& deadline) {
     InfoResult result;
     {
         amthi::Client amthi(device, deadline);
@@ -132,6 +131,12 @@ InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoO
     if (result.version.empty()) {
         read_mkhi_version(device, deadline, result);
     }
+    return result;
+}
+
+InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
+                     const Deadline& deadline) {
+    InfoResult result = read_amthi_facts(device, deadline);
     read_watchdog(device, deadline, result);
     result.lme = lme_connects(device);
     deadline.check("probing LMS");

@@ -10,6 +10,7 @@
 #include "amtcfg/mei/transport.hpp"
 #include "amtcfg/util/deadline.hpp"
 #include "amtcfg/util/log.hpp"
+#include "amtcfg/util/stream.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -69,6 +70,11 @@ public:
         std::swap(m_tls, tls);
         return tls;
     }
+
+    // A raw byte connection to AMT's `port` (16992 or 16993) over the chosen path, for the RPS
+    // relay, which writes complete HTTP requests (or TLS records) itself; over LME each call is
+    // one APF channel. It must not outlive the link.
+    std::unique_ptr<ByteChannel> raw_channel(std::uint16_t port);
 
     // Whether AMT takes only TLS on its local ports: over LME, AMT forwards 16993 and not 16992
     // (TLS enforced, or local TLS configured). Chooses the path; over LMS it cannot tell and

@@ -58,6 +58,10 @@ struct InfoResult {
 InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
                      const Deadline& deadline);
 
+// Only what AMTHI (and MKHI, for the version AMTHI does not give) says: the facts part of
+// read_info, without the watchdog, LMS and LME.
+InfoResult read_amthi_facts(mei::Device& device, const Deadline& deadline);
+
 // The leading number of a version string ("16.1.25" -> 16); 0 when there is none.
 int major_version(std::string_view version);
 
