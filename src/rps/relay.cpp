@@ -89,11 +89,8 @@ bool chunked_complete(std::string_view body) {
         std::string_view size_text = body.substr(at, line_end - at);
         size_text = trim(size_text.substr(0, size_text.find(';')));
         auto size = parse_number(size_text, 16);
-        if (!size || *size > body.size()) {
-            if (!size) {
-                throw bad_response(fmt::format("bad chunk size \"{}\"", size_text.substr(0, 16)));
-            }
-            return false; // announced more than has arrived
+        if (!size) {
+            throw bad_response(fmt::format("bad chunk size \"{}\"", size_text.substr(0, 16)));
         }
         at = line_end + 2;
         if (*size == 0) {
@@ -109,8 +106,8 @@ bool chunked_complete(std::string_view body) {
                 at = end + 2;
             }
         }
-        if (body.size() - at < *size + 2) {
-            return false;
+        if (body.size() - at < 2 || body.size() - at - 2 < *size) {
+            return false; // the chunk has not all arrived
         }
         if (body.substr(at + *size, 2) != k_crlf) {
             throw bad_response("a chunk does not end with CRLF");
