@@ -35,7 +35,7 @@ bool exists(const std::string& path) {
 const std::string& rps_certs() {
     static const std::string dir = [] {
         static TempDir certs;
-        auto made = run({"/bin/sh", source_path("tests/certs/make-rps-tls.sh"), certs.path()});
+        auto made = run({"/bin/bash", source_path("tests/certs/make-rps-tls.sh"), certs.path()});
         REQUIRE(made.status == 0);
         return certs.path();
     }();
