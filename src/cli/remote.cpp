@@ -1,6 +1,7 @@
 // Remote configuration from the command line: a provisioning server drives AMT through amtcfg.
 #include "remote.hpp"
 
+#include "build_info.hpp"
 #include "flow_environment.hpp"
 
 #include "amtcfg/http/server_channel.hpp"
@@ -98,7 +99,7 @@ int run_remote_command(Session& session, const RemoteArgs& args, flows::RemoteOp
     if (!args.friendly_name.empty()) {
         options.friendly_name = args.friendly_name;
     }
-    options.app_version = AMTCFG_VERSION;
+    options.app_version = std::string(build_info().version);
     FlowEnvironment environment(session);
     options.connect = [&server, &session] {
         return http::connect_server(server, session.deadline, session.log);
