@@ -4,6 +4,7 @@
 #include "sim_support.hpp"
 
 #include "fakes/loopback.hpp"
+#include "fakes/tinyproxy.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -26,11 +27,21 @@ Path path() {
     return {{"--transport", transport}, sim};
 }
 
+// Runs amtcfg with the test's passwords and without any proxy from the caller's environment
+// (libcurl ignores empty proxy variables), plus `env`.
 Run remote(const SimDevice& device, const Path& path, std::vector<std::string> args,
-           const std::map<std::string, std::string>& env = k_env) {
+           const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), path.options.begin(), path.options.end());
     args.insert(args.begin(), "--json");
-    return device.amtcfg(args, path.sim, env);
+    std::map<std::string, std::string> all = k_env;
+    for (const char* name : {"http_proxy", "https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY",
+                             "no_proxy", "NO_PROXY"}) {
+        all[name] = "";
+    }
+    for (const auto& [name, value] : env) {
+        all[name] = value;
+    }
+    return device.amtcfg(args, path.sim, all);
 }
 
 std::vector<std::string> actions(const RpsStandin& server) {
@@ -273,4 +284,42 @@ TEST_CASE("--server usage errors name the fix", "[remote]") {
     auto escrow = device.amtcfg({"configure", "--server", "ws://127.0.0.1:1/", "--profile",
                                  "office", "--escrow", device.dir().file("escrow")});
     CHECK(escrow.status == 2);
+}
+
+TEST_CASE("through a real HTTP proxy: --proxy, https_proxy, and proxy authentication", "[remote]") {
+    SimDevice device;
+    Path lme{{"--transport", "lme"}, {}};
+    SECTION("ws through --proxy") {
+        RpsStandin server;
+        TinyProxy proxy;
+        auto activated = remote(device, lme,
+                                {"configure", "--server", server.url(), "--profile", "office",
+                                 "--proxy", proxy.url()});
+        INFO(activated.err);
+        CHECK(activated.status == 0);
+        CHECK_THAT(proxy.log(), Catch::Contains("CONNECT 127.0.0.1:"));
+    }
+    SECTION("wss through https_proxy, with the proxy's credentials, which are never shown") {
+        RpsStandin server({.tls = true});
+        TinyProxy proxy({.user = "deploy", .password = "Pr0xy-Secret"});
+        auto activated = remote(device, lme,
+                                {"-vvv", "configure", "--server", server.url(), "--profile",
+                                 "office", "--server-ca", rps_certs() + "/rps-ca.pem"},
+                                {{"https_proxy", proxy.url_with_credentials()}});
+        INFO(activated.err);
+        CHECK(activated.status == 0);
+        CHECK_THAT(proxy.log(), Catch::Contains("CONNECT 127.0.0.1:"));
+        CHECK(activated.err.find("Pr0xy-Secret") == std::string::npos);
+        CHECK(activated.out.find("Pr0xy-Secret") == std::string::npos);
+    }
+    SECTION("a proxy that wants credentials and gets none: exit 23 naming the proxy's answer") {
+        RpsStandin server;
+        TinyProxy proxy({.user = "deploy", .password = "Pr0xy-Secret"});
+        auto refused = remote(device, lme,
+                              {"configure", "--server", server.url(), "--profile", "office",
+                               "--proxy", proxy.url()});
+        CHECK(refused.status == 23);
+        CHECK_THAT(refused.err, Catch::Contains("407"));
+        CHECK(server.records("connect").empty());
+    }
 }
