@@ -137,9 +137,9 @@ private:
 int open_socket(int family, std::string_view description) {
     int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        throw Error(ErrorCategory::wsman_unreachable,
-                    fmt::format("cannot open a socket to {}: {}", description,
-                                std::strerror(errno)));
+        throw Error(
+            ErrorCategory::wsman_unreachable,
+            fmt::format("cannot open a socket to {}: {}", description, std::strerror(errno)));
     }
     return fd;
 }
@@ -166,22 +166,24 @@ std::unique_ptr<ByteChannel> connect_to(int fd, PumpedStream* stream, const sock
 std::unique_ptr<ByteChannel> connect_loopback(const LoopbackAddress& address, std::uint16_t port,
                                               const Deadline& deadline) {
     std::string description = fmt::format("LMS at {}:{}", address.url_host(), port);
+    sockaddr_storage target{};
+    socklen_t size = 0;
     if (address.family == AddressFamily::ipv6) {
-        sockaddr_in6 target{};
-        target.sin6_family = AF_INET6;
-        target.sin6_port = htons(port);
-        std::memcpy(&target.sin6_addr, address.bytes.data(), 16);
-        int fd = open_socket(AF_INET6, description);
-        return connect_to(fd, nullptr, reinterpret_cast<const sockaddr*>(&target), sizeof target,
-                          deadline, std::move(description));
+        auto& v6 = reinterpret_cast<sockaddr_in6&>(target);
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(port);
+        std::memcpy(&v6.sin6_addr, address.bytes.data(), 16);
+        size = sizeof v6;
+    } else {
+        auto& v4 = reinterpret_cast<sockaddr_in&>(target);
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(port);
+        std::memcpy(&v4.sin_addr, address.bytes.data(), 4);
+        size = sizeof v4;
     }
-    sockaddr_in target{};
-    target.sin_family = AF_INET;
-    target.sin_port = htons(port);
-    std::memcpy(&target.sin_addr, address.bytes.data(), 4);
-    int fd = open_socket(AF_INET, description);
-    return connect_to(fd, nullptr, reinterpret_cast<const sockaddr*>(&target), sizeof target,
-                      deadline, std::move(description));
+    int fd = open_socket(target.ss_family, description);
+    return connect_to(fd, nullptr, reinterpret_cast<const sockaddr*>(&target), size, deadline,
+                      std::move(description));
 }
 
 std::unique_ptr<ByteChannel> connect_pumped(PumpedStream& stream, const Deadline& deadline) {

@@ -80,6 +80,16 @@ std::pair<std::string, std::vector<std::string>> each_transport() {
                     std::pair<std::string, std::vector<std::string>>{"lms", {"--lms"}});
 }
 
+Path each_path() {
+    auto [transport, sim] = each_transport();
+    return {{"--transport", transport}, sim};
+}
+
+std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
+    args.insert(args.begin(), path.options.begin(), path.options.end());
+    return args;
+}
+
 std::string ccm_profile(const std::string& password_source, const std::string& extra) {
     return "<?xml version=\"1.0\"?>\n<amtcfg-profile version=\"1\" name=\"test\">\n"
            "  <activation mode=\"ccm\">\n    <admin-password source=\"" +

@@ -49,6 +49,16 @@ const std::string& sim_tls_dir();
 // the simulated LMS. Returns amtcfg's --transport value and with-sim.sh's options for it.
 std::pair<std::string, std::vector<std::string>> each_transport();
 
+// One way to AMT's WS-Man port: amtcfg's global options for it and with-sim.sh's options.
+struct Path {
+    std::vector<std::string> options; // amtcfg's ("--transport", "lms")
+    std::vector<std::string> sim;     // with-sim.sh's ("--lms")
+};
+// each_transport() as a Path: the calling test runs twice, over LME and over LMS.
+Path each_path();
+// `args` with the path's amtcfg options in front.
+std::vector<std::string> over(const Path& path, std::vector<std::string> args);
+
 // A CCM profile with the given admin-password source and extra elements after <activation>.
 std::string ccm_profile(const std::string& password_source, const std::string& extra = "");
 

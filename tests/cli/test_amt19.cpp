@@ -42,19 +42,10 @@ std::string ondie_root() {
     return sim_tls_dir() + "/ondie-root.pem";
 }
 
-struct Path {
-    std::vector<std::string> options; // amtcfg's global options
-    std::vector<std::string> sim;     // with-sim.sh's
-};
-
 Path path() {
-    auto [transport, sim] = each_transport();
-    return {{"--transport", transport, "--amt-ondie-root", ondie_root()}, sim};
-}
-
-std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
-    args.insert(args.begin(), path.options.begin(), path.options.end());
-    return args;
+    Path path = each_path();
+    path.options.insert(path.options.end(), {"--amt-ondie-root", ondie_root()});
+    return path;
 }
 
 std::string control_mode(const SimDevice& device) {

@@ -49,25 +49,9 @@ std::string acm_profile(const std::string& pfx, const std::string& admin = "env:
            "  </activation>\n</amtcfg-profile>\n";
 }
 
-// The two ways to AMT's WS-Man port: amtcfg's own LME tunnel, and the simulated LMS.
-struct Path {
-    std::vector<std::string> options; // amtcfg's
-    std::vector<std::string> sim;     // with-sim.sh's
-};
-
-Path path() {
-    auto [transport, sim] = each_transport();
-    return {{"--transport", transport}, sim};
-}
-
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
-}
-
-std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
-    args.insert(args.begin(), path.options.begin(), path.options.end());
-    return args;
 }
 
 // The MEBx password the simulated AMT holds now (it cannot be read over WS-Man).
@@ -79,7 +63,7 @@ std::string device_mebx(const SimDevice& device) {
 } // namespace
 
 TEST_CASE("configure activates ACM with a trusted provisioning certificate", "[cli]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options.back());
     SimDevice device(device_json(true));
     auto profile = device.write("acm.xml", acm_profile("good"));
@@ -97,7 +81,7 @@ TEST_CASE("configure activates ACM with a trusted provisioning certificate", "[c
 }
 
 TEST_CASE("a CCM device is upgraded to ACM when the profile asks for ACM", "[cli]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options.back());
     SimDevice device(device_json(true));
     auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
@@ -120,7 +104,7 @@ TEST_CASE("ACM pre-flight failures are exit 31, name the problem and change noth
         std::tuple<std::string, bool, std::string>{"expired", true, "expired"},
         std::tuple<std::string, bool, std::string>{"good", false, "not active"},
         std::tuple<std::string, bool, std::string>{"sha384", true, "not trusted"});
-    auto via = path();
+    auto via = each_path();
     INFO(pfx << " over " << via.options.back());
     SimDevice device(device_json(active));
     auto profile = device.write("acm.xml", acm_profile(pfx));
@@ -157,7 +141,7 @@ TEST_CASE("an activation that the ME does not confirm is exit 30 and nothing mor
         std::pair<std::string, std::string>{"Setup", "wsman-return:Setup=0"},
         std::pair<std::string, std::string>{"AdminSetup", "amthi-stale:GetControlMode"},
         std::pair<std::string, std::string>{"UpgradeClientToAdmin", "amthi-stale:GetControlMode"});
-    auto via = path();
+    auto via = each_path();
     INFO(method << " with " << fault << " over " << via.options.back());
     SimDevice device(device_json(true));
     auto ccm = device.write("ccm.xml", ccm_profile("env:AMT_PW"));
@@ -197,7 +181,7 @@ TEST_CASE("an activation that the ME does not confirm is exit 30 and nothing mor
 
 TEST_CASE("a random MEBx password is escrowed before it is set; a failed MEBx step is redone",
           "[cli]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options.back());
     SimDevice device(device_json(true));
     auto profile = device.write("acm.xml", acm_profile("good", "random", "random"));

@@ -45,21 +45,6 @@ std::string file_issuer() {
            "/ca.key\"/>";
 }
 
-struct Path {
-    std::vector<std::string> options;
-    std::vector<std::string> sim;
-};
-
-Path path() {
-    auto [transport, sim] = each_transport();
-    return {{"--transport", transport}, sim};
-}
-
-std::vector<std::string> over(const Path& path, std::vector<std::string> args) {
-    args.insert(args.begin(), path.options.begin(), path.options.end());
-    return args;
-}
-
 // The Debian scep package's scepserver with a CA depot of its own, on a free loopback port.
 struct ScepServer {
     TempDir dir;
@@ -95,7 +80,7 @@ bool contains(const nlohmann::json& list, const std::string& value) {
 TEST_CASE("<tls> with a local CA: AMT serves the issued certificate, verified; a re-run changes "
           "nothing",
           "[cli][tls]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options[1]);
     SimDevice device;
     // With the escrow file later runs find the pin of AMT's certificate, which tells them that
@@ -234,7 +219,7 @@ TEST_CASE("<tls> on a TLS-enforced AMT 19: the configured certificate replaces A
 TEST_CASE("<tls> from an SCEP server (Debian's scepserver): issued, served and verified; a wrong "
           "challenge is exit 35 with AMT unchanged",
           "[cli][tls]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options[1]);
     ScepServer scep("amt-enrol-1");
     SimDevice device;
@@ -260,7 +245,7 @@ TEST_CASE("<tls> from an SCEP server (Debian's scepserver): issued, served and v
 TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference and secret, served "
           "and verified",
           "[cli][tls]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options[1]);
     // The mock answers every request with one fixed certificate, so the test makes it in advance
     // for the key the simulated AMT will generate (the device file's pregenerated_keys).
@@ -308,7 +293,7 @@ TEST_CASE("<tls> from a CMP server (openssl cmp's mock): issued with reference a
 TEST_CASE("<tls> through a certmonger-style helper (exec), in mutual mode: issued, served, "
           "verified",
           "[cli][tls]") {
-    auto via = path();
+    auto via = each_path();
     INFO("amtcfg " << via.options[1]);
     SimDevice device;
     // The site's own helper: it signs the request in CERTMONGER_CSR with the lab CA.

@@ -17,16 +17,6 @@ namespace {
 const std::map<std::string, std::string> k_env{{"AMT_PW", RpsStandin::k_admin_password},
                                                {"WRONG_PW", "Wr0ng!Passw0rd"}};
 
-struct Path {
-    std::vector<std::string> options; // amtcfg's
-    std::vector<std::string> sim;     // with-sim.sh's
-};
-
-Path path() {
-    auto [transport, sim] = each_transport();
-    return {{"--transport", transport}, sim};
-}
-
 // Runs amtcfg with the test's passwords and without any proxy from the caller's environment
 // (libcurl ignores empty proxy variables), plus `env`.
 Run remote(const SimDevice& device, const Path& path, std::vector<std::string> args,
@@ -76,10 +66,10 @@ void check_no_secrets(const Run& result) {
 } // namespace
 
 TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-in", "[remote]") {
-    auto over = path();
+    auto via = each_path();
     SimDevice device;
     RpsStandin server;
-    auto activated = remote(device, over,
+    auto activated = remote(device, via,
                             {"configure", "--server", server.url(), "--profile", "office",
                              "--friendly-name", "desk-7"});
     INFO(activated.err);
@@ -103,29 +93,28 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     CHECK(payload["payload"]["currentMode"] == 0);
     CHECK(server.vault()["devices"].size() == 1);
 
-    auto clock = remote(device, over,
-                        {"maintain", "--server", server.url(), "--password", "env:AMT_PW",
-                         "--sync-clock"});
+    auto clock =
+        remote(device, via,
+               {"maintain", "--server", server.url(), "--password", "env:AMT_PW", "--sync-clock"});
     INFO(clock.err);
     CHECK(clock.status == 0);
     CHECK(clock.json()["command"] == "maintenance");
     CHECK(has(actions(server), "SetHighAccuracyTimeSynch"));
 
-    auto hostname = remote(device, over,
-                           {"maintain", "--server", server.url(), "--password", "env:AMT_PW",
-                            "--sync-hostname"});
+    auto hostname = remote(
+        device, via,
+        {"maintain", "--server", server.url(), "--password", "env:AMT_PW", "--sync-hostname"});
     INFO(hostname.err);
     CHECK(hostname.status == 0);
 
-    auto refused = remote(device, over,
+    auto refused = remote(device, via,
                           {"unconfigure", "--server", server.url(), "--password", "env:WRONG_PW"});
     CHECK(refused.status == 24);
     CHECK_THAT(refused.err, Catch::Contains("DOES NOT match"));
     CHECK(device.info()["control_mode"] == "ccm");
 
-    auto deactivated = remote(device, over,
-                              {"unconfigure", "--server", server.url(), "--password",
-                               "env:AMT_PW"});
+    auto deactivated =
+        remote(device, via, {"unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
     INFO(deactivated.err);
     CHECK(deactivated.status == 0);
     CHECK(deactivated.json()["control_mode"] == "pre-provisioning");
@@ -134,11 +123,11 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
 }
 
 TEST_CASE("an ACM activation through the RPS stand-in", "[remote]") {
-    auto over = path();
+    auto via = each_path();
     SimDevice device(acm_device());
     RpsStandin server;
     auto activated =
-        remote(device, over, {"configure", "--server", server.url(), "--profile", "acm"});
+        remote(device, via, {"configure", "--server", server.url(), "--profile", "acm"});
     INFO(activated.err);
     REQUIRE(activated.status == 0);
     CHECK(activated.json()["control_mode"] == "acm");
@@ -170,30 +159,30 @@ TEST_CASE("the server's refusals and failures have their exit codes", "[remote]"
 
     SECTION("an unknown profile is the server's error, exit 24 with its message") {
         RpsStandin server;
-        auto refused = remote(device, lme,
-                              {"configure", "--server", server.url(), "--profile", "nosuch"});
+        auto refused =
+            remote(device, lme, {"configure", "--server", server.url(), "--profile", "nosuch"});
         CHECK(refused.status == 24);
         CHECK_THAT(refused.err, Catch::Contains("nosuch"));
         CHECK(refused.json()["error"]["category"] == "server_refused");
     }
     SECTION("a refused protocol version is exit 23") {
         RpsStandin server({.scenario = "refuse-version"});
-        auto refused = remote(device, lme,
-                              {"configure", "--server", server.url(), "--profile", "office"});
+        auto refused =
+            remote(device, lme, {"configure", "--server", server.url(), "--profile", "office"});
         CHECK(refused.status == 23);
         CHECK_THAT(refused.err, Catch::Contains("protocol version"));
     }
     SECTION("a server closing mid-flow is exit 23, with how far it came") {
         RpsStandin server({.scenario = "close-mid-flow"});
-        auto closed = remote(device, lme,
-                             {"configure", "--server", server.url(), "--profile", "office"});
+        auto closed =
+            remote(device, lme, {"configure", "--server", server.url(), "--profile", "office"});
         CHECK(closed.status == 23);
         CHECK_THAT(closed.err, Catch::Contains("after 2 relayed requests"));
     }
     SECTION("an oversized message is refused with close code 1009, exit 23") {
         RpsStandin server({.scenario = "oversized"});
-        auto refused = remote(device, lme,
-                              {"configure", "--server", server.url(), "--profile", "office"});
+        auto refused =
+            remote(device, lme, {"configure", "--server", server.url(), "--profile", "office"});
         CHECK(refused.status == 23);
         auto closes = server.wait_for("client-close");
         REQUIRE(closes.size() == 1);
@@ -201,8 +190,8 @@ TEST_CASE("the server's refusals and failures have their exit codes", "[remote]"
     }
     SECTION("a request aimed at another port is refused and nothing is relayed") {
         RpsStandin server({.scenario = "evil-port"});
-        auto refused = remote(device, lme,
-                              {"configure", "--server", server.url(), "--profile", "office"});
+        auto refused =
+            remote(device, lme, {"configure", "--server", server.url(), "--profile", "office"});
         CHECK(refused.status == 23);
         CHECK_THAT(refused.err, Catch::Contains("127.0.0.1:22"));
         CHECK_THAT(refused.err, Catch::Contains("nothing was sent"));
@@ -260,9 +249,9 @@ TEST_CASE("wss: the server's certificate is verified", "[remote]") {
     }
     SECTION("--server-insecure accepts it, with a warning") {
         RpsStandin server({.tls = true, .certificate_prefix = "rps-untrusted"});
-        auto accepted = remote(device, lme,
-                               {"configure", "--server", server.url(), "--profile", "office",
-                                "--server-insecure"});
+        auto accepted = remote(
+            device, lme,
+            {"configure", "--server", server.url(), "--profile", "office", "--server-insecure"});
         INFO(accepted.err);
         CHECK(accepted.status == 0);
         CHECK_THAT(accepted.err, Catch::Contains("--server-insecure"));
@@ -292,9 +281,9 @@ TEST_CASE("through a real HTTP proxy: --proxy, https_proxy, and proxy authentica
     SECTION("ws through --proxy") {
         RpsStandin server;
         TinyProxy proxy;
-        auto activated = remote(device, lme,
-                                {"configure", "--server", server.url(), "--profile", "office",
-                                 "--proxy", proxy.url()});
+        auto activated = remote(
+            device, lme,
+            {"configure", "--server", server.url(), "--profile", "office", "--proxy", proxy.url()});
         INFO(activated.err);
         CHECK(activated.status == 0);
         CHECK_THAT(proxy.log(), Catch::Contains("CONNECT 127.0.0.1:"));
@@ -315,9 +304,9 @@ TEST_CASE("through a real HTTP proxy: --proxy, https_proxy, and proxy authentica
     SECTION("a proxy that wants credentials and gets none: exit 23 naming the proxy's answer") {
         RpsStandin server;
         TinyProxy proxy({.user = "deploy", .password = "Pr0xy-Secret"});
-        auto refused = remote(device, lme,
-                              {"configure", "--server", server.url(), "--profile", "office",
-                               "--proxy", proxy.url()});
+        auto refused = remote(
+            device, lme,
+            {"configure", "--server", server.url(), "--profile", "office", "--proxy", proxy.url()});
         CHECK(refused.status == 23);
         CHECK_THAT(refused.err, Catch::Contains("407"));
         CHECK(server.records("connect").empty());
