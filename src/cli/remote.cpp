@@ -38,8 +38,8 @@ std::string status_text(const std::string& message) {
     }
     std::string text;
     for (const auto& [key, value] : status.items()) {
-        text += fmt::format("  {}: {}\n", key, value.is_string() ? value.get<std::string>()
-                                                                  : value.dump());
+        text += fmt::format("  {}: {}\n", key,
+                            value.is_string() ? value.get<std::string>() : value.dump());
     }
     return text;
 }

@@ -192,7 +192,8 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     InfoResult facts = read_amthi_facts(env.device, env.deadline);
     result.uuid = facts.uuid;
     result.control_mode_before = std::string(amthi::control_mode_name(facts.control_mode));
-    rps::DevicePayload payload = device_payload(env, options, facts, credentials(env, options, facts));
+    rps::DevicePayload payload =
+        device_payload(env, options, facts, credentials(env, options, facts));
     if (options.dry_run) {
         result.payload = rps::payload_json(payload, true).reveal();
         result.control_mode_after = result.control_mode_before;
@@ -218,8 +219,8 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     session.tenant_id = options.tenant_id;
     session.fqdn = payload.fqdn;
     session.progress = env.progress;
-    rps::Outcome outcome = rps::run_session(server, line, text, options.amt, session,
-                                            env.deadline, env.log);
+    rps::Outcome outcome =
+        rps::run_session(server, line, text, options.amt, session, env.deadline, env.log);
     result.relayed_requests = outcome.relayed_requests;
     result.tls_tunnel = outcome.tls_tunnel;
     if (!outcome.success) {

@@ -136,8 +136,8 @@ void check_relayed_request(std::string_view raw) {
                                   target.substr(0, 80)));
     }
     std::size_t head_end = raw.find("\r\n\r\n");
-    std::string_view head = raw.substr(0, head_end == std::string_view::npos ? raw.size()
-                                                                             : head_end + 2);
+    std::string_view head =
+        raw.substr(0, head_end == std::string_view::npos ? raw.size() : head_end + 2);
     std::optional<std::string> wrong;
     for_each_header(head, [&](std::string_view name, std::string_view value) {
         if (!equal_ignoring_case(name, "Host")) {
@@ -172,8 +172,8 @@ bool response_complete(std::string_view raw) {
             length = parse_number(value, 10);
             bad_length = bad_length || !length;
         } else if (equal_ignoring_case(name, "Transfer-Encoding")) {
-            chunked = value.size() >= 7 && equal_ignoring_case(value.substr(value.size() - 7),
-                                                               "chunked");
+            chunked =
+                value.size() >= 7 && equal_ignoring_case(value.substr(value.size() - 7), "chunked");
         }
     });
     if (chunked) {

@@ -17,9 +17,13 @@ namespace {
 
 constexpr int k_wait_slice_ms = 1'000;
 
-std::string as_text(const Bytes& bytes) { return {bytes.begin(), bytes.end()}; }
+std::string as_text(const Bytes& bytes) {
+    return {bytes.begin(), bytes.end()};
+}
 
-Bytes as_bytes(std::string_view text) { return {text.begin(), text.end()}; }
+Bytes as_bytes(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
 // A TLS handshake record carrying a ClientHello: the server's TLS client starts a new session,
 // which needs a new connection to AMT (reference section 5).
@@ -108,7 +112,8 @@ private:
             if (m_tunnel) {
                 m_tunnel->add_wait_descriptors(descriptors);
             }
-            ::poll(descriptors.data(), descriptors.size(), m_deadline.remaining_ms(k_wait_slice_ms));
+            ::poll(descriptors.data(), descriptors.size(),
+                   m_deadline.remaining_ms(k_wait_slice_ms));
         }
     }
 
@@ -172,7 +177,7 @@ private:
         std::string port;
         if (request.is_object() && request.contains("port")) {
             const auto& value = request["port"];
-            port = value.is_string() ? value.get<std::string>()
+            port = value.is_string()            ? value.get<std::string>()
                    : value.is_number_unsigned() ? std::to_string(value.get<unsigned>())
                                                 : std::string();
         }

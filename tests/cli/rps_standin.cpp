@@ -48,18 +48,12 @@ RpsStandin::RpsStandin(StandinOptions options) : m_tls(options.tls) {
         std::ofstream out(profiles);
         out << (options.profiles_json.empty() ? default_profiles() : options.profiles_json);
     }
-    std::vector<std::string> argv{"/usr/bin/python3",
-                                  source_path("tests/rps/rps_standin.py"),
-                                  "--port-file",
-                                  m_dir.file("port"),
-                                  "--profiles",
-                                  profiles,
-                                  "--state",
-                                  m_dir.file("vault.json"),
-                                  "--record",
-                                  m_dir.file("record.jsonl"),
-                                  "--scenario",
-                                  options.scenario};
+    std::vector<std::string> argv{"/usr/bin/python3", source_path("tests/rps/rps_standin.py"),
+                                  "--port-file",      m_dir.file("port"),
+                                  "--profiles",       profiles,
+                                  "--state",          m_dir.file("vault.json"),
+                                  "--record",         m_dir.file("record.jsonl"),
+                                  "--scenario",       options.scenario};
     if (options.tls) {
         std::string prefix =
             options.certificate_prefix.empty() ? "rps-server" : options.certificate_prefix;

@@ -20,7 +20,7 @@ enum class RemoteCommand { activate, deactivate, maintain };
 
 struct RemoteOptions {
     RemoteCommand command = RemoteCommand::activate;
-    std::string server;  // the URL as given, for the result and messages
+    std::string server; // the URL as given, for the result and messages
     http::ServerUrl url;
     std::string profile; // activate: the server's profile name
     std::string tenant_id;

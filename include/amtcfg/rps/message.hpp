@@ -34,7 +34,13 @@ Message decode(std::string_view text);
 
 // The command lines the client puts into `method` of its first message (reference section 2;
 // RPS parses them with minimist, so options are written "--name value").
-enum class MaintenanceTask { sync_clock, sync_hostname, sync_ip, sync_device_info, change_password };
+enum class MaintenanceTask {
+    sync_clock,
+    sync_hostname,
+    sync_ip,
+    sync_device_info,
+    change_password
+};
 
 std::string activate_command(std::string_view profile);
 // "deactivate --password P [-f]": the password is in it, so it is a Secret.

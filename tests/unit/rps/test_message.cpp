@@ -60,8 +60,7 @@ TEST_CASE("command lines are as RPS's minimist parser reads them") {
     CHECK(rps::activate_command("ccm-profile") == "activate --profile ccm-profile");
     Secret password("P@ssw0rd!");
     CHECK(rps::deactivate_command(password, false).reveal() == "deactivate --password P@ssw0rd!");
-    CHECK(rps::deactivate_command(password, true).reveal() ==
-          "deactivate --password P@ssw0rd! -f");
+    CHECK(rps::deactivate_command(password, true).reveal() == "deactivate --password P@ssw0rd! -f");
     CHECK(rps::maintenance_command(password, rps::MaintenanceTask::sync_clock).reveal() ==
           "maintenance --password P@ssw0rd! --synctime");
     CHECK(rps::maintenance_command(password, rps::MaintenanceTask::sync_hostname).reveal() ==

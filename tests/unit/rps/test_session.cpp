@@ -91,8 +91,8 @@ struct Fixture {
         options.progress = [this](std::string_view line) { progress.emplace_back(line); };
         Log log;
         auto outcome = rps::run_session(connection, Secret("activate --profile p"),
-                                        Secret(R"({"uuid":"u","password":"lsa"})"), opener,
-                                        options, deadline, log);
+                                        Secret(R"({"uuid":"u","password":"lsa"})"), opener, options,
+                                        deadline, log);
         sent = client_messages(server.sent);
         return outcome;
     }
@@ -216,9 +216,9 @@ TEST_CASE("the TLS tunnel carries records both ways and reopens for a new Client
 }
 
 TEST_CASE("a port_switch to another port is refused") {
-    Fixture fixture(server_says({{"method", "port_switch"},
-                                 {"payload", base64(R"({"port":"22"})")}}) +
-                    server_says({{"method", "success"}}));
+    Fixture fixture(
+        server_says({{"method", "port_switch"}, {"payload", base64(R"({"port":"22"})")}}) +
+        server_says({{"method", "success"}}));
     std::string message;
     CHECK(category_of(fixture, &message) == ErrorCategory::server_unreachable);
     CHECK_THAT(message, Catch::Contains("\"22\""));
@@ -226,9 +226,11 @@ TEST_CASE("a port_switch to another port is refused") {
 }
 
 TEST_CASE("what AMT sends through the tunnel goes to the server, and its close as a reset") {
-    std::string server_hello = std::string("\x16\x03\x03\x00\x04\x02" "abc", 9);
-    Fixture fixture(server_says({{"method", "port_switch"},
-                                 {"payload", base64(R"({"port":16993})")}}));
+    std::string server_hello = std::string("\x16\x03\x03\x00\x04\x02"
+                                           "abc",
+                                           9);
+    Fixture fixture(
+        server_says({{"method", "port_switch"}, {"payload", base64(R"({"port":16993})")}}));
     fixture.server.closes_after = false; // the server waits for AMT's answer
     fixture.amt_answers = {{16993, server_hello}};
     fixture.deadline = Deadline(std::chrono::milliseconds(0)); // ends the wait that follows
