@@ -132,7 +132,11 @@ std::string json_command(const std::vector<std::string>& argv) {
                 break;
             }
         } else if (a->rfind('-', 0) != 0) {
-            return one_of(k_commands, *a) ? *a : ""; // an unknown command: no result to check
+            if (!one_of(k_commands, *a)) {
+                return ""; // an unknown command: no result to check
+            }
+            // configure, maintain and unconfigure with --server print the remote result.
+            return std::find(a, argv.end(), "--server") != argv.end() ? "remote" : *a;
         }
     }
     return "";

@@ -54,6 +54,9 @@ RpsStandin::RpsStandin(StandinOptions options) : m_tls(options.tls) {
                                   "--state",          m_dir.file("vault.json"),
                                   "--record",         m_dir.file("record.jsonl"),
                                   "--scenario",       options.scenario};
+    if (!options.ondie_root.empty()) {
+        argv.insert(argv.end(), {"--ondie-root", options.ondie_root});
+    }
     if (options.tls) {
         std::string prefix =
             options.certificate_prefix.empty() ? "rps-server" : options.certificate_prefix;

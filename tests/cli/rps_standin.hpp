@@ -16,6 +16,7 @@ struct StandinOptions {
     bool tls = false;               // wss with tests/certs/make-rps-tls.sh's server certificate
     std::string certificate_prefix; // "rps-server" (default for tls), "rps-untrusted", ...
     std::string profiles_json;      // empty: a CCM profile "office" and an ACM profile "acm"
+    std::string ondie_root;         // AMT 19's On-Die CA root, for the TLS tunnel
 };
 
 class RpsStandin {

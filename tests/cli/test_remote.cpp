@@ -312,3 +312,26 @@ TEST_CASE("through a real HTTP proxy: --proxy, https_proxy, and proxy authentica
         CHECK(server.records("connect").empty());
     }
 }
+
+TEST_CASE("AMT 19 with TLS enforced: the server's TLS tunnel through the relay", "[remote]") {
+    auto via = each_path();
+    SimDevice device(R"({"amt_version": "19.0.5", "build": "1421", "tls_enforced": true,
+        "control_mode": 0, "provisioning_state": 0})");
+    RpsStandin server({.ondie_root = sim_tls_dir() + "/ondie-root.pem"});
+    auto activated =
+        remote(device, via, {"configure", "--server", server.url(), "--profile", "office"});
+    INFO(activated.err);
+    REQUIRE(activated.status == 0);
+    auto result = activated.json();
+    CHECK(result["tls_tunnel"] == true);
+    CHECK(result["control_mode"] == "ccm");
+    CHECK(server.records("payload").at(0)["payload"]["tlsTunnel"] == true);
+    CHECK(has(actions(server), "CommitChanges"));
+    CHECK(device.info()["control_mode"] == "ccm");
+    auto deactivated =
+        remote(device, via, {"unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
+    INFO(deactivated.err);
+    CHECK(deactivated.status == 0);
+    CHECK(deactivated.json()["tls_tunnel"] == true);
+    CHECK(device.info()["control_mode"] == "pre-provisioning");
+}

@@ -23,7 +23,8 @@ except ImportError:
                      "(scripts/deps.sh installs it)\n")
     sys.exit(3)
 
-COMMANDS = ("info", "configure", "maintain", "unconfigure", "create-psk", "version")
+# "remote": configure, maintain and unconfigure with --server.
+COMMANDS = ("info", "configure", "maintain", "unconfigure", "create-psk", "version", "remote")
 ERROR_SCHEMA = "error.schema.json"
 # Results that the contract prints with a non-zero exit status (amtcfg(1)); every other failure
 # prints the error object.
