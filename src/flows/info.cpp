@@ -122,7 +122,7 @@ int major_version(std::string_view version) {
     return ec == std::errc{} ? major : 0;
 }
 
-InfoResult read_amthi_facts(mei::Device& device, const Deadline& deadline) {
+InfoResult read_device_facts(mei::Device& device, const Deadline& deadline) {
     InfoResult result;
     {
         amthi::Client amthi(device, deadline);
@@ -131,13 +131,13 @@ InfoResult read_amthi_facts(mei::Device& device, const Deadline& deadline) {
     if (result.version.empty()) {
         read_mkhi_version(device, deadline, result);
     }
+    read_watchdog(device, deadline, result);
     return result;
 }
 
 InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
                      const Deadline& deadline) {
-    InfoResult result = read_amthi_facts(device, deadline);
-    read_watchdog(device, deadline, result);
+    InfoResult result = read_device_facts(device, deadline);
     result.lme = lme_connects(device);
     deadline.check("probing LMS");
     result.lms_address = options.lms_address.url_host();

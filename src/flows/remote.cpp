@@ -189,7 +189,7 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     result.command = std::string(command_name(options.command));
     result.server = options.server;
     result.dry_run = options.dry_run;
-    InfoResult facts = read_amthi_facts(env.device, env.deadline);
+    InfoResult facts = read_device_facts(env.device, env.deadline);
     result.uuid = facts.uuid;
     result.control_mode_before = std::string(amthi::control_mode_name(facts.control_mode));
     rps::DevicePayload payload =

@@ -201,7 +201,14 @@ private:
                         "the provisioning server sent tls_data before port_switch");
         }
         std::string record = as_text(payload_bytes(message));
-        if (!m_tunnel || (m_tunnel_used && is_client_hello(record))) {
+        bool hello = is_client_hello(record);
+        if (!m_tunnel && !hello) {
+            // The end of a session whose connection AMT already closed (the server's
+            // close_notify): it belongs to that connection, not to a new one.
+            m_log.debug("rps: dropping {} tunnel bytes for a closed connection", record.size());
+            return;
+        }
+        if (!m_tunnel || (m_tunnel_used && hello)) {
             m_tunnel = m_amt(m_tunnel_port);
             m_tunnel_used = false;
         }

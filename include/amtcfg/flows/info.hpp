@@ -58,9 +58,9 @@ struct InfoResult {
 InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoOptions& options,
                      const Deadline& deadline);
 
-// Only what AMTHI (and MKHI, for the version AMTHI does not give) says: the facts part of
-// read_info, without the watchdog, LMS and LME.
-InfoResult read_amthi_facts(mei::Device& device, const Deadline& deadline);
+// What the ME says about AMT (AMTHI; MKHI for a version AMTHI does not give; the watchdog
+// client for TLS enforcement and the operational state): read_info without LMS and LME.
+InfoResult read_device_facts(mei::Device& device, const Deadline& deadline);
 
 // The leading number of a version string ("16.1.25" -> 16); 0 when there is none.
 int major_version(std::string_view version);

@@ -149,7 +149,7 @@ void Session::on_channel_open(ByteReader& reader) {
     } else if (!served ||
                std::find(m_accepted.begin(), m_accepted.end(), port) == m_accepted.end()) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
-    } else if (auto connection = open_management_connection(m_service, port == k_port_https);
+    } else if (auto connection = open_management_connection(m_service, port == k_port_https, true);
                connection == nullptr) {
         m_send(channel_open_failure(host_id, k_open_connect_failed));
     } else if (m_service.fire_apf_fault("apf-open-failure")) {

@@ -12,9 +12,11 @@ std::string HttpConnection::receive(std::string_view bytes) {
     try {
         while (auto request = m_parser.next()) {
             auto reply = m_service.handle(*request, m_peer);
-            out += reply.bytes;
+            bool closing = reply.close || request->wants_close() || m_one_response;
+            // RFC 7230 section 6.6: a server that closes after a response says so in it.
+            out += closing ? announce_close(std::move(reply.bytes)) : reply.bytes;
             ++m_responses;
-            if (reply.close || request->wants_close()) {
+            if (closing) {
                 m_closed = true;
                 m_aborted = reply.abort;
                 break;

@@ -24,8 +24,11 @@ public:
 
 class HttpConnection : public StreamConnection {
 public:
-    explicit HttpConnection(WsmanService& service, ConnectionInfo peer = {})
-        : m_service(service), m_peer(peer) {}
+    // `one_response`: the connection ends after its first response, as an APF channel does
+    // (apf-lme.md section 4); every ending response says `Connection: close`.
+    explicit HttpConnection(WsmanService& service, ConnectionInfo peer = {},
+                            bool one_response = false)
+        : m_service(service), m_peer(peer), m_one_response(one_response) {}
 
     std::string receive(std::string_view bytes) override;
     bool closed() const override { return m_closed; }
@@ -40,6 +43,7 @@ private:
     WsmanService& m_service;
     ConnectionInfo m_peer;
     RequestParser m_parser;
+    bool m_one_response = false;
     bool m_closed = false;
     bool m_aborted = false;
     std::size_t m_responses = 0;

@@ -206,6 +206,27 @@ std::string_view reason_phrase(int status) {
     }
 }
 
+std::string announce_close(std::string response) {
+    auto head_end = response.find("\r\n\r\n");
+    auto line_end = response.find("\r\n");
+    if (head_end == std::string::npos) {
+        return response; // cut short: nothing to add to
+    }
+    std::string_view head(response.data(), head_end + 2);
+    for (auto at = line_end + 2; at < head.size();) {
+        auto end = head.find("\r\n", at);
+        auto line = head.substr(at, end - at);
+        auto colon = line.find(':');
+        if (colon != std::string_view::npos && iequals(trim(line.substr(0, colon)), "Connection") &&
+            has_token(line.substr(colon + 1), "close")) {
+            return response;
+        }
+        at = end + 2;
+    }
+    response.insert(line_end + 2, "Connection: close\r\n");
+    return response;
+}
+
 std::string serialize_response(const HttpResponse& response, std::size_t chunk_size) {
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " ";
     out += reason_phrase(response.status);

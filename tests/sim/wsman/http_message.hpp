@@ -62,6 +62,10 @@ constexpr std::size_t k_amt_chunk_size = 0x2FA;
 
 // Serialises a response; chunked bodies are cut every `chunk_size` bytes, so boundaries fall
 // wherever they fall, mid-tag included.
+// `response` (serialised) with a `Connection: close` header, unless it already has one or its
+// head is cut short (a dropped response).
+std::string announce_close(std::string response);
+
 std::string serialize_response(const HttpResponse& response,
                                std::size_t chunk_size = k_amt_chunk_size);
 

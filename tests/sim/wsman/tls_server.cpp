@@ -156,7 +156,7 @@ TlsServer::~TlsServer() {
     SSL_CTX_free(m_ctx);
 }
 
-std::unique_ptr<StreamConnection> TlsServer::accept() {
+std::unique_ptr<StreamConnection> TlsServer::accept(bool one_response) {
     // Made at the first TLS connection, not at start: libssl's set-up costs the measured
     // process (amtcfg, which preloads the simulator) megabytes of RSS that a run without TLS
     // (info, version) must not be charged with.
@@ -170,7 +170,7 @@ std::unique_ptr<StreamConnection> TlsServer::accept() {
         SSL_CTX_set_session_cache_mode(m_ctx, SSL_SESS_CACHE_SERVER);
         SSL_CTX_set_cert_verify_callback(m_ctx, verify_callback, nullptr);
     });
-    return std::make_unique<TlsConnection>(*this, m_service);
+    return std::make_unique<TlsConnection>(*this, m_service, one_response);
 }
 
 bool TlsServer::can_serve(const DeviceState& device) const {
@@ -179,8 +179,9 @@ bool TlsServer::can_serve(const DeviceState& device) const {
                                  !committed.certificate_base64.empty());
 }
 
-TlsConnection::TlsConnection(TlsServer& server, WsmanService& service)
-    : m_server(server), m_service(service), m_http(service, ConnectionInfo{true, false}) {}
+TlsConnection::TlsConnection(TlsServer& server, WsmanService& service, bool one_response)
+    : m_server(server), m_service(service),
+      m_http(service, ConnectionInfo{true, false}, one_response) {}
 
 TlsConnection::~TlsConnection() {
     SSL_free(m_ssl);
@@ -437,14 +438,14 @@ std::string TlsConnection::receive(std::string_view bytes) {
 }
 
 std::unique_ptr<StreamConnection> open_management_connection(WsmanService& service,
-                                                             bool tls_enforced) {
+                                                             bool tls_enforced, bool one_response) {
     if (!tls_enforced) {
-        return std::make_unique<HttpConnection>(service);
+        return std::make_unique<HttpConnection>(service, ConnectionInfo{}, one_response);
     }
     auto* tls = service.tls();
     bool serves = tls != nullptr &&
                   service.model().read([tls](const DeviceState& d) { return tls->can_serve(d); });
-    return serves ? tls->accept() : nullptr;
+    return serves ? tls->accept(one_response) : nullptr;
 }
 
 namespace {

@@ -43,8 +43,8 @@ public:
     TlsServer& operator=(const TlsServer&) = delete;
 
     // A new connection that speaks TLS from its first byte (one that starts otherwise is
-    // closed unanswered).
-    std::unique_ptr<StreamConnection> accept();
+    // closed unanswered); `one_response` as HttpConnection's.
+    std::unique_ptr<StreamConnection> accept(bool one_response = false);
     // Whether a certificate can be served for `device`: the files, or one configured in AMT.
     bool can_serve(const DeviceState& device) const;
 
@@ -63,7 +63,7 @@ private:
 // One TLS connection of a TlsServer; public for the tests, which read why a handshake failed.
 class TlsConnection : public StreamConnection {
 public:
-    TlsConnection(TlsServer& server, WsmanService& service);
+    TlsConnection(TlsServer& server, WsmanService& service, bool one_response);
     ~TlsConnection() override;
     TlsConnection(const TlsConnection&) = delete;
     TlsConnection& operator=(const TlsConnection&) = delete;
@@ -105,8 +105,9 @@ private:
 
 // A connection to the device's management port: inside TLS when the device enforces TLS
 // (nullptr when it does and the service has no TLS server: nothing can answer), else plain.
-std::unique_ptr<StreamConnection> open_management_connection(WsmanService& service,
-                                                             bool tls_enforced);
+// `one_response`: an APF channel's, which ends after one response (HttpConnection).
+std::unique_ptr<StreamConnection>
+open_management_connection(WsmanService& service, bool tls_enforced, bool one_response = false);
 
 // A connection to the simulated LMS's one port, which carries what the device serves: plain
 // HTTP, TLS, or both, told apart by the connection's first byte (0x16, a TLS handshake record:

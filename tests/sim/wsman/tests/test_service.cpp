@@ -306,6 +306,31 @@ TEST_CASE("an HttpConnection serves keep-alive requests and closes after a 401",
     CHECK(out.find("HTTP/1.1 200 OK") != out.rfind("HTTP/1.1 200 OK"));
 }
 
+TEST_CASE("an APF channel's connection ends after one response and says so", "[unit][sim]") {
+    Fixture f;
+    f.start();
+    auto client = f.lsa();
+    client.get("AMT_GeneralSettings"); // learn a nonce
+    HttpConnection connection(*f.service, {}, true);
+    auto soap = test::envelope(action::get, test::class_uri("AMT_GeneralSettings"), "");
+    auto first = test::http_post(soap, client.authorization(client.nonce));
+    auto second = test::http_post(soap, client.authorization(client.nonce));
+    auto out = connection.receive(first + second);
+    CHECK(connection.responses() == 1);
+    CHECK(connection.closed());
+    CHECK(out.find("HTTP/1.1 200 OK\r\nConnection: close\r\n") == 0);
+    CHECK(out.find("HTTP/1.1", 1) == std::string::npos);
+}
+
+TEST_CASE("a response to a request that asked to close says Connection: close once",
+          "[unit][sim]") {
+    CHECK(announce_close("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") ==
+          "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    std::string said = "HTTP/1.1 400 Bad Request\r\nconnection: keep-alive, Close\r\n\r\n";
+    CHECK(announce_close(said) == said);
+    CHECK(announce_close("HTTP/1.1 200 OK\r\nContent-Le") == "HTTP/1.1 200 OK\r\nContent-Le");
+}
+
 TEST_CASE("device JSON round-trips the WS-Man state", "[unit][sim]") {
     auto state = default_device();
     state.control_mode = 1;
