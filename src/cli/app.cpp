@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -113,8 +114,16 @@ int run(int argc, const char* const* argv, Platform& platform) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int status = app.exit(e);
-        return status == 0 ? 0 : exit_code(ErrorCategory::usage);
+        int status = app.exit(e); // help and version text, or the message on stderr
+        if (status == 0) {
+            return 0;
+        }
+        // --json promises one JSON object on stdout, also for a command line CLI11 refused.
+        if (std::any_of(argv + 1, argv + argc,
+                        [](const char* arg) { return std::string_view(arg) == "--json"; })) {
+            session.output.error_object(Error(ErrorCategory::usage, e.what()));
+        }
+        return exit_code(ErrorCategory::usage);
     }
 
     StreamSink stderr_sink(stderr);

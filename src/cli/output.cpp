@@ -26,12 +26,16 @@ void Output::result(const nlohmann::json& object, const std::string& text) {
 void Output::error(const Error& failure) {
     fmt::print(stderr, "amtcfg: error: {}\n", failure.what());
     if (m_options.json) {
-        nlohmann::json object = {{"error",
-                                  {{"exit_code", exit_code(failure.category())},
-                                   {"category", category_name(failure.category())},
-                                   {"message", failure.what()}}}};
-        fmt::print(stdout, "{}\n", object.dump(2));
+        error_object(failure);
     }
+}
+
+void Output::error_object(const Error& failure) {
+    nlohmann::json object = {{"error",
+                              {{"exit_code", exit_code(failure.category())},
+                               {"category", category_name(failure.category())},
+                               {"message", failure.what()}}}};
+    fmt::print(stdout, "{}\n", object.dump(2));
 }
 
 void warn_if_literal(Session& session, const SecretSource& source, std::string_view option) {

@@ -43,6 +43,8 @@ public:
     explicit Output(const GlobalOptions& options) : m_options(options) {}
     void result(const nlohmann::json& object, const std::string& text);
     void error(const Error& failure);
+    // Only the error's JSON object on stdout (the message went to stderr already).
+    void error_object(const Error& failure);
     // Progress and notes for a person; stderr, suppressed by --quiet.
     void progress(const std::string& text);
 

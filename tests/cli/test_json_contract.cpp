@@ -33,6 +33,20 @@ TEST_CASE("run() finds the amtcfg command whose --json result it checks", "[cli]
     CHECK(json_command({"/b/amtcfg", "info"}).empty());
     CHECK(json_command({"/b/amtcfg", "--json", "frobnicate"}).empty());
     CHECK(json_command({"bash", "--json", "info"}).empty());
+    CHECK(json_command({"/b/amtcfg", "--json", "maintain", "--server", "ws://x/"}) == "remote");
+}
+
+TEST_CASE("a command line CLI11 refuses is still one error object with --json", "[cli]") {
+    for (const auto& argv : std::vector<std::vector<std::string>>{
+             {amtcfg_binary(), "--json", "info", "--bogus"},
+             {amtcfg_binary(), "--json", "--transport", "nope", "version"},
+             {amtcfg_binary(), "--json", "frobnicate"}}) {
+        auto refused = run(argv); // run() checks the object against error.schema.json too
+        CHECK(refused.status == 2);
+        auto error = refused.json()["error"];
+        CHECK(error["category"] == "usage");
+        CHECK_FALSE(error["message"].get<std::string>().empty());
+    }
 }
 
 TEST_CASE("a version result without its version or with another name is refused", "[cli]") {

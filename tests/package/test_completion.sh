@@ -62,7 +62,7 @@ for command in "${commands[@]}"; do
     expect "amtcfg $command -" "${global[@]}" "${own[@]}"
 done
 # A global option's value is not taken for the command.
-expect "amtcfg --transport lms configure --p" --password --profile
+expect "amtcfg --transport lms configure --pa" --password
 expect "amtcfg --log-file version create-psk --sh" --show-secrets
 
 # Enumerated values: every option whose --help names its choices as {a,b} or a|b.
