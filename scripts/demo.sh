@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages amtcfg needs, builds it, and shows it working against the
-# simulated AMT (tests/sim): info, configure, maintain, unconfigure, TLS from a local CA and
-# create-psk, each step
+# simulated AMT (tests/sim): info, configure, maintain, unconfigure, TLS from a local CA, a
+# remote activation through a provisioning server (the RPS stand-in) and create-psk, each step
 # printing the command and its result. Exits 0 on success; stops at the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +61,24 @@ PROFILE
 step "${sim[@]}" build/amtcfg configure --profile "$work/tls.xml" --escrow "$work/escrow.jsonl"
 step "${sim[@]}" build/amtcfg info --password "escrow:$work/escrow.jsonl"
 step "${sim[@]}" build/amtcfg unconfigure --password "escrow:$work/escrow.jsonl"
+
+# Remote configuration: a provisioning server (tests/rps, a stand-in for the Device Management
+# Toolkit's RPS) activates the device in CCM by driving WS-Man through amtcfg's relay, and
+# deactivates it again; the server keeps the admin password, amtcfg sends what it checks.
+cat >"$work/rps-profiles.json" <<'PROFILES'
+{"profiles": {"office": {"activation": "ccm", "admin_password": "Demo!Passw0rd-1",
+  "redirection": {"kvm": true, "sol": true, "ider": false, "user_consent": "all"}}}}
+PROFILES
+exec {rps_out}< <(exec /usr/bin/python3 tests/rps/rps_standin.py --port-file - \
+  --profiles "$work/rps-profiles.json" --state "$work/rps-vault.json" \
+  --record "$work/rps-record.jsonl")
+rps_pid=$!
+trap 'kill $rps_pid 2>/dev/null; rm -rf "$work"' EXIT
+read -r rps_port <&"$rps_out" # the stand-in prints its port once it listens
+server=ws://127.0.0.1:$rps_port/activate
+step "${sim[@]}" build/amtcfg configure --server "$server" --profile office
+export DEMO_AMT_PASSWORD='Demo!Passw0rd-1'
+step "${sim[@]}" build/amtcfg unconfigure --server "$server" --password env:DEMO_AMT_PASSWORD
 
 step scripts/demo-psk.sh
 printf '\ndemo.sh: all steps succeeded\n'

@@ -222,6 +222,12 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     rps::Outcome outcome =
         rps::run_session(server, line, text, options.amt, session, env.deadline, env.log);
     result.relayed_requests = outcome.relayed_requests;
+    if (outcome.relayed_requests > 0) {
+        env.log.info("rps: {} relayed requests: AMT {:.1f} ms, the relay {:.2f} ms ({:.3f} ms per "
+                     "request)",
+                     outcome.relayed_requests, outcome.amt_ms, outcome.relay_ms,
+                     outcome.relay_ms / outcome.relayed_requests);
+    }
     result.tls_tunnel = outcome.tls_tunnel;
     if (!outcome.success) {
         std::string said = outcome.message.empty() ? "no reason given" : outcome.message;

@@ -10,12 +10,19 @@
 
 #include <poll.h>
 
+#include <chrono>
 #include <optional>
 
 namespace amtcfg::rps {
 namespace {
 
 constexpr int k_wait_slice_ms = 1'000;
+
+using Clock = std::chrono::steady_clock;
+
+double milliseconds(Clock::duration duration) {
+    return std::chrono::duration<double, std::milli>(duration).count();
+}
 
 std::string as_text(const Bytes& bytes) {
     return {bytes.begin(), bytes.end()};
@@ -143,8 +150,10 @@ private:
     // One wsman request: a new connection to AMT's port 16992, the request written as it came,
     // the whole response read back (its framing says when) and returned.
     void relay(const Message& message) {
+        auto started = Clock::now();
         std::string request = as_text(payload_bytes(message));
         check_relayed_request(request);
+        auto amt_started = Clock::now();
         auto channel = m_amt(k_amt_http_port);
         channel->send(request);
         std::string response;
@@ -159,10 +168,18 @@ private:
                         fmt::format("{} closed the connection without answering a relayed request",
                                     channel->describe()));
         }
-        ++m_outcome.relayed_requests;
-        m_log.debug("rps: relayed request {} ({} bytes, answer {} bytes)",
-                    m_outcome.relayed_requests, request.size(), response.size());
+        auto amt_done = Clock::now();
+        channel.reset();
         send(reply("response", "ok", crypto::base64_encode(as_bytes(response))));
+        auto done = Clock::now();
+        ++m_outcome.relayed_requests;
+        double amt_ms = milliseconds(amt_done - amt_started);
+        double relay_ms = milliseconds((amt_started - started) + (done - amt_done));
+        m_outcome.amt_ms += amt_ms;
+        m_outcome.relay_ms += relay_ms;
+        m_log.debug("rps: relayed request {} ({} bytes, answer {} bytes): AMT {:.1f} ms, relay "
+                    "{:.2f} ms",
+                    m_outcome.relayed_requests, request.size(), response.size(), amt_ms, relay_ms);
     }
 
     // port_switch: the server runs TLS to AMT itself, its records carried in tls_data.

@@ -10,7 +10,8 @@ Interface (fixed; tests/rps/README.md has the details):
       [--scenario NAME] [--ondie-root PEM]
 
 - Binds 127.0.0.1 port 0 and writes the port (decimal and a newline) to --port-file by rename
-  once listening; serves connections one after another until SIGTERM (exit 0) or SIGINT.
+  once listening (--port-file -: prints it on standard output instead, for a shell that waits by
+  reading it); serves connections one after another until SIGTERM (exit 0) or SIGINT.
 - --tls-cert/--tls-key: wss instead of ws.
 - --profiles: {"profiles": {NAME: {"activation": "ccm"|"acm", "admin_password": ...,
   "mebx_password" (acm, optional), "domain_suffix" (acm), "provisioning_cert" (acm, PFX path),
@@ -77,7 +78,12 @@ def main(argv):
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    store.write_atomically(options.port_file, f"{listener.getsockname()[1]}\n")
+    port = f"{listener.getsockname()[1]}\n"
+    if options.port_file == "-":  # a reader of standard output waits for this line
+        sys.stdout.write(port)
+        sys.stdout.flush()
+    else:
+        store.write_atomically(options.port_file, port)
     while True:
         sock, _ = listener.accept()
         try:

@@ -37,6 +37,11 @@ struct Outcome {
     int relayed_requests = 0;
     bool tls_tunnel = false; // the server switched to its TLS tunnel (port_switch)
     std::uint64_t tunnel_bytes = 0;
+    // Where the relayed requests' time went: waiting for AMT (connecting, sending, its
+    // answer), and the relay's own work around it (decoding, checks, encoding, sending the
+    // response to the server). DESIGN.md section 7 budgets the second.
+    double amt_ms = 0;
+    double relay_ms = 0;
 };
 
 // Sends `command_line` (activate/deactivate/maintenance...) with the base64 `payload` as the
