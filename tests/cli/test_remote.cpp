@@ -122,6 +122,28 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     check_no_secrets(deactivated);
 }
 
+TEST_CASE("each maintenance task reaches the server as RPS's option", "[remote]") {
+    SimDevice device;
+    Path lme{{"--transport", "lme"}, {}};
+    RpsStandin server;
+    REQUIRE(remote(device, lme, {"configure", "--server", server.url(), "--profile", "office"})
+                .status == 0);
+    // The stand-in does these three only as far as refusing them (its README): what matters
+    // here is the command line amtcfg sent, and that the refusal is exit 24 with its message.
+    for (const auto& [option, wire] : std::vector<std::pair<std::string, std::string>>{
+             {"--sync-ip", "--syncip"},
+             {"--sync-device-info", "--syncdeviceinfo"},
+             {"--rotate-password", "--changepassword"}}) {
+        auto refused =
+            remote(device, lme,
+                   {"maintain", "--server", server.url(), "--password", "env:AMT_PW", option});
+        CHECK(refused.status == 24);
+        CHECK_THAT(refused.err, Catch::Contains("not supported by the stand-in"));
+        CHECK_THAT(server.records("payload").back()["method"].get<std::string>(),
+                   Catch::EndsWith(wire));
+    }
+}
+
 TEST_CASE("an ACM activation through the RPS stand-in", "[remote]") {
     auto via = each_path();
     SimDevice device(acm_device());
