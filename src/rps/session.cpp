@@ -229,9 +229,26 @@ private:
             m_tunnel = m_amt(m_tunnel_port);
             m_tunnel_used = false;
         }
-        m_tunnel->send(record);
+        try {
+            m_tunnel->send(record);
+        } catch (const Error& error) {
+            tunnel_ended(error);
+            return;
+        }
         m_tunnel_used = true;
         m_outcome.tunnel_bytes += record.size();
+    }
+
+    // AMT ended the tunnelled connection, with a close or a reset (it may reset a socket that
+    // still gets the server's close_notify): the server hears connection_reset and starts a
+    // new TLS session on a new connection. A timeout is the command's, not the connection's.
+    void tunnel_ended(const Error& error) {
+        if (error.category() == ErrorCategory::timed_out) {
+            throw error;
+        }
+        m_log.debug("rps: the tunnelled connection ended: {}", error.what());
+        m_tunnel.reset();
+        send(reply("connection_reset", "ok", ""));
     }
 
     // Forwards what AMT sent through the tunnel; AMT closing it becomes connection_reset.
@@ -241,20 +258,25 @@ private:
         }
         std::string data;
         bool open = true;
-        for (std::size_t before = 0; open; before = data.size()) {
-            open = m_tunnel->receive(data, 0);
-            if (data.size() == before) {
-                break; // nothing more has arrived
+        std::optional<Error> failure;
+        try {
+            for (std::size_t before = 0; open; before = data.size()) {
+                open = m_tunnel->receive(data, 0);
+                if (data.size() == before) {
+                    break; // nothing more has arrived
+                }
             }
+        } catch (const Error& error) {
+            failure = error;
         }
         if (!data.empty()) {
             m_outcome.tunnel_bytes += data.size();
             send(reply("tls_data", "ok", crypto::base64_encode(as_bytes(data))));
         }
-        if (!open) {
-            m_log.debug("rps: AMT closed the tunnelled connection");
-            m_tunnel.reset();
-            send(reply("connection_reset", "ok", ""));
+        if (failure) {
+            tunnel_ended(*failure);
+        } else if (!open) {
+            tunnel_ended(Error(ErrorCategory::wsman_unreachable, "AMT closed it"));
         }
     }
 

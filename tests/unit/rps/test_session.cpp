@@ -58,8 +58,14 @@ std::vector<nlohmann::json> client_messages(const std::string& sent) {
 // Lends a fixture's channel to the session, which owns what it opens.
 class Borrowed final : public ByteChannel {
 public:
-    explicit Borrowed(MemoryChannel& channel) : m_channel(channel) {}
-    void send(std::string_view bytes) override { m_channel.send(bytes); }
+    Borrowed(MemoryChannel& channel, bool resets) : m_channel(channel), m_resets(resets) {}
+    void send(std::string_view bytes) override {
+        if (m_resets) {
+            throw Error(ErrorCategory::wsman_unreachable,
+                        "cannot send to AMT (a memory channel): Connection reset by peer");
+        }
+        m_channel.send(bytes);
+    }
     bool receive(std::string& out, int timeout_ms) override {
         return m_channel.receive(out, timeout_ms);
     }
@@ -70,6 +76,7 @@ public:
 
 private:
     MemoryChannel& m_channel;
+    bool m_resets;
 };
 
 struct Fixture {
@@ -83,7 +90,8 @@ struct Fixture {
             ports.push_back(port);
             MemoryChannel& channel = amt.emplace_back(amt_answers.at(port), amt_closes);
             channel.chunk = 7; // the answer arrives in pieces
-            return std::unique_ptr<ByteChannel>(std::make_unique<Borrowed>(channel));
+            bool resets = amt_resets_first && amt.size() == 1;
+            return std::unique_ptr<ByteChannel>(std::make_unique<Borrowed>(channel, resets));
         };
         rps::SessionOptions options;
         options.app_version = "0.1.0";
@@ -102,6 +110,7 @@ struct Fixture {
     std::map<std::uint16_t, std::string> amt_answers{{16992, k_response}};
     std::vector<std::uint16_t> ports;
     bool amt_closes = true;
+    bool amt_resets_first = false; // the first connection's sends fail with a reset
     std::deque<MemoryChannel> amt; // one per connection the session opened
     std::vector<std::string> progress;
     std::vector<nlohmann::json> sent;
@@ -246,4 +255,23 @@ TEST_CASE("what AMT sends through the tunnel goes to the server, and its close a
     }
     CHECK(forwarded == server_hello);
     CHECK(reset);
+}
+
+TEST_CASE("AMT resetting a tunnelled connection is a connection_reset, not the end", "[unit]") {
+    std::string hello = std::string("\x16\x03\x01\x00\x05\x01rest", 10);
+    Fixture fixture(
+        server_says({{"method", "port_switch"}, {"payload", base64(R"({"port":"16993"})")}}) +
+        server_says({{"method", "tls_data"}, {"payload", base64(hello)}}) +
+        server_says({{"method", "tls_data"}, {"payload", base64(hello)}}) +
+        server_says({{"method", "success"}, {"message", "{}"}}));
+    fixture.amt_answers = {{16993, ""}};
+    fixture.amt_closes = false;
+    fixture.amt_resets_first = true;
+    auto outcome = fixture.run();
+    CHECK(outcome.success);
+    CHECK(fixture.ports == std::vector<std::uint16_t>{16993, 16993});
+    REQUIRE(fixture.amt.size() == 2);
+    CHECK(fixture.amt[1].sent == hello);
+    REQUIRE(fixture.sent.size() >= 3);
+    CHECK(fixture.sent[2]["method"] == "connection_reset");
 }
