@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace amtcfg::flows {
@@ -32,11 +33,6 @@ std::string_view command_name(RemoteCommand command) {
     return "";
 }
 
-std::string ipv4_text(std::uint32_t address) {
-    return fmt::format("{}.{}.{}.{}", address >> 24, (address >> 16) & 0xff, (address >> 8) & 0xff,
-                       address & 0xff);
-}
-
 // The payload's IP configuration: AMT's wired interface, with the OS's view of it.
 rps::IpConfiguration ip_configuration(Environment& env, const InfoResult& facts) {
     rps::IpConfiguration ip;
@@ -49,7 +45,7 @@ rps::IpConfiguration ip_configuration(Environment& env, const InfoResult& facts)
     ip.dhcp = wired->settings.dhcp_enabled;
     ip.is_static = !ip.dhcp;
     if (wired->settings.ipv4 != 0) {
-        ip.ip_address = ipv4_text(wired->settings.ipv4);
+        ip.ip_address = amthi::format_ipv4(wired->settings.ipv4);
     }
     if (auto os = env.os.address_of(wired->settings.mac)) {
         if (ip.ip_address.empty()) {

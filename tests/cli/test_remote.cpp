@@ -93,6 +93,19 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     CHECK(payload["payload"]["currentMode"] == 0);
     CHECK(server.vault()["devices"].size() == 1);
 
+    // Again on the activated device: RPS wants the admin password it stored.
+    auto without =
+        remote(device, via, {"configure", "--server", server.url(), "--profile", "office"});
+    CHECK(without.status == 2);
+    CHECK_THAT(without.err, Catch::Contains("--password"));
+    auto again = remote(
+        device, via,
+        {"configure", "--server", server.url(), "--profile", "office", "--password", "env:AMT_PW"});
+    INFO(again.err);
+    CHECK(again.status == 0);
+    CHECK(again.json()["control_mode_before"] == "ccm");
+    CHECK(server.records("payload").back()["payload"]["currentMode"] == 1);
+
     auto clock =
         remote(device, via,
                {"maintain", "--server", server.url(), "--password", "env:AMT_PW", "--sync-clock"});
