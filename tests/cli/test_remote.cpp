@@ -55,9 +55,13 @@ std::string acm_device() {
            root + R"(", "default": false, "active": true}]})";
 }
 
-// Nothing secret in what amtcfg printed.
-void check_no_secrets(const Run& result) {
-    for (const std::string& secret : {std::string(RpsStandin::k_admin_password)}) {
+// Nothing secret in what amtcfg printed: the admin password, and the local system account's
+// that the payload carries before activation.
+void check_no_secrets(const SimDevice& device, const Run& result) {
+    auto state = nlohmann::json::parse(file_content(device.state_file()));
+    std::string lsa = state["local_system_account"]["password"];
+    REQUIRE_FALSE(lsa.empty());
+    for (const std::string& secret : {std::string(RpsStandin::k_admin_password), lsa}) {
         CHECK(result.out.find(secret) == std::string::npos);
         CHECK(result.err.find(secret) == std::string::npos);
     }
@@ -70,7 +74,7 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     SimDevice device;
     RpsStandin server;
     auto activated = remote(device, via,
-                            {"configure", "--server", server.url(), "--profile", "office",
+                            {"-vvv", "configure", "--server", server.url(), "--profile", "office",
                              "--friendly-name", "desk-7"});
     INFO(activated.err);
     REQUIRE(activated.status == 0);
@@ -81,7 +85,7 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     CHECK(result["status"]["Status"] == "Client control mode.");
     CHECK(result["relayed_requests"].get<int>() == static_cast<int>(actions(server).size()));
     CHECK(result["tls_tunnel"] == false);
-    check_no_secrets(activated);
+    check_no_secrets(device, activated);
     CHECK(device.info()["control_mode"] == "ccm");
     // The server drove the flow itself: Setup, then the features.
     auto sent = actions(server);
@@ -126,13 +130,13 @@ TEST_CASE("a CCM activation, maintenance and deactivation through the RPS stand-
     CHECK_THAT(refused.err, Catch::Contains("DOES NOT match"));
     CHECK(device.info()["control_mode"] == "ccm");
 
-    auto deactivated =
-        remote(device, via, {"unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
+    auto deactivated = remote(
+        device, via, {"-vvv", "unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
     INFO(deactivated.err);
     CHECK(deactivated.status == 0);
     CHECK(deactivated.json()["control_mode"] == "pre-provisioning");
     CHECK(device.info()["control_mode"] == "pre-provisioning");
-    check_no_secrets(deactivated);
+    check_no_secrets(device, deactivated);
 }
 
 TEST_CASE("each maintenance task reaches the server as RPS's option", "[remote]") {
@@ -363,8 +367,8 @@ TEST_CASE("AMT 19 with TLS enforced: the server's TLS tunnel through the relay",
     CHECK(server.records("payload").at(0)["payload"]["tlsTunnel"] == true);
     CHECK(has(actions(server), "CommitChanges"));
     CHECK(device.info()["control_mode"] == "ccm");
-    auto deactivated =
-        remote(device, via, {"unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
+    auto deactivated = remote(
+        device, via, {"-vvv", "unconfigure", "--server", server.url(), "--password", "env:AMT_PW"});
     INFO(deactivated.err);
     CHECK(deactivated.status == 0);
     CHECK(deactivated.json()["tls_tunnel"] == true);
