@@ -226,7 +226,9 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     }
     result.tls_tunnel = outcome.tls_tunnel;
     if (!outcome.success) {
-        std::string said = outcome.message.empty() ? "no reason given" : outcome.message;
+        // The server's words go to a terminal: no control characters.
+        std::string said =
+            outcome.message.empty() ? "no reason given" : strip_controls(outcome.message);
         throw Error(refuses_protocol_version(said) ? ErrorCategory::server_unreachable
                                                    : ErrorCategory::server_refused,
                     fmt::format("the provisioning server {} refused to {}: {}", options.server,

@@ -126,10 +126,11 @@ private:
 
     Error closed_early() const {
         const auto& close = m_server.close_info();
-        std::string how = close && close->code != 1006
-                              ? fmt::format("with code {}{}{}", close->code,
-                                            close->reason.empty() ? "" : ": ", close->reason)
-                              : std::string("without a closing handshake");
+        std::string how =
+            close && close->code != 1006
+                ? fmt::format("with code {}{}{}", close->code, close->reason.empty() ? "" : ": ",
+                              strip_controls(close->reason))
+                : std::string("without a closing handshake");
         return Error(ErrorCategory::server_unreachable,
                      fmt::format("the provisioning server closed the connection {} after {} "
                                  "relayed requests, without saying success or error",
