@@ -215,6 +215,7 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     session.tenant_id = options.tenant_id;
     session.fqdn = payload.fqdn;
     session.progress = env.progress;
+    session.amt_tls_only = facts.tls_enforced;
     rps::Outcome outcome =
         rps::run_session(server, line, text, options.amt, session, env.deadline, env.log);
     result.relayed_requests = outcome.relayed_requests;

@@ -151,6 +151,12 @@ private:
     // One wsman request: a new connection to AMT's port 16992, the request written as it came,
     // the whole response read back (its framing says when) and returned.
     void relay(const Message& message) {
+        if (m_options.amt_tls_only) {
+            throw Error(ErrorCategory::server_unreachable,
+                        "the provisioning server sent a plain WS-Man request, but this AMT takes "
+                        "only TLS on its local ports (port 16992 is closed): the server must use "
+                        "its TLS tunnel (port_switch), which amtcfg asked for");
+        }
         auto started = Clock::now();
         std::string request = as_text(payload_bytes(message));
         check_relayed_request(request);

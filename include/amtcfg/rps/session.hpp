@@ -27,8 +27,9 @@ struct SessionOptions {
     std::string fqdn;
     // Progress lines from the server (`progress` messages), for a person; may be empty.
     std::function<void(std::string_view)> progress;
-    // Longest pause a `port_switch` may ask for before amtcfg reconnects to AMT.
-    int max_port_switch_delay_ms = 10'000;
+    // AMT takes only TLS on its local ports (AMT 19+ with TLS enforced): its port 16992 is
+    // closed, so the server must use its TLS tunnel; a plain `wsman` request is refused.
+    bool amt_tls_only = false;
 };
 
 struct Outcome {

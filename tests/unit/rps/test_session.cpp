@@ -97,6 +97,7 @@ struct Fixture {
         options.app_version = "0.1.0";
         options.tenant_id = "tenant";
         options.progress = [this](std::string_view line) { progress.emplace_back(line); };
+        options.amt_tls_only = tls_only;
         Log log;
         auto outcome = rps::run_session(connection, Secret("activate --profile p"),
                                         Secret(R"({"uuid":"u","password":"lsa"})"), opener, options,
@@ -109,6 +110,7 @@ struct Fixture {
     Deadline deadline;
     std::map<std::uint16_t, std::string> amt_answers{{16992, k_response}};
     std::vector<std::uint16_t> ports;
+    bool tls_only = false;
     bool amt_closes = true;
     bool amt_resets_first = false; // the first connection's sends fail with a reset
     std::deque<MemoryChannel> amt; // one per connection the session opened
@@ -274,4 +276,14 @@ TEST_CASE("AMT resetting a tunnelled connection is a connection_reset, not the e
     CHECK(fixture.amt[1].sent == hello);
     REQUIRE(fixture.sent.size() >= 3);
     CHECK(fixture.sent[2]["method"] == "connection_reset");
+}
+
+TEST_CASE("a plain request for an AMT that takes only TLS is refused: the tunnel is required",
+          "[unit]") {
+    Fixture fixture(wsman(k_request) + server_says({{"method", "success"}}));
+    fixture.tls_only = true;
+    std::string message;
+    CHECK(category_of(fixture, &message) == ErrorCategory::server_unreachable);
+    CHECK_THAT(message, Catch::Contains("TLS tunnel"));
+    CHECK(fixture.ports.empty());
 }
