@@ -12,12 +12,6 @@
 namespace amtcfg::http {
 namespace {
 
-struct CurlErrorEntry {
-    CURLcode code;
-    ErrorCategory category;
-    std::string_view what;
-};
-
 constexpr std::array k_curl_errors{
     CurlErrorEntry{CURLE_COULDNT_CONNECT, ErrorCategory::wsman_unreachable, "cannot connect"},
     CurlErrorEntry{CURLE_COULDNT_RESOLVE_HOST, ErrorCategory::wsman_unreachable,
@@ -69,9 +63,8 @@ Error curl_failure(CURLcode code, const char* detail, const std::string& path,
     }
     std::string reason =
         detail != nullptr && detail[0] != '\0' ? detail : libcurl().easy_strerror(code);
-    auto entry = std::find_if(k_curl_errors.begin(), k_curl_errors.end(),
-                              [code](const CurlErrorEntry& e) { return e.code == code; });
-    if (entry == k_curl_errors.end()) {
+    const CurlErrorEntry* entry = find_curl_error(k_curl_errors, code);
+    if (entry == nullptr) {
         return Error(ErrorCategory::wsman_unreachable,
                      fmt::format("cannot talk to AMT through {}: {}", path, reason));
     }

@@ -13,7 +13,25 @@
 
 namespace amtcfg::http {
 
-// The one CURLcode -> Error table: `path` says which way to AMT failed ("LMS at ...").
+// One row of a CURLcode -> Error table (AMT's in curl_support.cpp, servers' in
+// server_channel.cpp: other categories, other words).
+struct CurlErrorEntry {
+    CURLcode code;
+    ErrorCategory category;
+    std::string_view what;
+};
+
+// The row of `table` for `code`, or null.
+template <typename Table> const CurlErrorEntry* find_curl_error(const Table& table, CURLcode code) {
+    for (const CurlErrorEntry& entry : table) {
+        if (entry.code == code) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
+
+// The CURLcode -> Error table for AMT: `path` says which way to AMT failed ("LMS at ...").
 Error curl_failure(CURLcode code, const char* detail, const std::string& path,
                    const Deadline& deadline);
 

@@ -27,38 +27,31 @@ constexpr int k_wait_cap_ms = 60'000;    // one poll() at most
 constexpr std::size_t k_read_chunk = 16 * 1024;
 constexpr std::size_t k_max_read = 1024 * 1024; // per receive(): the caller gets its turn
 
-struct ServerErrorEntry {
-    CURLcode code;
-    ErrorCategory category;
-    std::string_view what;
-};
-
 // The CURLcode -> Error table for connections to a provisioning server (the one for AMT is in
 // curl_support.cpp: other categories, other words).
 constexpr std::array k_server_errors{
-    ServerErrorEntry{CURLE_COULDNT_RESOLVE_HOST, ErrorCategory::server_unreachable,
-                     "cannot resolve the server's name"},
-    ServerErrorEntry{CURLE_COULDNT_RESOLVE_PROXY, ErrorCategory::server_unreachable,
-                     "cannot resolve the proxy's name"},
-    ServerErrorEntry{CURLE_COULDNT_CONNECT, ErrorCategory::server_unreachable, "cannot connect"},
-    ServerErrorEntry{CURLE_OPERATION_TIMEDOUT, ErrorCategory::server_unreachable,
-                     "no connection within 30 seconds"},
-    ServerErrorEntry{CURLE_RECV_ERROR, ErrorCategory::server_unreachable, "the connection dropped"},
-    ServerErrorEntry{CURLE_SEND_ERROR, ErrorCategory::server_unreachable, "the connection dropped"},
-    ServerErrorEntry{CURLE_GOT_NOTHING, ErrorCategory::server_unreachable,
-                     "the connection closed without an answer"},
-    ServerErrorEntry{CURLE_WEIRD_SERVER_REPLY, ErrorCategory::server_unreachable,
-                     "the proxy's answer is not HTTP"},
-    ServerErrorEntry{CURLE_PEER_FAILED_VERIFICATION, ErrorCategory::tls_failed,
-                     "the server's certificate was not accepted"},
-    ServerErrorEntry{CURLE_SSL_CONNECT_ERROR, ErrorCategory::tls_failed,
-                     "the TLS handshake failed"},
-    ServerErrorEntry{CURLE_SSL_CACERT_BADFILE, ErrorCategory::tls_failed,
-                     "cannot read the CA file given with --server-ca"},
-    ServerErrorEntry{CURLE_SSL_ISSUER_ERROR, ErrorCategory::tls_failed,
-                     "the server's certificate has the wrong issuer"},
-    ServerErrorEntry{CURLE_SSL_CIPHER, ErrorCategory::tls_failed,
-                     "no TLS cipher in common with the server"},
+    CurlErrorEntry{CURLE_COULDNT_RESOLVE_HOST, ErrorCategory::server_unreachable,
+                   "cannot resolve the server's name"},
+    CurlErrorEntry{CURLE_COULDNT_RESOLVE_PROXY, ErrorCategory::server_unreachable,
+                   "cannot resolve the proxy's name"},
+    CurlErrorEntry{CURLE_COULDNT_CONNECT, ErrorCategory::server_unreachable, "cannot connect"},
+    CurlErrorEntry{CURLE_OPERATION_TIMEDOUT, ErrorCategory::server_unreachable,
+                   "no connection within 30 seconds"},
+    CurlErrorEntry{CURLE_RECV_ERROR, ErrorCategory::server_unreachable, "the connection dropped"},
+    CurlErrorEntry{CURLE_SEND_ERROR, ErrorCategory::server_unreachable, "the connection dropped"},
+    CurlErrorEntry{CURLE_GOT_NOTHING, ErrorCategory::server_unreachable,
+                   "the connection closed without an answer"},
+    CurlErrorEntry{CURLE_WEIRD_SERVER_REPLY, ErrorCategory::server_unreachable,
+                   "the proxy's answer is not HTTP"},
+    CurlErrorEntry{CURLE_PEER_FAILED_VERIFICATION, ErrorCategory::tls_failed,
+                   "the server's certificate was not accepted"},
+    CurlErrorEntry{CURLE_SSL_CONNECT_ERROR, ErrorCategory::tls_failed, "the TLS handshake failed"},
+    CurlErrorEntry{CURLE_SSL_CACERT_BADFILE, ErrorCategory::tls_failed,
+                   "cannot read the CA file given with --server-ca"},
+    CurlErrorEntry{CURLE_SSL_ISSUER_ERROR, ErrorCategory::tls_failed,
+                   "the server's certificate has the wrong issuer"},
+    CurlErrorEntry{CURLE_SSL_CIPHER, ErrorCategory::tls_failed,
+                   "no TLS cipher in common with the server"},
 };
 
 struct EasyDeleter {
@@ -272,9 +265,8 @@ Error connect_failure(CURL* easy, CURLcode code, const char* detail, const std::
     }
     std::string reason =
         detail != nullptr && detail[0] != '\0' ? detail : libcurl().easy_strerror(code);
-    auto entry = std::find_if(k_server_errors.begin(), k_server_errors.end(),
-                              [code](const ServerErrorEntry& e) { return e.code == code; });
-    if (entry == k_server_errors.end()) {
+    const CurlErrorEntry* entry = find_curl_error(k_server_errors, code);
+    if (entry == nullptr) {
         return Error(ErrorCategory::server_unreachable,
                      fmt::format("cannot connect to {}: {}", target, reason));
     }
