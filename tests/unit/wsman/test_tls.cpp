@@ -19,6 +19,34 @@ const std::string k_cert = "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_Publi
 const std::string k_tls = "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSSettingData";
 const std::string k_ctx = "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSCredentialContext";
 
+// The golden body of a Create or Put of AMT_TLSCredentialContext binding certificate handle 2
+// to the TLS endpoint collection named `collection`.
+std::string context_body(const std::string& collection) {
+    std::string body = R"(<Body>
+            <h:AMT_TLSCredentialContext xmlns:h="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSCredentialContext">
+              <h:ElementInContext>
+                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
+                <a:ReferenceParameters>
+                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_PublicKeyCertificate</w:ResourceURI>
+                  <w:SelectorSet>
+                    <w:Selector Name="InstanceID">Intel(r) AMT Certificate: Handle: 2</w:Selector>
+                  </w:SelectorSet>
+                </a:ReferenceParameters>
+              </h:ElementInContext>
+              <h:ElementProvidingContext>
+                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
+                <a:ReferenceParameters>
+                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSProtocolEndpointCollection</w:ResourceURI>
+                  <w:SelectorSet>
+                    <w:Selector Name="ElementName">@COLLECTION@</w:Selector>
+                  </w:SelectorSet>
+                </a:ReferenceParameters>
+              </h:ElementProvidingContext>
+            </h:AMT_TLSCredentialContext>
+          </Body>)";
+    return body.replace(body.find("@COLLECTION@"), 12, collection);
+}
+
 struct Fixture {
     test::FakeHttp http;
     Log log;
@@ -198,28 +226,9 @@ TEST_CASE("TLS credential context Create binds the certificate; AlreadyExists is
                       R"(</a:Envelope>)");
     CHECK(create_tls_credential_context(f.client, "Intel(r) AMT Certificate: Handle: 2") ==
           CreateOutcome::created);
-    CHECK(f.http.posted[0] == expected_envelope(k_transfer + "/Create", k_ctx, "1", "", R"(<Body>
-            <h:AMT_TLSCredentialContext xmlns:h="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSCredentialContext">
-              <h:ElementInContext>
-                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
-                <a:ReferenceParameters>
-                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_PublicKeyCertificate</w:ResourceURI>
-                  <w:SelectorSet>
-                    <w:Selector Name="InstanceID">Intel(r) AMT Certificate: Handle: 2</w:Selector>
-                  </w:SelectorSet>
-                </a:ReferenceParameters>
-              </h:ElementInContext>
-              <h:ElementProvidingContext>
-                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
-                <a:ReferenceParameters>
-                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSProtocolEndpointCollection</w:ResourceURI>
-                  <w:SelectorSet>
-                    <w:Selector Name="ElementName">TLSProtocolEndpointInstances Collection</w:Selector>
-                  </w:SelectorSet>
-                </a:ReferenceParameters>
-              </h:ElementProvidingContext>
-            </h:AMT_TLSCredentialContext>
-          </Body>)"));
+    CHECK(f.http.posted[0] ==
+          expected_envelope(k_transfer + "/Create", k_ctx, "1", "",
+                            context_body("TLSProtocolEndpointInstances Collection")));
     CHECK(create_tls_credential_context(f.client, "x") == CreateOutcome::already_existed);
     try {
         create_tls_credential_context(f.client, "x");
@@ -278,26 +287,7 @@ TEST_CASE("TLS credential context: read with its references, deleted by them as 
     f.http.reply(200,
                  amt_response(k_transfer + "/PutResponse", k_ctx, "<g:AMT_TLSCredentialContext/>"));
     put_tls_credential_context(f.client, contexts[0], "Intel(r) AMT Certificate: Handle: 2");
-    CHECK(f.http.posted[3] == expected_envelope(k_transfer + "/Put", k_ctx, "4", "", R"(<Body>
-            <h:AMT_TLSCredentialContext xmlns:h="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSCredentialContext">
-              <h:ElementInContext>
-                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
-                <a:ReferenceParameters>
-                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_PublicKeyCertificate</w:ResourceURI>
-                  <w:SelectorSet>
-                    <w:Selector Name="InstanceID">Intel(r) AMT Certificate: Handle: 2</w:Selector>
-                  </w:SelectorSet>
-                </a:ReferenceParameters>
-              </h:ElementInContext>
-              <h:ElementProvidingContext>
-                <a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>
-                <a:ReferenceParameters>
-                  <w:ResourceURI>http://intel.com/wbem/wscim/1/amt-schema/1/AMT_TLSProtocolEndpointCollection</w:ResourceURI>
-                  <w:SelectorSet>
-                    <w:Selector Name="ElementName">TLSProtocolEndpoint Instances Collection</w:Selector>
-                  </w:SelectorSet>
-                </a:ReferenceParameters>
-              </h:ElementProvidingContext>
-            </h:AMT_TLSCredentialContext>
-          </Body>)"));
+    CHECK(f.http.posted[3] ==
+          expected_envelope(k_transfer + "/Put", k_ctx, "4", "",
+                            context_body("TLSProtocolEndpoint Instances Collection")));
 }
