@@ -122,11 +122,15 @@ int major_version(std::string_view version) {
     return ec == std::errc{} ? major : 0;
 }
 
-InfoResult read_device_facts(mei::Device& device, const Deadline& deadline) {
+InfoResult read_device_facts(mei::Device& device, const Deadline& deadline,
+                             const std::function<void(amthi::Client&)>& also) {
     InfoResult result;
     {
         amthi::Client amthi(device, deadline);
         read_amthi(amthi, result);
+        if (also) {
+            also(amthi);
+        }
     } // release AMTHI once its facts are read: it is a single-instance client
     if (result.version.empty()) {
         read_mkhi_version(device, deadline, result);

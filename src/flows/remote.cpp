@@ -77,12 +77,10 @@ struct Credentials {
     Secret password;
 };
 
-Credentials credentials(Environment& env, const RemoteOptions& options, const InfoResult& facts) {
-    amthi::LocalSystemAccount lsa;
-    {
-        amthi::Client amthi(env.device, env.deadline);
-        lsa = amthi.get_local_system_account();
-    }
+// The payload's user and password: the local system account (read with the facts) before
+// activation, the admin password after.
+Credentials credentials(Environment& env, const RemoteOptions& options, const InfoResult& facts,
+                        amthi::LocalSystemAccount lsa) {
     bool activated = facts.control_mode != amthi::ControlMode::pre_provisioning;
     if (!activated) {
         if (options.command != RemoteCommand::activate) {
@@ -185,11 +183,14 @@ RemoteResult run_remote(Environment& env, const RemoteOptions& options) {
     result.command = std::string(command_name(options.command));
     result.server = options.server;
     result.dry_run = options.dry_run;
-    InfoResult facts = read_device_facts(env.device, env.deadline);
+    amthi::LocalSystemAccount lsa;
+    InfoResult facts = read_device_facts(env.device, env.deadline, [&lsa](amthi::Client& amthi) {
+        lsa = amthi.get_local_system_account();
+    });
     result.uuid = facts.uuid;
     result.control_mode_before = std::string(amthi::control_mode_name(facts.control_mode));
     rps::DevicePayload payload =
-        device_payload(env, options, facts, credentials(env, options, facts));
+        device_payload(env, options, facts, credentials(env, options, facts, std::move(lsa)));
     if (options.dry_run) {
         result.payload = rps::payload_json(payload, true).reveal();
         result.control_mode_after = result.control_mode_before;

@@ -2,6 +2,7 @@
 // fact) plus whether LMS and LME are reachable. Returns a result; never prints.
 #pragma once
 
+#include "amtcfg/amthi/client.hpp"
 #include "amtcfg/amthi/codec.hpp"
 #include "amtcfg/http/lms_trust.hpp"
 #include "amtcfg/mei/transport.hpp"
@@ -60,7 +61,10 @@ InfoResult read_info(mei::Device& device, const LmsProbe& lms_probe, const InfoO
 
 // What the ME says about AMT (AMTHI; MKHI for a version AMTHI does not give; the watchdog
 // client for TLS enforcement and the operational state): read_info without LMS and LME.
-InfoResult read_device_facts(mei::Device& device, const Deadline& deadline);
+// `also` runs more AMTHI reads of the caller's in the same AMTHI connection (it is a
+// single-instance client: each connection costs its own round trips).
+InfoResult read_device_facts(mei::Device& device, const Deadline& deadline,
+                             const std::function<void(amthi::Client&)>& also = {});
 
 // The leading number of a version string ("16.1.25" -> 16); 0 when there is none.
 int major_version(std::string_view version);
